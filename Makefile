@@ -1,0 +1,54 @@
+# The two contract commands are `make run` and `make test`; everything else is a convenience.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+export GX_ANALYTICS_ENABLED := False
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+
+.PHONY: install run test lint format eval bench ui clean
+
+# Install uv with pip when missing, then build the pinned environment from requirements.lock.
+$(STAMP): requirements.lock pyproject.toml
+	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
+	uv venv --quiet --allow-existing --python $(PYTHON) $(VENV)
+	uv pip sync --quiet --python $(BIN)/python requirements.lock
+	uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	@mkdir -p $(DAGSTER_HOME)
+	$(BIN)/python -m orchestration.run_all
+
+test: $(STAMP)
+	$(BIN)/ruff check orchestration tests
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check orchestration tests
+	$(BIN)/ruff format --check orchestration tests
+
+format: $(STAMP)
+	$(BIN)/ruff format orchestration tests
+	$(BIN)/ruff check --fix orchestration tests
+
+eval: $(STAMP)
+	$(BIN)/python -m orchestration.evaluation
+
+bench: $(STAMP)
+	$(BIN)/python -m orchestration.benchmark
+
+ui: $(STAMP)
+	@mkdir -p $(DAGSTER_HOME)
+	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+
+# Regenerate the lock after changing dependencies in pyproject.toml.
+lock:
+	uv pip compile pyproject.toml --group dev --python-version 3.11 --generate-hashes \
+		--no-emit-index-url --no-header -o requirements.lock
+
+clean:
+	rm -rf data reports .dagster_home dbt_project/target dbt_project/logs
