@@ -1,0 +1,25 @@
+{#- The analyst-facing mart of one category: its figures with article and city attributes. -#}
+{% macro category_mart(category) %}
+select
+    figures.figure_id,
+    figures.article_id,
+    articles.headline as article_headline,
+    articles.source_file as article_file,
+    figures.city_code,
+    figures.city_name,
+    cities.city_kind,
+    figures.metric,
+    figures.value,
+    figures.unit,
+    figures.bound,
+    figures.modality,
+    figures.surface,
+    figures.sentence,
+    figures.char_start,
+    figures.char_end,
+    figures.source
+from {{ ref('fct_figures') }} as figures
+inner join {{ ref('stg_articles') }} as articles on articles.article_id = figures.article_id
+left join {{ ref('dim_city') }} as cities on cities.city_code = figures.city_code
+where figures.category = '{{ category }}'
+{% endmacro %}

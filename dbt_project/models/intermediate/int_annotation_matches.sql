@@ -1,0 +1,38 @@
+-- Pairs each usable annotation with the extracted figure whose span overlaps it most.
+-- Each annotation and each extracted figure is used at most once.
+with annotations as (
+    select * from {{ ref('stg_annotations') }} where status = 'ok'
+),
+
+figures as (
+    select * from {{ ref('stg_extracted_figures') }}
+),
+
+candidates as (
+    select
+        annotations.article_id,
+        annotations.source_file,
+        annotations.annotation_line,
+        figures.char_start as figure_start,
+        least(annotations.char_end, figures.char_end)
+            - greatest(annotations.char_start, figures.char_start) as overlap
+    from annotations
+    inner join figures
+        on figures.article_id = annotations.article_id
+        and figures.char_start < annotations.char_end
+        and annotations.char_start < figures.char_end
+),
+
+best_for_annotation as (
+    select *
+    from candidates
+    qualify row_number() over (
+        partition by source_file, annotation_line order by overlap desc, figure_start
+    ) = 1
+)
+
+select article_id, source_file, annotation_line, figure_start, overlap
+from best_for_annotation
+qualify row_number() over (
+    partition by article_id, figure_start order by overlap desc, annotation_line
+) = 1

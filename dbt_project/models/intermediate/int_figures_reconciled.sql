@@ -1,0 +1,76 @@
+-- One row per figure mention: annotation and extraction merged where their spans match.
+-- The annotation wins for city, category and metric; the parser's reading wins for the
+-- value, unit and bound (the person's reading is kept beside it and checked).
+with annotations as (
+    select * from {{ ref('stg_annotations') }} where status = 'ok'
+),
+
+figures as (
+    select * from {{ ref('stg_extracted_figures') }}
+),
+
+matches as (
+    select * from {{ ref('int_annotation_matches') }}
+),
+
+paired as (
+    select
+        coalesce(figures.article_id, annotations.article_id) as article_id,
+        figures.article_id is not null as has_extraction,
+        annotations.article_id is not null as has_annotation,
+        figures.surface as extracted_surface,
+        figures.char_start as extracted_start,
+        figures.char_end as extracted_end,
+        figures.value as extracted_value,
+        figures.unit as extracted_unit,
+        figures.bound as extracted_bound,
+        figures.modality as extracted_modality,
+        figures.category as extracted_category,
+        figures.metric as extracted_metric,
+        figures.city_code as extracted_city_code,
+        figures.sentence as extracted_sentence,
+        figures.block_kind,
+        annotations.source_file as annotation_file,
+        annotations.annotation_line,
+        annotations.quote as annotated_quote,
+        annotations.char_start as annotated_start,
+        annotations.char_end as annotated_end,
+        annotations.city_code as annotated_city_code,
+        annotations.category as annotated_category,
+        annotations.metric as annotated_metric,
+        annotations.annotated_value,
+        annotations.annotated_unit,
+        annotations.annotated_bound,
+        annotations.annotated_modality,
+        annotations.parsed_value as quote_value,
+        annotations.parsed_unit as quote_unit,
+        annotations.parsed_bound as quote_bound,
+        annotations.sentence as annotated_sentence
+    from figures
+    left join matches
+        on matches.article_id = figures.article_id
+        and matches.figure_start = figures.char_start
+    full outer join annotations
+        on annotations.source_file = matches.source_file
+        and annotations.annotation_line = matches.annotation_line
+)
+
+select
+    *,
+    case
+        when has_extraction and has_annotation then 'both'
+        when has_extraction then 'extracted'
+        else 'annotation'
+    end as source,
+    coalesce(extracted_start, annotated_start) as char_start,
+    coalesce(extracted_end, annotated_end) as char_end,
+    coalesce(extracted_surface, annotated_quote) as surface,
+    coalesce(extracted_value, quote_value, annotated_value) as value,
+    coalesce(extracted_unit, quote_unit, annotated_unit) as unit,
+    coalesce(extracted_bound, quote_bound, annotated_bound, 'exact') as bound,
+    coalesce(extracted_modality, annotated_modality, 'actual') as modality,
+    coalesce(annotated_category, extracted_category) as category,
+    coalesce(annotated_metric, extracted_metric) as metric,
+    coalesce(annotated_city_code, extracted_city_code) as city_code,
+    coalesce(extracted_sentence, annotated_sentence) as sentence
+from paired

@@ -1,0 +1,11 @@
+-- The twelve leagues and cities of Inner Mongolia, with how much the ledger holds on each.
+select
+    cities.city_code,
+    cities.city_name,
+    cities.city_kind,
+    cities.seat,
+    cities.aliases,
+    count(figures.city_code) as figure_count
+from {{ ref('stg_cities') }} as cities
+left join {{ ref('int_figures_reconciled') }} as figures on figures.city_code = cities.city_code
+group by all

@@ -1,0 +1,2 @@
+-- Figures of category 'funding', ready for analysts.
+{{ category_mart('funding') }}

@@ -1,0 +1,2 @@
+-- Figures of category 'talent', ready for analysts.
+{{ category_mart('talent') }}

@@ -1,0 +1,2 @@
+-- Figures of category 'trade', ready for analysts.
+{{ category_mart('trade') }}

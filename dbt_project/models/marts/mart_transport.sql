@@ -1,0 +1,2 @@
+-- Figures of category 'transport', ready for analysts.
+{{ category_mart('transport') }}

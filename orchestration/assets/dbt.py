@@ -1,0 +1,107 @@
+"""The dbt project as Dagster assets: staging → intermediate → marts.
+
+Two asset definitions over one project so that the published marts run *after* the
+blocking quality checks on ``fct_figures``: a failing check stops the marts.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from orchestration.dbt_manifest import DBT_PROJECT_DIR, dbt_executable
+from orchestration.resources import LedgerPaths
+from orchestration.warehouse import connect as warehouse_connection
+
+PUBLISHED_MARTS = ("mart_funding", "mart_trade", "mart_transport", "mart_talent")
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(
+        project_dir=dbt_project, profiles_dir=str(DBT_PROJECT_DIR), dbt_executable=dbt_executable()
+    )
+
+
+class LedgerDbtTranslator(DagsterDbtTranslator):
+    """Groups by dbt layer (staging, intermediate, marts), one owner, kinds for the UI."""
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "source":
+            return "raw"
+        fqn = dbt_resource_props.get("fqn", [])
+        return fqn[1] if len(fqn) > 2 else "marts"
+
+    def get_owners(self, dbt_resource_props: Mapping[str, Any]) -> list[str]:
+        return ["team:ledger"]
+
+    def get_tags(self, dbt_resource_props: Mapping[str, Any]) -> Mapping[str, str]:
+        tags = dict(super().get_tags(dbt_resource_props))
+        if dbt_resource_props.get("name") in PUBLISHED_MARTS:
+            tags["ledger/published"] = ""
+        return tags
+
+
+TRANSLATOR = LedgerDbtTranslator()
+
+
+def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Path):
+    """Run ``dbt build`` and attach row counts of tables once dbt has released the file.
+
+    dagster-dbt's own ``fetch_row_counts`` opens the warehouse through the dbt adapter inside
+    this process while dbt still writes it, which DuckDB's single-writer lock forbids."""
+    os.environ["LEDGER_DUCKDB_PATH"] = str(warehouse)  # read by dbt_project/profiles.yml
+    events = list(dbt.cli(["build"], context=context).stream())
+    counts = _row_counts(warehouse, events)
+    for event in events:
+        if isinstance(event, dg.Output | dg.AssetMaterialization):
+            relation = event.metadata.get("dagster/relation_identifier")
+            name = getattr(relation, "value", relation)
+            if name in counts:
+                event = event.with_metadata({**event.metadata, "dagster/row_count": counts[name]})
+        yield event
+
+
+def _row_counts(warehouse: Path, events: list) -> dict[str, int]:
+    names = set()
+    for event in events:
+        if isinstance(event, dg.Output | dg.AssetMaterialization):
+            relation = event.metadata.get("dagster/relation_identifier")
+            if relation is not None:
+                names.add(getattr(relation, "value", relation))
+    counts: dict[str, int] = {}
+    with warehouse_connection(warehouse, read_only=True) as con:
+        for name in sorted(names):
+            schema, table = name.split(".")[-2:]
+            counts[name] = con.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchone()[0]
+    return counts
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    dagster_dbt_translator=TRANSLATOR,
+    exclude=" ".join(PUBLISHED_MARTS),
+    name="ledger_dbt_core",
+    pool="duckdb",
+)
+def ledger_dbt_core(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledger: LedgerPaths):
+    """Staging, intermediate, fct_figures, dim_city, quarantine and the review table."""
+    yield from _build(context, dbt, ledger.warehouse)
+
+
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    dagster_dbt_translator=TRANSLATOR,
+    select=" ".join(PUBLISHED_MARTS),
+    name="ledger_dbt_marts",
+    pool="duckdb",
+)
+def ledger_dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledger: LedgerPaths):
+    """The four published category marts, built after fct_figures passes its checks."""
+    yield from _build(context, dbt, ledger.warehouse)

@@ -1,0 +1,41 @@
+"""Prepares the dbt manifest that the dbt assets are built from.
+
+Kept apart from ``orchestration.assets.dbt`` because that module needs the manifest at
+import time. dbt-duckdb records the database name (the warehouse file's stem) in the
+manifest, so it is parsed again for whichever LEDGER_DUCKDB_PATH a run uses.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from orchestration.settings import DBT_PROJECT_DIR, Settings
+
+MANIFEST_PATH = DBT_PROJECT_DIR / "target" / "manifest.json"
+
+
+def dbt_executable() -> str:
+    """dbt from the running interpreter's environment, so make and CI need no activated venv."""
+    candidate = Path(sys.executable).parent / "dbt"
+    return str(candidate) if candidate.exists() else "dbt"
+
+
+def dbt_environment(settings: Settings) -> dict[str, str]:
+    """The environment dbt needs: the warehouse path made absolute."""
+    return {**os.environ, "LEDGER_DUCKDB_PATH": str(settings.duckdb_path)}
+
+
+def prepare_manifest(settings: Settings) -> Path:
+    """Run ``dbt parse`` for ``settings``' warehouse; raise with dbt's output on failure."""
+    os.environ["LEDGER_DUCKDB_PATH"] = str(settings.duckdb_path)  # read by profiles.yml
+    result = subprocess.run(
+        [dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
+         "--profiles-dir", str(DBT_PROJECT_DIR)],
+        env=dbt_environment(settings), capture_output=True, text=True, check=False,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"dbt parse failed:\n{result.stdout}\n{result.stderr}")
+    return MANIFEST_PATH

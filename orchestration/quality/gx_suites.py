@@ -1,0 +1,127 @@
+"""Runs the Great Expectations suites kept as JSON files under ``expectations/``.
+
+GX 1.x has no working DuckDB datasource here (STACK.md), so each table is read into pandas
+and validated as a whole-dataframe batch. One ephemeral GX context per process collects
+every validation of the run, so the Data Docs index written to the report folder lists
+all of them. GX is imported lazily: it costs seconds and loading definitions must not.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from orchestration.settings import EXPECTATIONS_DIR
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+
+_DATA_SOURCE = "ledger_warehouse"
+_SITE = "ledger_quality_report"
+_lock = threading.Lock()
+_contexts: dict[str, Any] = {}
+_counter = [0]
+
+
+@dataclass
+class SuiteOutcome:
+    suite: str
+    success: bool
+    evaluated: int
+    successful: int
+    failures: list[dict[str, Any]] = field(default_factory=list)  # one per failed expectation
+    report_index: Path | None = None
+
+
+def load_suite_json(name: str) -> dict[str, Any]:
+    path = EXPECTATIONS_DIR / f"{name}.json"
+    with path.open(encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def _context(report_dir: Path):
+    """The process's GX context whose Data Docs site writes into ``report_dir``."""
+    import great_expectations as gx
+
+    key = str(report_dir)
+    if key not in _contexts:
+        from great_expectations.data_context.types.base import ProgressBarsConfig
+
+        context = gx.get_context(mode="ephemeral")
+        context.variables.progress_bars = ProgressBarsConfig(globally=False)
+        context.add_data_docs_site(
+            site_name=_SITE,
+            site_config={
+                "class_name": "SiteBuilder",
+                "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+                "store_backend": {
+                    "class_name": "TupleFilesystemStoreBackend",
+                    "base_directory": str(report_dir),
+                },
+            },
+        )
+        context.data_sources.add_pandas(_DATA_SOURCE)
+        _contexts[key] = context
+    return _contexts[key]
+
+
+def validate_frame(
+    suite_name: str, frame: pd.DataFrame, report_dir: Path, suite: dict | None = None
+) -> SuiteOutcome:
+    """Validate ``frame`` against the suite ``expectations/<suite_name>.json`` (or ``suite``)
+    and rebuild the Data Docs site in ``report_dir``."""
+    import great_expectations as gx
+    from great_expectations.checkpoint import UpdateDataDocsAction
+
+    report_dir.mkdir(parents=True, exist_ok=True)
+    spec = suite if suite is not None else load_suite_json(suite_name)
+    with _lock:
+        context = _context(report_dir)
+        source = context.data_sources.get(_DATA_SOURCE)
+        # Names are unique per validation: the context lives for the whole process and keeps
+        # every validation of it, which is what the report's index lists.
+        _counter[0] += 1
+        run_name = f"{suite_name}__{_counter[0]}"
+        asset = source.add_dataframe_asset(name=run_name)
+        batch = asset.add_batch_definition_whole_dataframe(run_name)
+        expectation_suite = context.suites.add_or_update(gx.ExpectationSuite(
+            name=suite_name, expectations=spec["expectations"], meta=spec.get("meta", {})
+        ))
+        definition = context.validation_definitions.add(
+            gx.ValidationDefinition(name=run_name, data=batch, suite=expectation_suite)
+        )
+        checkpoint = context.checkpoints.add(gx.Checkpoint(
+            name=run_name,
+            validation_definitions=[definition],
+            actions=[UpdateDataDocsAction(name="update_report", site_names=[_SITE])],
+            result_format={"result_format": "COMPLETE", "partial_unexpected_count": 20},
+        ))
+        result = checkpoint.run(batch_parameters={"dataframe": frame})
+    validation = next(iter(result.run_results.values()))
+    failures = []
+    for item in validation.results:
+        if not item.success:
+            config = item.expectation_config
+            observed = item.result or {}
+            failures.append({
+                "expectation": config.type,
+                "kwargs": {k: v for k, v in config.kwargs.items() if k != "batch_id"},
+                "observed_value": observed.get("observed_value"),
+                "unexpected_count": observed.get("unexpected_count"),
+                "unexpected_values": (observed.get("partial_unexpected_list") or [])[:20],
+                "exception": (item.exception_info or {}).get("exception_message"),
+            })
+    stats = validation.statistics
+    return SuiteOutcome(
+        suite=suite_name,
+        success=bool(validation.success),
+        evaluated=int(stats["evaluated_expectations"]),
+        successful=int(stats["successful_expectations"]),
+        failures=failures,
+        report_index=report_dir / "index.html",
+    )

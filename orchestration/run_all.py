@@ -1,0 +1,91 @@
+"""``make run``: materialize every asset once, in process, run every check, print a summary.
+
+Exits 1 when a blocking check fails or a step errors, 0 otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+
+from orchestration.dbt_manifest import prepare_manifest
+from orchestration.settings import Settings
+
+MARTS = ("mart_funding", "mart_trade", "mart_transport", "mart_talent")
+
+
+def materialize_everything(settings: Settings):
+    """Run the whole asset graph (assets and checks) in this process; returns the result."""
+    import dagster as dg
+
+    from orchestration.definitions import build_definitions
+
+    defs = build_definitions(settings)
+    job = defs.resolve_implicit_global_asset_job_def()
+    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    return job.execute_in_process(
+        instance=instance,
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+    )
+
+
+def summarize(settings: Settings, result) -> tuple[str, bool]:
+    """The end-of-run summary and whether the run is good (no step failure, no blocking
+    check failure)."""
+    from orchestration.warehouse import connect
+
+    evaluations = result.get_asset_check_evaluations()
+    failed = [e for e in evaluations if not e.passed]
+    blocking_failed = [e for e in failed if e.severity.value == "ERROR"]
+    lines = ["", "=" * 64, "regional ledger: run summary", "=" * 64]
+    counts: dict[str, object] = {}
+    if settings.duckdb_path.exists():
+        with connect(settings.duckdb_path, read_only=True) as con:
+            def count(sql: str):
+                try:
+                    return con.execute(sql).fetchone()[0]
+                except Exception:  # noqa: BLE001 - table missing after a failed step
+                    return "n/a"
+
+            counts["articles read"] = count("SELECT count(*) FROM raw.articles")
+            counts["figures (fct_figures)"] = count("SELECT count(*) FROM main.fct_figures")
+            for mart in MARTS:
+                counts[f"  {mart}"] = count(f"SELECT count(*) FROM main.{mart}")
+            counts["quarantined inputs (errors)"] = count(
+                "SELECT count(*) FROM main.quarantine WHERE severity = 'error'"
+            )
+            counts["warnings"] = count("SELECT count(*) FROM main.quarantine WHERE severity = 'warning'")
+    for key, value in counts.items():
+        lines.append(f"{key:<32}{value}")
+    lines.append(f"{'checks passed':<32}{len(evaluations) - len(failed)}")
+    lines.append(f"{'checks failed':<32}{len(failed)} ({len(blocking_failed)} blocking)")
+    for evaluation in failed:
+        lines.append(f"  FAILED {evaluation.asset_key.to_user_string()}:{evaluation.check_name}")
+    step_failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
+    for event in step_failures:
+        lines.append(f"  STEP FAILED {event.step_key}: {event.event_specific_data.error.message.strip()[:300]}")
+    lines.append(f"{'warehouse':<32}{settings.duckdb_path}")
+    lines.append(f"{'data-quality report':<32}{settings.report_dir / 'index.html'}")
+    ok = result.success and not blocking_failed and not step_failures
+    lines.append(f"{'result':<32}{'OK' if ok else 'FAILED'}")
+    return "\n".join(lines), ok
+
+
+def main() -> int:
+    started = time.perf_counter()
+    settings = Settings.from_env()
+    print(f"raw folder {settings.raw_dir}; warehouse {settings.duckdb_path}", flush=True)
+    print("preparing the dbt manifest ...", flush=True)
+    prepare_manifest(settings)
+    print("materializing every asset ...", flush=True)
+    result = materialize_everything(settings)
+    text, ok = summarize(settings, result)
+    print(text)
+    print(f"{'elapsed':<32}{time.perf_counter() - started:.1f} s")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,191 @@
+"""Reads the hand-made annotation CSVs and locates each annotated figure in the article.
+
+An annotation row is never dropped: every row comes back as an :class:`Annotation` with a
+``status``. Rows that cannot be used (bad columns, bad numbers, unknown city, a quote
+that is not in the text, a duplicate) carry the reason, so the pipeline can quarantine
+them and the checks can report them, naming the file and the CSV line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+from orchestration.text.cities import CITY_CODES
+
+REQUIRED_COLUMNS = ("quote", "city", "category", "metric")
+OPTIONAL_COLUMNS = ("occurrence", "value", "unit", "bound", "note")
+CATEGORIES = ("funding", "trade", "transport", "talent", "other")
+UNITS = (
+    "CNY", "USD", "pct", "pp", "km", "km_per_hour", "hour", "day", "tonne",
+    "kW", "kWh", "TEU", "mu", "count",
+)
+BOUNDS = ("exact", "at_least", "at_most", "approx")
+MODALITIES = ("actual", "forecast", "target")
+_METRIC_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class AnnotationFileError(ValueError):
+    """The whole file cannot be read (encoding, missing required columns)."""
+
+
+@dataclass(frozen=True)
+class Annotation:
+    article_id: str
+    source_file: str
+    line: int  # line of the CSV file (header is line 1)
+    quote: str
+    occurrence: int
+    city_code: str
+    category: str
+    metric: str
+    value: float | None  # the person's reading, in the unit's base
+    unit: str | None
+    bound: str | None
+    note: str
+    char_start: int | None = None  # located span of quote in the repaired text
+    char_end: int | None = None
+    sentence: str | None = None
+    status: str = "ok"  # ok | quote_not_found | unknown_city | invalid | duplicate
+    problem: str | None = None
+
+    @property
+    def usable(self) -> bool:
+        return self.status == "ok"
+
+
+def read_annotation_file(data: bytes, article_id: str, source_file: str) -> list[Annotation]:
+    """Parse one CSV; raises AnnotationFileError when no row can be read at all."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise AnnotationFileError(
+            f"{source_file}: not valid UTF-8 (byte {error.start})"
+        ) from None
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED_COLUMNS if c not in header]
+    if missing:
+        raise AnnotationFileError(
+            f"{source_file}:1: missing required column(s) {', '.join(missing)}; "
+            f"header is {','.join(header) or '(empty)'}"
+        )
+    reader.fieldnames = header
+    rows: list[Annotation] = []
+    for record in reader:
+        # reader.line_num is the line the record ends on; records here are one line each
+        rows.append(_row_to_annotation(record, article_id, source_file, reader.line_num))
+    return rows
+
+
+def _row_to_annotation(record: dict, article_id: str, source_file: str, line: int) -> Annotation:
+    def field(name: str) -> str:
+        value = record.get(name)
+        return value.strip() if isinstance(value, str) else ""
+
+    problems: list[str] = []
+    if None in record:
+        problems.append(f"{len(record[None])} value(s) more than the header has columns")
+    quote = field("quote")
+    if not quote:
+        problems.append("empty quote")
+    occurrence = 1
+    if field("occurrence"):
+        try:
+            occurrence = int(field("occurrence"))
+            if occurrence < 1:
+                raise ValueError
+        except ValueError:
+            problems.append(f"occurrence '{field('occurrence')}' is not a positive integer")
+            occurrence = 1
+    category = field("category")
+    if category not in CATEGORIES:
+        problems.append(f"category '{category}' is not one of {', '.join(CATEGORIES)}")
+    metric = field("metric")
+    if not _METRIC_RE.match(metric):
+        problems.append(f"metric '{metric}' is not snake_case")
+    value: float | None = None
+    if field("value"):
+        try:
+            value = float(field("value").replace(",", ""))
+        except ValueError:
+            problems.append(f"value '{field('value')}' is not a number")
+    unit = field("unit") or None
+    if unit is not None and unit not in UNITS:
+        problems.append(f"unit '{unit}' is not a contract unit code")
+    bound = field("bound") or None
+    if bound is not None and bound not in BOUNDS:
+        problems.append(f"bound '{bound}' is not one of {', '.join(BOUNDS)}")
+    city = field("city")
+    status = "ok"
+    if problems:
+        status = "invalid"
+    elif city not in CITY_CODES:
+        status = "unknown_city"
+        problems.append(f"city '{city}' is not one of the contract's twelve city codes")
+    return Annotation(
+        article_id=article_id, source_file=source_file, line=line, quote=quote,
+        occurrence=occurrence, city_code=city, category=category, metric=metric,
+        value=value, unit=unit, bound=bound, note=field("note"), status=status,
+        problem=f"{source_file}:{line}: " + "; ".join(problems) if problems else None,
+    )
+
+
+def find_occurrence(text: str, quote: str, occurrence: int) -> int | None:
+    """Offset of the ``occurrence``-th appearance of ``quote`` (overlaps allowed), or None."""
+    start = -1
+    for _ in range(occurrence):
+        start = text.find(quote, start + 1)
+        if start < 0:
+            return None
+    return start
+
+
+def locate_annotations(annotations: list[Annotation], text: str) -> list[Annotation]:
+    """Give each usable annotation its span in ``text``; mark missing quotes and duplicates."""
+    from dataclasses import replace
+
+    located: list[Annotation] = []
+    seen: dict[tuple[str, int], int] = {}
+    for ann in annotations:
+        if not ann.usable:
+            located.append(ann)
+            continue
+        key = (ann.quote, ann.occurrence)
+        if key in seen:
+            located.append(replace(
+                ann, status="duplicate",
+                problem=f"{ann.source_file}:{ann.line}: duplicate of line {seen[key]} "
+                f"(quote '{ann.quote}', occurrence {ann.occurrence})",
+            ))
+            continue
+        seen[key] = ann.line
+        start = find_occurrence(text, ann.quote, ann.occurrence)
+        if start is None:
+            count = text.count(ann.quote)
+            where = (
+                "is not in the article text" if count == 0
+                else f"occurs only {count} time(s), occurrence {ann.occurrence} was asked"
+            )
+            located.append(replace(
+                ann, status="quote_not_found",
+                problem=f"{ann.source_file}:{ann.line}: quote '{ann.quote}' {where}",
+            ))
+            continue
+        end = start + len(ann.quote)
+        located.append(replace(ann, char_start=start, char_end=end,
+                               sentence=sentence_around(text, start, end)))
+    return located
+
+
+_SENTENCE_BREAKS = "。！？!?；;\n"
+
+
+def sentence_around(text: str, start: int, end: int) -> str:
+    """The sentence of ``text`` that holds the span [start, end)."""
+    left = max(text.rfind(ch, 0, start) for ch in _SENTENCE_BREAKS) + 1
+    rights = [i for ch in _SENTENCE_BREAKS if (i := text.find(ch, end)) >= 0]
+    right = min(rights) + 1 if rights else len(text)
+    return text[left:right].strip()
