@@ -1,6 +1,5 @@
 """Dagster resources: where the ledger reads and writes, from the contract's settings."""
 
-from __future__ import annotations
 
 from pathlib import Path
 
@@ -17,7 +16,7 @@ class LedgerPaths(dg.ConfigurableResource):
     report_dir: str
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> LedgerPaths:
+    def from_settings(cls, settings: Settings) -> "LedgerPaths":
         return cls(
             raw_dir=str(settings.raw_dir),
             duckdb_path=str(settings.duckdb_path),

@@ -5,7 +5,6 @@ Each asset reads what the previous one wrote, runs one pure text step from
 one row per input it could not use). The dbt project picks everything up from there.
 """
 
-from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict
@@ -76,11 +75,14 @@ def _problem(stage: str, source_file: str, article_id: str | None, reason: str,
             "severity": severity, "reason": reason, "detected_at": _now()}
 
 
-def _write_problems(paths: LedgerPaths, stage: str, problems: list[dict]) -> int:
+def _problems_result(paths: LedgerPaths, stage: str, problems: list[dict]) -> dg.MaterializeResult:
     """Each stage owns its table ``raw.<stage>_problems``; dbt unions them into ``quarantine``."""
-    warehouse.replace_table(paths.warehouse, f"{stage}_problems", pd.DataFrame(problems),
-                            PROBLEM_COLUMNS)
-    return len(problems)
+    frame = pd.DataFrame(problems)
+    warehouse.replace_table(paths.warehouse, f"{stage}_problems", frame, PROBLEM_COLUMNS)
+    return dg.MaterializeResult(asset_key=f"{stage}_problems", metadata={
+        "dagster/row_count": len(frame),
+        "preview": _preview(frame, ["source_file", "line", "severity", "reason"]),
+    })
 
 
 def _preview(frame: pd.DataFrame, columns: list[str], rows: int = 10) -> dg.MetadataValue:
@@ -101,8 +103,19 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-@dg.asset(group_name="raw", kinds={"python", "duckdb"}, **_COMMON)
-def raw_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths) -> dg.MaterializeResult:
+def _spec(key: str, description: str, deps: list[str] | None = None) -> dg.AssetSpec:
+    return dg.AssetSpec(key, description=description, deps=deps or [], group_name="raw",
+                        kinds={"python", "duckdb"}, owners=["team:ledger"])
+
+
+@dg.multi_asset(
+    specs=[
+        _spec("raw_articles", "Decoded article files (raw.articles)."),
+        _spec("decode_problems", "Article files that could not be read (raw.decode_problems)."),
+    ],
+    pool="duckdb",
+)
+def raw_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
     """Every article file under ``<raw>/articles``, decoded (UTF-8, UTF-8 with BOM, GB18030).
 
     Unreadable, mis-encoded and empty files go to ``raw.decode_problems``."""
@@ -135,17 +148,25 @@ def raw_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths) -> dg.M
         })
     frame = pd.DataFrame(rows)
     warehouse.replace_table(ledger.warehouse, "articles", frame, ARTICLE_COLUMNS)
-    _write_problems(ledger, "decode", problems)
-    return dg.MaterializeResult(metadata={
+    yield dg.MaterializeResult(asset_key="raw_articles", metadata={
         "dagster/row_count": len(frame),
         "files_seen": len(files),
-        "files_quarantined": len(problems),
         "preview": _preview(frame, ["article_id", "encoding", "byte_size"]),
     })
+    yield _problems_result(ledger, "decode", problems)
 
 
-@dg.asset(group_name="raw", kinds={"python", "duckdb"}, deps=[raw_articles], **_COMMON)
-def parsed_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths) -> dg.MaterializeResult:
+@dg.multi_asset(
+    specs=[
+        _spec("parsed_articles", "One row per article after parsing (raw.parsed_articles).",
+              ["raw_articles"]),
+        _spec("article_blocks", "Structural blocks with offsets (raw.article_blocks).",
+              ["raw_articles"]),
+        _spec("parse_problems", "Structural warnings (raw.parse_problems).", ["raw_articles"]),
+    ],
+    pool="duckdb",
+)
+def parse_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
     """Each article's structure: headline, city sections, subheadlines, bylines, paragraphs,
     captions; paragraphs split by page breaks joined again, offsets into the repaired text.
 
@@ -175,19 +196,29 @@ def parsed_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths) -> d
     parsed_frame, blocks = pd.DataFrame(parsed_rows), pd.DataFrame(block_rows)
     warehouse.replace_table(ledger.warehouse, "parsed_articles", parsed_frame, PARSED_COLUMNS)
     warehouse.replace_table(ledger.warehouse, "article_blocks", blocks, BLOCK_COLUMNS)
-    _write_problems(ledger, "parse", problems)
-    return dg.MaterializeResult(metadata={
+    yield dg.MaterializeResult(asset_key="parsed_articles", metadata={
         "dagster/row_count": len(parsed_frame),
-        "blocks": len(blocks),
         "page_break_repairs": int(parsed_frame["page_break_repairs"].sum()) if len(parsed_frame) else 0,
-        "warnings": len(problems),
         "preview": _preview(parsed_frame, ["article_id", "headline", "section_count",
                                            "page_break_repairs"]),
     })
+    yield dg.MaterializeResult(asset_key="article_blocks", metadata={
+        "dagster/row_count": len(blocks),
+        "preview": _preview(blocks, ["article_id", "kind", "source_line", "city_code", "text"]),
+    })
+    yield _problems_result(ledger, "parse", problems)
 
 
-@dg.asset(group_name="raw", kinds={"python", "duckdb"}, deps=[parsed_articles], **_COMMON)
-def article_annotations(context: dg.AssetExecutionContext, ledger: LedgerPaths) -> dg.MaterializeResult:
+@dg.multi_asset(
+    specs=[
+        _spec("article_annotations", "Annotation rows, located and with status (raw.annotations).",
+              ["parsed_articles"]),
+        _spec("annotations_problems", "Annotation files and rows that cannot be used "
+              "(raw.annotations_problems).", ["parsed_articles"]),
+    ],
+    pool="duckdb",
+)
+def article_annotations(context: dg.AssetExecutionContext, ledger: LedgerPaths):
     """The hand-made annotations, each located in its article's repaired text and read by the
     number reader (``parsed_value``) so that the person's reading can be checked.
 
@@ -231,16 +262,16 @@ def article_annotations(context: dg.AssetExecutionContext, ledger: LedgerPaths) 
             rows.append(row)
     frame = pd.DataFrame(rows)
     warehouse.replace_table(ledger.warehouse, "annotations", frame, ANNOTATION_COLUMNS)
-    _write_problems(ledger, "annotations", problems)
-    return dg.MaterializeResult(metadata={
+    yield dg.MaterializeResult(asset_key="article_annotations", metadata={
         "dagster/row_count": len(frame),
         "files": len(files),
-        "rows_quarantined": len(problems),
         "preview": _preview(frame, ["article_id", "quote", "city_code", "category", "status"]),
     })
+    yield _problems_result(ledger, "annotations", problems)
 
 
-@dg.asset(group_name="raw", kinds={"python", "duckdb"}, deps=[parsed_articles], **_COMMON)
+@dg.asset(group_name="raw", kinds={"python", "duckdb"},
+          deps=["parsed_articles", "article_blocks"], **_COMMON)
 def extracted_figures(context: dg.AssetExecutionContext, ledger: LedgerPaths) -> dg.MaterializeResult:
     """Every figure the extractor finds in the repaired texts, with span, unit, base value,
     bound, modality, category, metric and city; no annotations are used here."""
@@ -294,4 +325,4 @@ def city_reference(ledger: LedgerPaths) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={"dagster/row_count": len(frame)})
 
 
-RAW_ASSETS = [raw_articles, parsed_articles, article_annotations, extracted_figures, city_reference]
+RAW_ASSETS = [raw_articles, parse_articles, article_annotations, extracted_figures, city_reference]
