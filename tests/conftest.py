@@ -1,0 +1,59 @@
+"""Shared fixtures: a whole-graph materialization into a temporary DuckDB file."""
+
+import csv
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.settings import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "raw"
+DEV_DATA = Path(__file__).resolve().parent / "data"
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+
+
+def make_raw_dir(target: Path, sources: list[Path], with_annotations: bool = True) -> Path:
+    """A raw folder holding copies of the given articles (and their annotation files)."""
+    (target / "articles").mkdir(parents=True)
+    if with_annotations:
+        (target / "annotations").mkdir()
+    for article in sources:
+        shutil.copy(article, target / "articles" / article.name)
+        annotation = article.parent.parent / "annotations" / f"{article.stem}.csv"
+        if with_annotations and annotation.exists():
+            shutil.copy(annotation, target / "annotations" / annotation.name)
+    return target
+
+
+def run_pipeline(raw_dir: Path, work: Path, name: str = "warehouse"):
+    """Materialize every asset and check for ``raw_dir`` into ``work``; return (settings, result)."""
+    from orchestration.dbt_manifest import prepare_manifest
+    from orchestration.run_all import materialize_everything
+
+    settings = Settings(raw_dir=raw_dir, duckdb_path=work / f"{name}.duckdb",
+                        report_dir=work / "reports")
+    prepare_manifest(settings)
+    return settings, materialize_everything(settings)
+
+
+def query(settings: Settings, sql: str) -> list[tuple]:
+    with duckdb.connect(str(settings.duckdb_path), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def read_annotations(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8-sig") as handle:
+        return list(csv.DictReader(handle))
+
+
+@pytest.fixture(scope="session")
+def seed_run(tmp_path_factory):
+    """The seed article with its annotations, materialized once for the session."""
+    work = tmp_path_factory.mktemp("seed_run")
+    raw = make_raw_dir(work / "raw", sorted((RAW / "articles").glob("*.txt")))
+    return run_pipeline(raw, work)
