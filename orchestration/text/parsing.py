@@ -95,7 +95,7 @@ def decode_article(data: bytes, source: str = "<bytes>") -> tuple[str, str]:
             raise ArticleDecodeError(
                 f"{source}: not valid UTF-8 (byte {utf8_error.start}) and its GB18030 reading "
                 "is not Chinese text"
-            )
+            ) from None
     bad = [c for c in text if unicodedata.category(c) == "Cc" and c not in "\n\r\t"]
     if bad:
         line = text[: text.index(bad[0])].count("\n") + 1

@@ -1,0 +1,384 @@
+"""Category and metric of a figure, from the words around it (keyword rules, pure).
+
+Categories: ``funding`` (investment, funds, capital, signed contracts), ``trade`` (exports,
+imports, foreign trade, sales, customs clearance, port throughput), ``transport``
+(railways, trains, roads, logistics, travel times, distances), ``talent`` (jobs, labour,
+training, experts, cadres, students) and ``other`` (capacity, output, tourists, patents,
+events, anything else).
+
+How a figure is scored:
+
+* every keyword in the figure's sentence votes for its category; a keyword in the same
+  clause as the figure weighs more than one in another clause, and the closer it is to the
+  figure (the counted noun right after a count, the measured thing right before an
+  amount) the more it weighs;
+* the paragraph's topic sentence (a short first sentence such as ``劳务协作铺就增收路。``)
+  votes with a moderate weight;
+* the unit gives a small prior (money leans to funding; km, km/h and TEU to transport;
+  kW, kWh and mu to other); ``other`` wins ties;
+* a relative figure (a share, a growth rate, percentage points: ``占…的50%``,
+  ``同比增长13%``, ``其中七成``) takes the category of the figure it is relative to, the
+  previous figure of the same sentence.
+
+The metric is a snake_case name from a small rule table (the first rule whose keyword is
+in the figure's clause and whose unit class fits), or None.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CATEGORIES = ("funding", "trade", "transport", "talent", "other")
+
+KEYWORDS: dict[str, tuple[str, ...]] = {
+    "funding": (
+        "投资",
+        "总投资",
+        "协议投资",
+        "引资",
+        "招商引资",
+        "资金",
+        "融资",
+        "资本",
+        "外资",
+        "签约",
+        "签约额",
+        "签约金额",
+        "到位资金",
+        "投入",
+        "注资",
+        "贷款",
+        "基金",
+        "拨付",
+        "营收",
+        "引进",
+        "帮扶资金",
+        "财政",
+        "投资规模",
+        "融资规模",
+    ),
+    "trade": (
+        "出口",
+        "进口",
+        "进出口",
+        "外贸",
+        "贸易",
+        "货值",
+        "交易",
+        "交易额",
+        "销售额",
+        "销售",
+        "销往",
+        "农畜产品",
+        "跨境电商",
+        "电商",
+        "通关",
+        "口岸",
+        "过货",
+        "订单",
+        "采购",
+        "均价",
+        "货架",
+        "上架",
+        "超市",
+        "消费帮扶",
+        "报关",
+        "出口规模",
+        "贸易规模",
+        "进出口规模",
+    ),
+    "transport": (
+        "高铁",
+        "铁路",
+        "动车",
+        "列车",
+        "班列",
+        "航班",
+        "航线",
+        "机场",
+        "公路",
+        "高速",
+        "物流",
+        "货运",
+        "客运",
+        "运输",
+        "运送",
+        "发运",
+        "联运",
+        "上座率",
+        "时速",
+        "通车",
+        "车辆",
+        "卡车",
+        "集装箱",
+        "线路",
+        "抵京",
+        "旅行时间",
+        "距离",
+        "里程",
+        "全长",
+        "铺轨",
+        "通达",
+        "航空",
+        "港口",
+        "吞吐量",
+    ),
+    "talent": (
+        "人才",
+        "就业",
+        "劳动力",
+        "劳务",
+        "培训",
+        "务工",
+        "岗位",
+        "干部",
+        "挂职",
+        "技能",
+        "招聘",
+        "创业",
+        "专家",
+        "教师",
+        "留学生",
+        "学员",
+        "毕业生",
+        "研修",
+        "跟岗",
+        "引才",
+        "带教",
+        "专业技术人员",
+        "用工",
+    ),
+    "other": (
+        "产值",
+        "产能",
+        "加工能力",
+        "规模",
+        "产业集群",
+        "装机",
+        "容量",
+        "外送",
+        "电量",
+        "绿电",
+        "面积",
+        "农田",
+        "种植",
+        "游客",
+        "旅客",
+        "出入境人员",
+        "专利",
+        "措施",
+        "事项",
+        "部门",
+        "活动",
+        "机构",
+        "工作站",
+        "大棚",
+        "储存",
+        "储量",
+        "基站",
+        "跑者",
+        "入驻",
+        "转化率",
+        "效率",
+        "群众",
+        "产业链",
+        "合作协议",
+        "意向",
+        "建成",
+        "冠名",
+        "注册",
+    ),
+}
+
+_KEYWORD_CATEGORY = {kw: cat for cat, kws in KEYWORDS.items() for kw in kws}
+_KEYWORD_RE = re.compile("|".join(sorted(map(re.escape, _KEYWORD_CATEGORY), key=len, reverse=True)))
+_CLAUSE_BREAK_RE = re.compile(r"[，,；;：:。！？!?]")
+_RELATIVE_RE = re.compile(r"占|其中|同比|增速|增长|高于|低于|比重|下降|提升|提高|减少")
+_TOPIC_MAX = 16
+_TOPIC_RE = re.compile(rf"[^。！？!?]{{1,{_TOPIC_MAX}}}[。！？!?]")
+
+UNIT_PRIOR = {
+    "CNY": ("funding", 0.6),
+    "USD": ("funding", 0.6),
+    "km": ("transport", 8.0),
+    "km_per_hour": ("transport", 8.0),
+    "TEU": ("transport", 2.0),
+    "kW": ("other", 2.0),
+    "kWh": ("other", 2.0),
+    "mu": ("other", 2.0),
+}
+OTHER_BASE = 0.5
+TOPIC_WEIGHT = 1.0
+
+MONEY = frozenset({"CNY", "USD"})
+SHARE = frozenset({"pct", "pp"})
+
+# (keyword regex in the figure's clause, unit classes, metric). First match wins.
+_METRIC_RULES: tuple[tuple[str, frozenset[str] | None, str], ...] = (
+    (r"进出口", MONEY, "import_export_value"),
+    (r"出口", MONEY, "export_value"),
+    (r"进口", MONEY, "import_value"),
+    (r"外贸", MONEY, "foreign_trade_value"),
+    (r"利用外资|外资", MONEY, "foreign_capital_utilized"),
+    (r"签约", MONEY, "contracted_amount"),
+    (r"总投资|协议投资|协议引资", MONEY, "contracted_investment"),
+    (r"融资", MONEY, "financing"),
+    (r"到位资金", MONEY, "funds_in_place"),
+    (r"资金", MONEY, "funds"),
+    (r"投资|投入", MONEY, "investment"),
+    (r"营收", MONEY, "revenue"),
+    (r"产值", MONEY, "output_value"),
+    (r"交易", MONEY, "transaction_value"),
+    (r"销售", MONEY, "sales_value"),
+    (r"货值", MONEY, "cargo_value"),
+    (r"增收", MONEY, "income_increase"),
+    (r"上座率", frozenset({"pct"}), "occupancy_rate"),
+    (r"转化率", frozenset({"pct"}), "conversion_rate"),
+    (r"效率", frozenset({"pct"}), "efficiency_improvement"),
+    (r"高于|低于", frozenset({"pp"}), "growth_above_average"),
+    (r"同比增长|增长|增速", SHARE, "growth_yoy"),
+    (r"占", SHARE, "share"),
+    (r"通关", frozenset({"hour", "day"}), "customs_clearance_time"),
+    (r"耗时|办理|办结", frozenset({"hour", "day"}), "processing_time"),
+    (r"高铁|铁路|动车|抵京|可达|距离", frozenset({"hour"}), "travel_time"),
+    (r"时速", frozenset({"km_per_hour"}), "speed"),
+    (r"高铁|铁路|全长|线路", frozenset({"km"}), "railway_length"),
+    (r"km|公里", frozenset({"km"}), "distance"),
+    (r"装机", frozenset({"kW"}), "installed_capacity"),
+    (r"容量", frozenset({"kW"}), "unit_capacity"),
+    (r"外送|电量", frozenset({"kWh"}), "power_exported"),
+    (r"进口", frozenset({"tonne"}), "import_volume"),
+    (r"出口", frozenset({"tonne"}), "export_volume"),
+    (r"货运量|过货量", frozenset({"tonne"}), "freight_volume"),
+    (r"过货能力|加工能力|产能", frozenset({"tonne"}), "capacity"),
+    (r"储量|储存|贮藏", frozenset({"tonne"}), "storage_volume"),
+    (r"销往|销售", frozenset({"tonne"}), "sales_volume"),
+    (r"发运|运送", frozenset({"tonne", "TEU"}), "freight_volume"),
+    (r"标准箱|集装箱", frozenset({"TEU"}), "container_volume"),
+    (r"面积|种植", frozenset({"mu"}), "planted_area"),
+    (r"农田", frozenset({"mu"}), "farmland_area"),
+    (r"就业", frozenset({"count"}), "employment"),
+    (r"培训", frozenset({"count"}), "trainees"),
+    (r"人才", frozenset({"count"}), "talent_introduced"),
+    (r"专家|教师", frozenset({"count"}), "experts"),
+    (r"游客", frozenset({"count"}), "tourist_visits"),
+    (r"出入境", frozenset({"count"}), "border_crossings"),
+    (r"班列", frozenset({"count"}), "freight_trains"),
+    (r"高铁|动车", frozenset({"count"}), "train_pairs"),
+    (r"专利", frozenset({"count"}), "patents"),
+    (r"项目", frozenset({"count"}), "projects"),
+    (r"企业", frozenset({"count"}), "enterprises"),
+    (r"口岸", frozenset({"count"}), "ports"),
+)
+_METRIC_RES = tuple((re.compile(p), units, name) for p, units, name in _METRIC_RULES)
+
+
+@dataclass(frozen=True)
+class Categorized:
+    category: str
+    metric: str | None
+    scores: dict[str, float]
+
+
+def clause_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The clause of ``sentence`` around [start, end): between clause punctuation."""
+    left = 0
+    for m in _CLAUSE_BREAK_RE.finditer(sentence, 0, start):
+        left = m.end()
+    m = _CLAUSE_BREAK_RE.search(sentence, end)
+    return left, (m.start() if m else len(sentence))
+
+
+def _weight(distance: int, same_clause: bool) -> float:
+    if same_clause:
+        if distance <= 1:
+            return 5.0
+        if distance <= 3:
+            return 4.0
+        if distance <= 8:
+            return 3.0
+        if distance <= 16:
+            return 2.0
+        return 1.0
+    return 0.35 if distance <= 8 else 0.2
+
+
+def keyword_scores(
+    sentence: str,
+    start: int,
+    end: int,
+    unit: str,
+    topic: str = "",
+    masked: tuple[tuple[int, int], ...] = (),
+) -> dict[str, float]:
+    """Votes per category for the figure at sentence[start:end]."""
+    scores = dict.fromkeys(CATEGORIES, 0.0)
+    scores["other"] = OTHER_BASE
+    c_left, c_right = clause_bounds(sentence, start, end)
+    for m in _KEYWORD_RE.finditer(sentence):
+        if m.start() < end and m.end() > start:
+            continue
+        if any(s <= m.start() < e for s, e in masked):
+            continue
+        if m.end() <= start:
+            distance = start - m.end()
+            same = m.start() >= c_left
+        else:
+            distance = m.start() - end
+            same = m.end() <= c_right
+        scores[_KEYWORD_CATEGORY[m.group()]] += _weight(distance, same)
+    if topic:
+        for m in _KEYWORD_RE.finditer(topic):
+            scores[_KEYWORD_CATEGORY[m.group()]] += TOPIC_WEIGHT
+    if unit in UNIT_PRIOR:
+        cat, w = UNIT_PRIOR[unit]
+        scores[cat] += w
+    return scores
+
+
+def metric_for(sentence: str, start: int, end: int, unit: str) -> str | None:
+    c_left, c_right = clause_bounds(sentence, start, end)
+    clause = sentence[c_left:c_right]
+    for regex, units, name in _METRIC_RES:
+        if (units is None or unit in units) and regex.search(clause):
+            return name
+    return None
+
+
+def is_relative(sentence: str, start: int, end: int, unit: str) -> bool:
+    """A share / growth / difference figure: relative to another figure of the sentence."""
+    if unit not in SHARE:
+        return False
+    c_left, _ = clause_bounds(sentence, start, end)
+    return bool(_RELATIVE_RE.search(sentence, c_left, start))
+
+
+def categorize(
+    sentence: str,
+    start: int,
+    end: int,
+    unit: str,
+    previous_category: str | None = None,
+    topic: str = "",
+    masked: tuple[tuple[int, int], ...] = (),
+) -> Categorized:
+    """Category and metric of the figure at ``sentence[start:end]``.
+
+    ``previous_category``: the category of the previous figure of the same sentence, which
+    a relative figure (share, growth, percentage points) inherits. ``topic``: the
+    paragraph's topic sentence, if it has one. ``masked``: spans of the sentence (book
+    titles, slogans) whose words do not vote.
+    """
+    scores = keyword_scores(sentence, start, end, unit, topic, masked)
+    metric = metric_for(sentence, start, end, unit)
+    if previous_category and is_relative(sentence, start, end, unit):
+        return Categorized(previous_category, metric, scores)
+    best = max(CATEGORIES, key=lambda c: (scores[c], c == "other"))
+    return Categorized(best, metric, scores)
+
+
+def topic_of(paragraph: str) -> str:
+    """The paragraph's topic sentence: a short first sentence, else ''."""
+    m = _TOPIC_RE.match(paragraph)
+    return m.group() if m and len(paragraph) > m.end() else ""

@@ -1,0 +1,372 @@
+"""The figure extractor: every figure of an article's repaired text (pure functions).
+
+A *figure* is a number with a unit of measure or a counter (``17.41亿元``, ``260余家``,
+``时速350公里``), read by the grammar of :mod:`orchestration.text.numbers`, with the
+qualifiers that bound it. A grammar match is rejected when the context says it is not a
+quantity:
+
+* inside ``《…》`` (titles), inside a short quotation ``“…”``/``「…」``/``‘…’`` without
+  clause punctuation (slogans and names: “六个行动”, “一小时经济圈”, “四城通办”), or
+  inside a phone number (``0471-1234567``);
+* dates and years: 年 and 月 are not units and 日 is a duration only in ``3日内``;
+  ``个月`` is not a counter; ordinals (``第五届``) and numbers glued to Latin letters
+  (S27, G6, 5G) or to other digits (智慧城市4.0, 2025绿色算力) never start a figure;
+* the indefinite article: ``一`` + counter (一列列车, 一件摆件, 一组钢轨); ``一`` + a unit
+  of measure (一公里) stays a figure. A lone ``二`` + counter is a name (二人转): quantities
+  say 两;
+* vague magnitudes: 数百公里, 几十家, 上千人, and a bare 百/千/万/亿 + counter without 余/多
+  (千人跨年活动, 千家万户, 万人空巷); ``千余名`` and ``千亿元`` are figures;
+* groups and slogans: 三国, 四市, 三地 (国/市/地/省 are not counters); a Chinese numeral
+  up to ten + 个/项 before an abstract noun (两个国家, 三个方面) or before a programme word
+  within a few characters (六个倍增计划, 四项行动);
+* company and brand names: ``度`` is kWh only in a sentence about electricity (361度 is a
+  brand), 三一重工 has no counter.
+
+A bare number with 万/亿 and no unit takes the unit of the next figure when the two are
+coordinated (``30万马铃薯和20万吨冷凉蔬菜`` → 30万 tonnes).
+
+Surface: the printed figure with the qualifiers that change its bound (超, 超过, 突破, 逾,
+近, 约, 最高, 不超过 … before; 余, 多, 以上, 左右, 以内, 内 … after); emphasis (达, 高达,
+最快) stays outside. ``时速`` is part of a speed's surface.
+
+Modality: ``target`` when 目标/力争/剑指/争取/确保 precedes the figure in its clause,
+``forecast`` for 预计/有望/预期/可望/即将 and for 将 used as a future auxiliary
+(将于, 将达, 将新增 …, not the object marker 将X压缩至…). A clause that *starts* with such a
+word (``力争到2027年…``) carries it to the following clauses of the sentence.
+
+City: the figure's section city (block.city_code). In a section, the figure moves to
+another of the twelve cities only when its sentence's subject clearly is that city: the
+sentence starts with that city's name (optionally after a short time phrase such as
+``今年上半年,``), the name is not followed by 与/和/同/及/、 (a joint subject), and the
+section's own city is not named in the sentence. Outside sections (articles without
+sections, or a headline before the first section): the city named in the sentence
+(the nearest mention before the figure, else the first after it); in an article without
+sections also the nearest preceding mention in the article, else the most-mentioned city;
+else None.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from orchestration.text.categorize import categorize, topic_of
+from orchestration.text.cities import city_mentions
+from orchestration.text.numbers import (
+    FIGURE_RE,
+    PERCENT_WORD_RE,
+    UNIT_FACTORS,
+    Reading,
+    interpret,
+    normalize,
+    read_number,
+)
+from orchestration.text.parsing import Block, ParsedArticle
+
+FIGURE_BLOCK_KINDS = ("paragraph", "subheadline", "caption", "headline")
+
+
+@dataclass(frozen=True)
+class Figure:
+    surface: str  # printed text of the figure, qualifiers included
+    char_start: int  # offsets of surface in parsed.text
+    char_end: int
+    value: float
+    unit: str
+    bound: str
+    modality: str  # actual | forecast | target
+    category: str  # funding | trade | transport | talent | other
+    metric: str | None
+    city_code: str | None
+    sentence: str
+    block_kind: str
+    upper: float | None = None  # upper end of a range (3—5天)
+
+
+# ------------------------------------------------------------------ masks and context
+
+_TITLE_RE = re.compile(r"《[^《》\n]*》|〈[^〈〉\n]*〉")
+_SHORT_QUOTE_RE = re.compile(
+    r"“[^“”\n，,。；;！？!?]{1,15}”|「[^「」\n，,。；;！？!?]{1,15}」"
+    r"|『[^『』\n，,。；;！？!?]{1,15}』|‘[^‘’\n，,。；;！？!?]{1,15}’"
+    r"|\"[^\"\n，,。；;！？!?]{1,15}\""
+)
+_PHONE_RE = re.compile(r"(?<![\d-])(?:0\d{2,3}-?\d{7,8}|1[3-9]\d{9})(?![\d-])")
+_SENTENCE_RE = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』]?|(?=\n)|$)")
+_CLAUSE_PUNCT = "，,；;：:。！？!?"
+
+_ABSTRACT_AFTER_GE = re.compile(
+    r"(?:国家|城市|省份|省区|地区|方面|层面|维度|环节|原则|坚持|意识|自信|世界级|一流|"
+    r"中心|基本|统筹|优先|不|必须|全面|阶段|领域|字|词)"
+)
+_PROGRAMME_AFTER = re.compile(
+    r"^[\u4e00-\u9fff]{0,4}?(?:行动|计划|工程|战略|攻坚|任务|目标|体系|机制|理念|倍增|专项行动)"
+)
+_CN_ONLY_RE = re.compile(r"[零〇一二两三四五六七八九十百千万亿廿卅点个半]+")
+_BARE_MAGNITUDE_RE = re.compile(r"[百千万亿]+")
+_ELECTRICITY_RE = re.compile(r"电")
+_BARE_RE = re.compile(
+    r"(?<![\dA-Za-z第数几零〇一二两三四五六七八九十百千万亿廿卅])(?<!\d[.,])"
+    r"(?P<n1>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?[万亿]{1,2})(?![\d.,%十百千万亿])"
+)
+
+_TARGET_RE = re.compile(r"目标(?![，,。；;、”])|力争|剑指|争取|确保|瞄准")
+_FORECAST_RE = re.compile(
+    r"预计|有望|预期|可望|即将|将要|将(?=[于达超突破实现新增增带建形有在会可能成再累提拉吸创落迎"
+    r"推缩压减降节惠辐助覆投完开])"
+)
+_LEAD_TIME_RE = re.compile(r"^[^，,]{0,8}(?:年|月|日|以来|期间|上半年|下半年)[，,]")
+_JOINT_AFTER = "与和同及、"
+
+
+def _spans(regex: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in regex.finditer(text)]
+
+
+class _Intervals:
+    """Sorted, possibly overlapping intervals; `covers(i)` in O(log n)."""
+
+    def __init__(self, spans: list[tuple[int, int]]):
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+        # running max of ends, to answer overlap queries with one bisect
+        self.max_end: list[int] = []
+        best = -1
+        for _, e in self.spans:
+            best = max(best, e)
+            self.max_end.append(best)
+
+    def covers(self, i: int) -> bool:
+        k = bisect.bisect_right(self.starts, i) - 1
+        return k >= 0 and self.max_end[k] > i
+
+
+@dataclass
+class _Candidate:
+    reading: Reading
+    unit_surface: str
+
+
+def _is_chinese_numeral(token: str) -> bool:
+    return bool(_CN_ONLY_RE.fullmatch(token))
+
+
+def _reject(reading: Reading, m: re.Match[str], norm: str, masks: _Intervals) -> bool:
+    """True when the context says this grammar match is not a figure."""
+    n1 = reading.number
+    unit = reading.quantity.unit
+    unit_surface = reading.unit_surface
+    if masks.covers(reading.number_start) or masks.covers(reading.start):
+        return True
+    before = norm[reading.number_start - 1] if reading.number_start else ""
+    if n1.startswith("半") and before in "大多小前后":
+        return True
+    groups = m.groupdict()
+    if _is_chinese_numeral(n1):
+        has_mid = bool(groups.get("mid"))
+        if n1 == "一" and unit == "count":
+            return True
+        if n1 == "二":
+            return True
+        if _BARE_MAGNITUDE_RE.fullmatch(n1) and not has_mid:
+            if unit == "count" or unit_surface == "度":
+                return True
+            if before in "上成数几":
+                return True
+        if unit_surface in ("个", "项") and not groups.get("n2"):
+            value = read_number(n1)
+            after = norm[m.end("unit") : m.end("unit") + 8]
+            if value is not None and value <= 10 and _ABSTRACT_AFTER_GE.match(after):
+                return True
+            if _PROGRAMME_AFTER.match(after):
+                return True
+    if unit_surface == "度":
+        start = max(0, reading.start - 40)
+        if not _ELECTRICITY_RE.search(norm, start, reading.end + 20):
+            return True
+    return False
+
+
+def _find_candidates(norm: str, masks: _Intervals) -> list[Reading]:
+    found: list[Reading] = []
+    for regex in (FIGURE_RE, PERCENT_WORD_RE):
+        pos = 0
+        while True:
+            m = regex.search(norm, pos)
+            if not m:
+                break
+            reading = interpret(m)
+            if reading is None or _reject(reading, m, norm, masks):
+                pos = m.start("n1") + 1
+                continue
+            found.append(reading)
+            pos = reading.end
+    found.sort(key=lambda r: (r.start, -(r.end - r.start)))
+    kept: list[Reading] = []
+    for r in found:
+        if kept and r.start < kept[-1].end:
+            continue
+        kept.append(r)
+    return kept
+
+
+def _coordinated_bare(norm: str, readings: list[Reading], masks: _Intervals) -> list[Reading]:
+    """``30万马铃薯和20万吨…``: a bare 万/亿 number takes the unit of the next figure."""
+    starts = [r.start for r in readings]
+    extra: list[Reading] = []
+    for m in _BARE_RE.finditer(norm):
+        if masks.covers(m.start()):
+            continue
+        k = bisect.bisect_left(starts, m.start())
+        if k < len(readings) and readings[k].start < m.end():
+            continue
+        if k > 0 and readings[k - 1].end > m.start():
+            continue
+        if k >= len(readings):
+            continue
+        nxt = readings[k]
+        gap = norm[m.end() : nxt.start]
+        if len(gap) > 10 or any(c in _CLAUSE_PUNCT for c in gap):
+            continue
+        if not re.search(r"[和及与、]", gap) or nxt.quantity.unit in ("count", "pct", "pp"):
+            continue
+        if gap[:1] in "%元吨亩个":
+            continue
+        value = read_number(m.group("n1"))
+        if value is None:
+            continue
+        _, factor = UNIT_FACTORS.get(nxt.unit_surface, (None, 1.0))
+        q = type(nxt.quantity)(value * factor, nxt.quantity.unit, "exact", None)
+        extra.append(Reading(q, m.start(), m.end(), m.start(), m.group("n1"), ""))
+    return extra
+
+
+def _modality(sentence: str, rel: int) -> str:
+    """Modality of a figure at ``rel`` (offset in sentence)."""
+    left = 0
+    for i in range(rel - 1, -1, -1):
+        if sentence[i] in _CLAUSE_PUNCT:
+            left = i + 1
+            break
+    clause_prefix = sentence[left:rel]
+    for regex, name in ((_TARGET_RE, "target"), (_FORECAST_RE, "forecast")):
+        if regex.search(clause_prefix):
+            return name
+    # a clause that starts with the cue carries it to the clauses after it
+    pos = 0
+    for m in re.finditer(r"[^，,；;：:]+", sentence[:left]):
+        clause = m.group()
+        if _TARGET_RE.match(clause):
+            return "target"
+        if _FORECAST_RE.match(clause):
+            return "forecast"
+        pos = m.end()
+    del pos
+    return "actual"
+
+
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _SENTENCE_RE.finditer(text) if m.end() > m.start()]
+
+
+def _subject_city(sentence: str, mentions: list[tuple[int, int, str]]) -> str | None:
+    """The city a sentence is about when it starts with the city's name."""
+    offset = 0
+    lead = _LEAD_TIME_RE.match(sentence)
+    for s, e, code in mentions:
+        if s == 0 or (lead and s == lead.end()):
+            offset = e
+            while offset < len(sentence) and sentence[offset] in "市盟":
+                offset += 1
+            if offset < len(sentence) and sentence[offset] in _JOINT_AFTER:
+                return None
+            return code
+    return None
+
+
+def extract_figures(parsed: ParsedArticle) -> list[Figure]:
+    """Every figure of ``parsed.text``, sorted by char_start, with no overlapping spans."""
+    text = parsed.text
+    norm = normalize(text)
+    masks = _Intervals(
+        _spans(_TITLE_RE, norm) + _spans(_SHORT_QUOTE_RE, norm) + _spans(_PHONE_RE, norm)
+    )
+    readings = _find_candidates(norm, masks)
+    readings = sorted(readings + _coordinated_bare(norm, readings, masks), key=lambda r: r.start)
+
+    blocks = parsed.blocks
+    block_starts = [b.start for b in blocks]
+    sentences = _sentence_spans(text)
+    sentence_starts = [s for s, _ in sentences]
+    mentions = city_mentions(text)
+    mention_starts = [s for s, _, _ in mentions]
+    most_mentioned = Counter(code for _, _, code in mentions).most_common(1)
+    fallback_city = most_mentioned[0][0] if most_mentioned else None
+    has_sections = bool(parsed.sections)
+    topics: dict[int, str] = {}
+
+    figures: list[Figure] = []
+    previous: tuple[int, str] | None = None  # (sentence start, category) of the last figure
+    for r in readings:
+        k = bisect.bisect_right(block_starts, r.start) - 1
+        block: Block | None = blocks[k] if k >= 0 and r.start < blocks[k].end else None
+        if block is None or block.kind not in FIGURE_BLOCK_KINDS:
+            continue
+        si = bisect.bisect_right(sentence_starts, r.start) - 1
+        s_start, s_end = sentences[si]
+        s_start, s_end = max(s_start, block.start), min(s_end, block.end)
+        sentence = text[s_start:s_end]
+        rel_start, rel_end = r.start - s_start, r.end - s_start
+
+        if block.start not in topics:
+            topics[block.start] = topic_of(block.text) if block.kind == "paragraph" else ""
+        topic = topics[block.start]
+        if topic and s_start == block.start:
+            topic = ""  # the topic sentence itself
+        prev_cat = previous[1] if previous and previous[0] == s_start else None
+        masked = (
+            tuple((s - s_start, e - s_start) for s, e in masks.spans if s < s_end and e > s_start)
+            if masks.spans
+            else ()
+        )
+        cat = categorize(sentence, rel_start, rel_end, r.quantity.unit, prev_cat, topic, masked)
+        previous = (s_start, cat.category)
+
+        # city
+        lo = bisect.bisect_left(mention_starts, s_start)
+        hi = bisect.bisect_left(mention_starts, s_end)
+        in_sentence = [(s - s_start, e - s_start, c) for s, e, c in mentions[lo:hi]]
+        city: str | None
+        if block.section is not None and has_sections:
+            city = block.city_code
+            subject = _subject_city(sentence, in_sentence)
+            if subject and subject != city and all(c != city for _, _, c in in_sentence):
+                city = subject
+        else:
+            before = [c for s, _, c in in_sentence if s < rel_start]
+            after = [c for s, _, c in in_sentence if s >= rel_start]
+            city = before[-1] if before else (after[0] if after else None)
+            if city is None and not has_sections:
+                j = bisect.bisect_left(mention_starts, r.start) - 1
+                city = mentions[j][2] if j >= 0 else fallback_city
+
+        figures.append(
+            Figure(
+                surface=text[r.start : r.end],
+                char_start=r.start,
+                char_end=r.end,
+                value=r.quantity.value,
+                unit=r.quantity.unit,
+                bound=r.quantity.bound,
+                modality=_modality(sentence, rel_start),
+                category=cat.category,
+                metric=cat.metric,
+                city_code=city,
+                sentence=sentence,
+                block_kind=block.kind,
+                upper=r.quantity.upper,
+            )
+        )
+    return figures
