@@ -138,6 +138,14 @@ class _Intervals:
             best = max(best, e)
             self.max_end.append(best)
 
+    def within(self, start: int, end: int) -> tuple[tuple[int, int], ...]:
+        """Intervals overlapping [start, end), relative to start."""
+        k = bisect.bisect_right(self.starts, start) - 1
+        while k > 0 and self.max_end[k - 1] > start:
+            k -= 1
+        stop = bisect.bisect_left(self.starts, end)
+        return tuple((s - start, e - start) for s, e in self.spans[max(k, 0) : stop] if e > start)
+
     def covers(self, i: int) -> bool:
         k = bisect.bisect_right(self.starts, i) - 1
         return k >= 0 and self.max_end[k] > i
@@ -326,11 +334,7 @@ def extract_figures(parsed: ParsedArticle) -> list[Figure]:
         if topic and s_start == block.start:
             topic = ""  # the topic sentence itself
         prev_cat = previous[1] if previous and previous[0] == s_start else None
-        masked = (
-            tuple((s - s_start, e - s_start) for s, e in masks.spans if s < s_end and e > s_start)
-            if masks.spans
-            else ()
-        )
+        masked = masks.within(s_start, s_end)
         cat = categorize(sentence, rel_start, rel_end, r.quantity.unit, prev_cat, topic, masked)
         previous = (s_start, cat.category)
 

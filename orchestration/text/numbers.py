@@ -116,7 +116,7 @@ def _positional(tokens: list[tuple[str, str]]) -> float | None:
             previous = "num"
         elif kind == "small":
             unit = CN_SMALL[tok]
-            if unit >= last_small:
+            if unit >= last_small or (current is None and section):
                 return None
             section += (1.0 if current is None else current) * unit
             current, last_small, previous = None, unit, "unit"
@@ -385,7 +385,7 @@ def interpret(m: re.Match[str]) -> Reading | None:
     unit_surface = groups.get("unit") or "%"
     minutes = groups.get("minutes")
     base_surface = unit_surface
-    if "小时" in unit_surface:
+    if unit_surface.lstrip("个").startswith("小时"):
         base_surface = "小时"
     unit, factor = UNIT_FACTORS.get(base_surface, (None, 1.0))
     if unit is None:
