@@ -53,6 +53,8 @@ def category_of(text: str, surface: str) -> tuple[str, str | None]:
         ("明确支持外贸主体培育等12项具体措施。", "12项", "other"),
         ("新建高标准农田30万亩。", "30万亩", "other"),
         ("政务服务平均耗时3.5天。", "3.5天", "other"),
+        ("全市地区生产总值达到3,500亿元。", "3,500亿元", "other"),
+        ("计划招聘50名技术工人,月薪不低于6000元。", "6000元", "talent"),
         # relative figures take the category of the figure they refer to
         ("实际利用外资9.1亿元,占自治区总量的67.4%,同比增长13%。", "67.4%", "funding"),
         ("实际利用外资9.1亿元,占自治区总量的67.4%,同比增长13%。", "13%", "funding"),

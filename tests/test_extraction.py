@@ -136,6 +136,8 @@ def test_surfaces(text: str, expected: list[str]) -> None:
         "上千人参加了活动。",
         "几十家企业参加。",
         "东北二人转演出。",
+        "还有三五个朋友,七八家小店。",
+        "建成5万吨级码头,打造千亿级产业。",
     ],
 )
 def test_not_figures(text: str) -> None:

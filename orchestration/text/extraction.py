@@ -14,11 +14,12 @@ quantity:
 * the indefinite article: ``一`` + counter (一列列车, 一件摆件, 一组钢轨); ``一`` + a unit
   of measure (一公里) stays a figure. A lone ``二`` + counter is a name (二人转): quantities
   say 两;
-* vague magnitudes: 数百公里, 几十家, 上千人, and a bare 百/千/万/亿 + counter without 余/多
+* vague magnitudes: 数百公里, 几十家, 上千人, 三五个 (adjacent digits: "three or five"), and a bare 百/千/万/亿 + counter without 余/多
   (千人跨年活动, 千家万户, 万人空巷); ``千余名`` and ``千亿元`` are figures;
 * groups and slogans: 三国, 四市, 三地 (国/市/地/省 are not counters); a Chinese numeral
   up to ten + 个/项 before an abstract noun (两个国家, 三个方面) or before a programme word
   within a few characters (六个倍增计划, 四项行动);
+* classes: a figure followed by 级 (万吨级码头, 千亿级产业);
 * company and brand names: ``度`` is kWh only in a sentence about electricity (361度 is a
   brand), 三一重工 has no counter.
 
@@ -106,6 +107,7 @@ _PROGRAMME_AFTER = re.compile(
 )
 _CN_ONLY_RE = re.compile(r"[零〇一二两三四五六七八九十百千万亿廿卅点个半]+")
 _BARE_MAGNITUDE_RE = re.compile(r"[百千万亿]+")
+_CN_DIGITS_ONLY_RE = re.compile(r"[零〇一二两三四五六七八九]{2,}")
 _ELECTRICITY_RE = re.compile(r"电")
 _BARE_RE = re.compile(
     r"(?<![\dA-Za-z第数几零〇一二两三四五六七八九十百千万亿廿卅])(?<!\d[.,])"
@@ -172,7 +174,11 @@ def _reject(reading: Reading, m: re.Match[str], norm: str, masks: _Intervals) ->
     if n1.startswith("半") and before in "大多小前后":
         return True
     groups = m.groupdict()
+    if norm.startswith("级", reading.end):
+        return True  # 万吨级码头, 千亿元级: a class, not a quantity
     if _is_chinese_numeral(n1):
+        if _CN_DIGITS_ONLY_RE.fullmatch(n1):
+            return True  # 三五个, 七八家: an approximate "three or five", not 35
         has_mid = bool(groups.get("mid"))
         if n1 == "一" and unit == "count":
             return True
