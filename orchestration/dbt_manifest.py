@@ -32,9 +32,19 @@ def prepare_manifest(settings: Settings) -> Path:
     """Run ``dbt parse`` for ``settings``' warehouse; raise with dbt's output on failure."""
     os.environ["LEDGER_DUCKDB_PATH"] = str(settings.duckdb_path)  # read by profiles.yml
     result = subprocess.run(
-        [dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
-         "--profiles-dir", str(DBT_PROJECT_DIR)],
-        env=dbt_environment(settings), capture_output=True, text=True, check=False,
+        [
+            dbt_executable(),
+            "parse",
+            "--quiet",
+            "--project-dir",
+            str(DBT_PROJECT_DIR),
+            "--profiles-dir",
+            str(DBT_PROJECT_DIR),
+        ],
+        env=dbt_environment(settings),
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
         raise RuntimeError(f"dbt parse failed:\n{result.stdout}\n{result.stderr}")

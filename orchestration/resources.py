@@ -1,6 +1,5 @@
 """Dagster resources: where the ledger reads and writes, from the contract's settings."""
 
-
 from pathlib import Path
 
 import dagster as dg

@@ -15,15 +15,24 @@ from orchestration.settings import Settings
 MARTS = ("mart_funding", "mart_trade", "mart_transport", "mart_talent")
 
 
-def materialize_everything(settings: Settings):
-    """Run the whole asset graph (assets and checks) in this process; returns the result."""
+def project_instance():
+    """The instance under DAGSTER_HOME (so runs show in ``make ui``), else an ephemeral one."""
     import dagster as dg
 
+    home = os.environ.get("DAGSTER_HOME")
+    if not home:
+        return dg.DagsterInstance.ephemeral()
+    os.makedirs(home, exist_ok=True)
+    return dg.DagsterInstance.get()
+
+
+def materialize_everything(settings: Settings, instance=None):
+    """Run the whole asset graph (assets and checks) in this process; returns the result."""
     from orchestration.definitions import build_definitions
 
     defs = build_definitions(settings)
     job = defs.resolve_implicit_global_asset_job_def()
-    instance = dg.DagsterInstance.get() if os.environ.get("DAGSTER_HOME") else dg.DagsterInstance.ephemeral()
+    instance = instance if instance is not None else project_instance()
     return job.execute_in_process(
         instance=instance,
         raise_on_error=False,
@@ -43,6 +52,7 @@ def summarize(settings: Settings, result) -> tuple[str, bool]:
     counts: dict[str, object] = {}
     if settings.duckdb_path.exists():
         with connect(settings.duckdb_path, read_only=True) as con:
+
             def count(sql: str):
                 try:
                     return con.execute(sql).fetchone()[0]
@@ -56,7 +66,9 @@ def summarize(settings: Settings, result) -> tuple[str, bool]:
             counts["quarantined inputs (errors)"] = count(
                 "SELECT count(*) FROM main.quarantine WHERE severity = 'error'"
             )
-            counts["warnings"] = count("SELECT count(*) FROM main.quarantine WHERE severity = 'warning'")
+            counts["warnings"] = count(
+                "SELECT count(*) FROM main.quarantine WHERE severity = 'warning'"
+            )
     for key, value in counts.items():
         lines.append(f"{key:<32}{value}")
     lines.append(f"{'checks passed':<32}{len(evaluations) - len(failed)}")
@@ -65,7 +77,9 @@ def summarize(settings: Settings, result) -> tuple[str, bool]:
         lines.append(f"  FAILED {evaluation.asset_key.to_user_string()}:{evaluation.check_name}")
     step_failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
     for event in step_failures:
-        lines.append(f"  STEP FAILED {event.step_key}: {event.event_specific_data.error.message.strip()[:300]}")
+        lines.append(
+            f"  STEP FAILED {event.step_key}: {event.event_specific_data.error.message.strip()[:300]}"
+        )
     lines.append(f"{'warehouse':<32}{settings.duckdb_path}")
     lines.append(f"{'data-quality report':<32}{settings.report_dir / 'index.html'}")
     ok = result.success and not blocking_failed and not step_failures

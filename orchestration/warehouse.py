@@ -30,11 +30,15 @@ def replace_table(path: Path, table: str, frame: pd.DataFrame, columns: dict[str
     """Replace ``raw.<table>`` with ``frame``; ``columns`` fixes names and SQL types so that an
     empty batch still creates a table with the right schema."""
     frame = frame.reindex(columns=list(columns))
-    select = ", ".join(f'CAST("{name}" AS {sql_type}) AS "{name}"' for name, sql_type in columns.items())
+    select = ", ".join(
+        f'CAST("{name}" AS {sql_type}) AS "{name}"' for name, sql_type in columns.items()
+    )
     with connect(path) as con:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
         con.register("incoming", frame)
-        con.execute(f"CREATE OR REPLACE TABLE {RAW_SCHEMA}.{table} AS SELECT {select} FROM incoming")
+        con.execute(
+            f"CREATE OR REPLACE TABLE {RAW_SCHEMA}.{table} AS SELECT {select} FROM incoming"
+        )
         con.unregister("incoming")
     return len(frame)
 
@@ -57,14 +61,18 @@ def replace_rows(
     Lets several writers (stages, article partitions) share one table without touching
     each other's rows."""
     frame = frame.reindex(columns=list(columns))
-    select = ", ".join(f'CAST("{name}" AS {sql_type}) AS "{name}"' for name, sql_type in columns.items())
+    select = ", ".join(
+        f'CAST("{name}" AS {sql_type}) AS "{name}"' for name, sql_type in columns.items()
+    )
     ddl = ", ".join(f'"{name}" {sql_type}' for name, sql_type in columns.items())
     with connect(path) as con:
         con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
         con.execute(f"CREATE TABLE IF NOT EXISTS {RAW_SCHEMA}.{table} ({ddl})")
         con.execute("BEGIN TRANSACTION")
         if values:
-            con.execute(f'DELETE FROM {RAW_SCHEMA}.{table} WHERE "{key}" IN (SELECT UNNEST(?))', [values])
+            con.execute(
+                f'DELETE FROM {RAW_SCHEMA}.{table} WHERE "{key}" IN (SELECT UNNEST(?))', [values]
+            )
         con.register("incoming", frame)
         con.execute(f"INSERT INTO {RAW_SCHEMA}.{table} SELECT {select} FROM incoming")
         con.unregister("incoming")

@@ -32,13 +32,16 @@ def make_raw_dir(target: Path, sources: list[Path], with_annotations: bool = Tru
 
 def run_pipeline(raw_dir: Path, work: Path, name: str = "warehouse"):
     """Materialize every asset and check for ``raw_dir`` into ``work``; return (settings, result)."""
+    import dagster as dg
+
     from orchestration.dbt_manifest import prepare_manifest
     from orchestration.run_all import materialize_everything
 
-    settings = Settings(raw_dir=raw_dir, duckdb_path=work / f"{name}.duckdb",
-                        report_dir=work / "reports")
+    settings = Settings(
+        raw_dir=raw_dir, duckdb_path=work / f"{name}.duckdb", report_dir=work / "reports"
+    )
     prepare_manifest(settings)
-    return settings, materialize_everything(settings)
+    return settings, materialize_everything(settings, instance=dg.DagsterInstance.ephemeral())
 
 
 def query(settings: Settings, sql: str) -> list[tuple]:

@@ -4,7 +4,6 @@ Two asset definitions over one project so that the published marts run *after* t
 blocking quality checks on ``fct_figures``: a failing check stops the marts.
 """
 
-
 import os
 from collections.abc import Mapping
 from pathlib import Path

@@ -5,7 +5,6 @@ Each asset reads what the previous one wrote, runs one pure text step from
 one row per input it could not use). The dbt project picks everything up from there.
 """
 
-
 import hashlib
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -27,39 +26,87 @@ from orchestration.text.numbers import read_quantity
 from orchestration.text.parsing import ArticleDecodeError, decode_article, parse_article
 
 ARTICLE_COLUMNS = {
-    "article_id": "VARCHAR", "source_file": "VARCHAR", "encoding": "VARCHAR",
-    "byte_size": "BIGINT", "sha256": "VARCHAR", "raw_text": "VARCHAR", "loaded_at": "TIMESTAMP",
+    "article_id": "VARCHAR",
+    "source_file": "VARCHAR",
+    "encoding": "VARCHAR",
+    "byte_size": "BIGINT",
+    "sha256": "VARCHAR",
+    "raw_text": "VARCHAR",
+    "loaded_at": "TIMESTAMP",
 }
 PARSED_COLUMNS = {
-    "article_id": "VARCHAR", "headline": "VARCHAR", "repaired_text": "VARCHAR",
-    "section_count": "INTEGER", "block_count": "INTEGER", "page_break_repairs": "INTEGER",
+    "article_id": "VARCHAR",
+    "headline": "VARCHAR",
+    "repaired_text": "VARCHAR",
+    "section_count": "INTEGER",
+    "block_count": "INTEGER",
+    "page_break_repairs": "INTEGER",
     "warnings": "VARCHAR",
 }
 BLOCK_COLUMNS = {
-    "article_id": "VARCHAR", "block_index": "INTEGER", "kind": "VARCHAR", "text": "VARCHAR",
-    "char_start": "INTEGER", "char_end": "INTEGER", "source_line": "INTEGER",
-    "section_index": "INTEGER", "city_code": "VARCHAR", "section_city_line": "VARCHAR",
+    "article_id": "VARCHAR",
+    "block_index": "INTEGER",
+    "kind": "VARCHAR",
+    "text": "VARCHAR",
+    "char_start": "INTEGER",
+    "char_end": "INTEGER",
+    "source_line": "INTEGER",
+    "section_index": "INTEGER",
+    "city_code": "VARCHAR",
+    "section_city_line": "VARCHAR",
 }
 ANNOTATION_COLUMNS = {
-    "article_id": "VARCHAR", "source_file": "VARCHAR", "line": "INTEGER", "quote": "VARCHAR",
-    "occurrence": "INTEGER", "city_code": "VARCHAR", "category": "VARCHAR", "metric": "VARCHAR",
-    "value": "DOUBLE", "unit": "VARCHAR", "bound": "VARCHAR", "note": "VARCHAR",
-    "char_start": "INTEGER", "char_end": "INTEGER", "sentence": "VARCHAR", "status": "VARCHAR",
-    "problem": "VARCHAR", "parsed_value": "DOUBLE", "parsed_unit": "VARCHAR", "parsed_bound": "VARCHAR",
+    "article_id": "VARCHAR",
+    "source_file": "VARCHAR",
+    "line": "INTEGER",
+    "quote": "VARCHAR",
+    "occurrence": "INTEGER",
+    "city_code": "VARCHAR",
+    "category": "VARCHAR",
+    "metric": "VARCHAR",
+    "value": "DOUBLE",
+    "unit": "VARCHAR",
+    "bound": "VARCHAR",
+    "note": "VARCHAR",
+    "char_start": "INTEGER",
+    "char_end": "INTEGER",
+    "sentence": "VARCHAR",
+    "status": "VARCHAR",
+    "problem": "VARCHAR",
+    "parsed_value": "DOUBLE",
+    "parsed_unit": "VARCHAR",
+    "parsed_bound": "VARCHAR",
 }
 FIGURE_COLUMNS = {
-    "article_id": "VARCHAR", "surface": "VARCHAR", "char_start": "INTEGER",
-    "char_end": "INTEGER", "value": "DOUBLE", "unit": "VARCHAR", "bound": "VARCHAR",
-    "modality": "VARCHAR", "category": "VARCHAR", "metric": "VARCHAR", "city_code": "VARCHAR",
-    "sentence": "VARCHAR", "block_kind": "VARCHAR",
+    "article_id": "VARCHAR",
+    "surface": "VARCHAR",
+    "char_start": "INTEGER",
+    "char_end": "INTEGER",
+    "value": "DOUBLE",
+    "unit": "VARCHAR",
+    "bound": "VARCHAR",
+    "modality": "VARCHAR",
+    "category": "VARCHAR",
+    "metric": "VARCHAR",
+    "city_code": "VARCHAR",
+    "sentence": "VARCHAR",
+    "block_kind": "VARCHAR",
 }
 CITY_COLUMNS = {
-    "city_code": "VARCHAR", "city_name": "VARCHAR", "kind": "VARCHAR", "seat": "VARCHAR",
+    "city_code": "VARCHAR",
+    "city_name": "VARCHAR",
+    "kind": "VARCHAR",
+    "seat": "VARCHAR",
     "aliases": "VARCHAR",
 }
 PROBLEM_COLUMNS = {
-    "stage": "VARCHAR", "source_file": "VARCHAR", "article_id": "VARCHAR", "line": "INTEGER",
-    "severity": "VARCHAR", "reason": "VARCHAR", "detected_at": "TIMESTAMP",
+    "stage": "VARCHAR",
+    "source_file": "VARCHAR",
+    "article_id": "VARCHAR",
+    "line": "INTEGER",
+    "severity": "VARCHAR",
+    "reason": "VARCHAR",
+    "detected_at": "TIMESTAMP",
 }
 
 _COMMON = {"pool": "duckdb", "owners": ["team:ledger"]}
@@ -69,20 +116,36 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def _problem(stage: str, source_file: str, article_id: str | None, reason: str,
-             line: int | None = None, severity: str = "error") -> dict:
-    return {"stage": stage, "source_file": source_file, "article_id": article_id, "line": line,
-            "severity": severity, "reason": reason, "detected_at": _now()}
+def _problem(
+    stage: str,
+    source_file: str,
+    article_id: str | None,
+    reason: str,
+    line: int | None = None,
+    severity: str = "error",
+) -> dict:
+    return {
+        "stage": stage,
+        "source_file": source_file,
+        "article_id": article_id,
+        "line": line,
+        "severity": severity,
+        "reason": reason,
+        "detected_at": _now(),
+    }
 
 
 def _problems_result(paths: LedgerPaths, stage: str, problems: list[dict]) -> dg.MaterializeResult:
     """Each stage owns its table ``raw.<stage>_problems``; dbt unions them into ``quarantine``."""
     frame = pd.DataFrame(problems)
     warehouse.replace_table(paths.warehouse, f"{stage}_problems", frame, PROBLEM_COLUMNS)
-    return dg.MaterializeResult(asset_key=f"{stage}_problems", metadata={
-        "dagster/row_count": len(frame),
-        "preview": _preview(frame, ["source_file", "line", "severity", "reason"]),
-    })
+    return dg.MaterializeResult(
+        asset_key=f"{stage}_problems",
+        metadata={
+            "dagster/row_count": len(frame),
+            "preview": _preview(frame, ["source_file", "line", "severity", "reason"]),
+        },
+    )
 
 
 def _preview(frame: pd.DataFrame, columns: list[str], rows: int = 10) -> dg.MetadataValue:
@@ -104,8 +167,14 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def _spec(key: str, description: str, deps: list[str] | None = None) -> dg.AssetSpec:
-    return dg.AssetSpec(key, description=description, deps=deps or [], group_name="raw",
-                        kinds={"python", "duckdb"}, owners=["team:ledger"])
+    return dg.AssetSpec(
+        key,
+        description=description,
+        deps=deps or [],
+        group_name="raw",
+        kinds={"python", "duckdb"},
+        owners=["team:ledger"],
+    )
 
 
 @dg.multi_asset(
@@ -122,15 +191,27 @@ def raw_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
     rows, problems = [], []
     files: list[Path] = []
     if not ledger.articles_dir.is_dir():
-        problems.append(_problem("decode", str(ledger.articles_dir), None,
-                                 f"{ledger.articles_dir}: articles folder does not exist"))
+        problems.append(
+            _problem(
+                "decode",
+                str(ledger.articles_dir),
+                None,
+                f"{ledger.articles_dir}: articles folder does not exist",
+            )
+        )
     else:
         for path in sorted(ledger.articles_dir.iterdir()):
             if path.is_file() and path.suffix == ".txt":
                 files.append(path)
             elif not path.name.startswith("."):
-                problems.append(_problem("decode", str(path), path.stem,
-                                         f"{path}: not an article (articles are <article_id>.txt)"))
+                problems.append(
+                    _problem(
+                        "decode",
+                        str(path),
+                        path.stem,
+                        f"{path}: not an article (articles are <article_id>.txt)",
+                    )
+                )
     for index, path in enumerate(files, 1):
         source = _relative(path, ledger.articles_dir.parent)
         try:
@@ -141,27 +222,42 @@ def raw_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
             problems.append(_problem("decode", source, path.stem, str(error)))
             continue
         context.log.info(f"[{index}/{len(files)}] read {source} ({encoding}, {len(data)} bytes)")
-        rows.append({
-            "article_id": path.stem, "source_file": source, "encoding": encoding,
-            "byte_size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
-            "raw_text": text, "loaded_at": _now(),
-        })
+        rows.append(
+            {
+                "article_id": path.stem,
+                "source_file": source,
+                "encoding": encoding,
+                "byte_size": len(data),
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "raw_text": text,
+                "loaded_at": _now(),
+            }
+        )
     frame = pd.DataFrame(rows)
     warehouse.replace_table(ledger.warehouse, "articles", frame, ARTICLE_COLUMNS)
-    yield dg.MaterializeResult(asset_key="raw_articles", metadata={
-        "dagster/row_count": len(frame),
-        "files_seen": len(files),
-        "preview": _preview(frame, ["article_id", "encoding", "byte_size"]),
-    })
+    yield dg.MaterializeResult(
+        asset_key="raw_articles",
+        metadata={
+            "dagster/row_count": len(frame),
+            "files_seen": len(files),
+            "preview": _preview(frame, ["article_id", "encoding", "byte_size"]),
+        },
+    )
     yield _problems_result(ledger, "decode", problems)
 
 
 @dg.multi_asset(
     specs=[
-        _spec("parsed_articles", "One row per article after parsing (raw.parsed_articles).",
-              ["raw_articles"]),
-        _spec("article_blocks", "Structural blocks with offsets (raw.article_blocks).",
-              ["raw_articles"]),
+        _spec(
+            "parsed_articles",
+            "One row per article after parsing (raw.parsed_articles).",
+            ["raw_articles"],
+        ),
+        _spec(
+            "article_blocks",
+            "Structural blocks with offsets (raw.article_blocks).",
+            ["raw_articles"],
+        ),
         _spec("parse_problems", "Structural warnings (raw.parse_problems).", ["raw_articles"]),
     ],
     pool="duckdb",
@@ -177,44 +273,75 @@ def parse_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
         parsed = parse_article(article.article_id, article.raw_text)
         for warning in parsed.warnings:
             context.log.warning(f"{article.source_file}: {warning}")
-            problems.append(_problem("parse", article.source_file, article.article_id, warning,
-                                     severity="warning"))
-        parsed_rows.append({
-            "article_id": parsed.article_id, "headline": parsed.headline,
-            "repaired_text": parsed.text, "section_count": len(parsed.sections),
-            "block_count": len(parsed.blocks), "page_break_repairs": len(parsed.repairs),
-            "warnings": "; ".join(parsed.warnings) or None,
-        })
+            problems.append(
+                _problem(
+                    "parse", article.source_file, article.article_id, warning, severity="warning"
+                )
+            )
+        parsed_rows.append(
+            {
+                "article_id": parsed.article_id,
+                "headline": parsed.headline,
+                "repaired_text": parsed.text,
+                "section_count": len(parsed.sections),
+                "block_count": len(parsed.blocks),
+                "page_break_repairs": len(parsed.repairs),
+                "warnings": "; ".join(parsed.warnings) or None,
+            }
+        )
         city_lines = {s.index: s.city_line for s in parsed.sections}
         for index, block in enumerate(parsed.blocks):
-            block_rows.append({
-                "article_id": parsed.article_id, "block_index": index, "kind": block.kind,
-                "text": block.text, "char_start": block.start, "char_end": block.end,
-                "source_line": block.line, "section_index": block.section,
-                "city_code": block.city_code, "section_city_line": city_lines.get(block.section),
-            })
+            block_rows.append(
+                {
+                    "article_id": parsed.article_id,
+                    "block_index": index,
+                    "kind": block.kind,
+                    "text": block.text,
+                    "char_start": block.start,
+                    "char_end": block.end,
+                    "source_line": block.line,
+                    "section_index": block.section,
+                    "city_code": block.city_code,
+                    "section_city_line": city_lines.get(block.section),
+                }
+            )
     parsed_frame, blocks = pd.DataFrame(parsed_rows), pd.DataFrame(block_rows)
     warehouse.replace_table(ledger.warehouse, "parsed_articles", parsed_frame, PARSED_COLUMNS)
     warehouse.replace_table(ledger.warehouse, "article_blocks", blocks, BLOCK_COLUMNS)
-    yield dg.MaterializeResult(asset_key="parsed_articles", metadata={
-        "dagster/row_count": len(parsed_frame),
-        "page_break_repairs": int(parsed_frame["page_break_repairs"].sum()) if len(parsed_frame) else 0,
-        "preview": _preview(parsed_frame, ["article_id", "headline", "section_count",
-                                           "page_break_repairs"]),
-    })
-    yield dg.MaterializeResult(asset_key="article_blocks", metadata={
-        "dagster/row_count": len(blocks),
-        "preview": _preview(blocks, ["article_id", "kind", "source_line", "city_code", "text"]),
-    })
+    yield dg.MaterializeResult(
+        asset_key="parsed_articles",
+        metadata={
+            "dagster/row_count": len(parsed_frame),
+            "page_break_repairs": int(parsed_frame["page_break_repairs"].sum())
+            if len(parsed_frame)
+            else 0,
+            "preview": _preview(
+                parsed_frame, ["article_id", "headline", "section_count", "page_break_repairs"]
+            ),
+        },
+    )
+    yield dg.MaterializeResult(
+        asset_key="article_blocks",
+        metadata={
+            "dagster/row_count": len(blocks),
+            "preview": _preview(blocks, ["article_id", "kind", "source_line", "city_code", "text"]),
+        },
+    )
     yield _problems_result(ledger, "parse", problems)
 
 
 @dg.multi_asset(
     specs=[
-        _spec("article_annotations", "Annotation rows, located and with status (raw.annotations).",
-              ["parsed_articles"]),
-        _spec("annotations_problems", "Annotation files and rows that cannot be used "
-              "(raw.annotations_problems).", ["parsed_articles"]),
+        _spec(
+            "article_annotations",
+            "Annotation rows, located and with status (raw.annotations).",
+            ["parsed_articles"],
+        ),
+        _spec(
+            "annotations_problems",
+            "Annotation files and rows that cannot be used (raw.annotations_problems).",
+            ["parsed_articles"],
+        ),
     ],
     pool="duckdb",
 )
@@ -224,9 +351,11 @@ def article_annotations(context: dg.AssetExecutionContext, ledger: LedgerPaths):
 
     Every CSV row lands in ``raw.annotations`` with a status; unusable rows and unreadable
     files also go to ``raw.annotations_problems`` naming file and line."""
-    texts = dict(warehouse.read_query(
-        ledger.warehouse, "SELECT article_id, repaired_text FROM raw.parsed_articles"
-    ).itertuples(index=False, name=None))
+    texts = dict(
+        warehouse.read_query(
+            ledger.warehouse, "SELECT article_id, repaired_text FROM raw.parsed_articles"
+        ).itertuples(index=False, name=None)
+    )
     files = sorted(ledger.annotations_dir.glob("*.csv")) if ledger.annotations_dir.is_dir() else []
     rows, problems = [], []
     for path in files:
@@ -239,8 +368,10 @@ def article_annotations(context: dg.AssetExecutionContext, ledger: LedgerPaths):
             problems.append(_problem("annotations", source, article_id, str(error), line=1))
             continue
         if article_id not in texts:
-            reason = (f"{source}: no readable article '{article_id}' for its "
-                      f"{len(annotations)} annotation(s)")
+            reason = (
+                f"{source}: no readable article '{article_id}' for its "
+                f"{len(annotations)} annotation(s)"
+            )
             context.log.error(reason)
             problems.append(_problem("annotations", source, article_id, reason))
         else:
@@ -249,7 +380,10 @@ def article_annotations(context: dg.AssetExecutionContext, ledger: LedgerPaths):
             quantity = read_quantity(ann.quote) if ann.quote else None
             row = asdict(ann)
             if article_id not in texts and ann.usable:
-                row["status"], row["problem"] = "article_missing", f"{source}:{ann.line}: article not readable"
+                row["status"], row["problem"] = (
+                    "article_missing",
+                    f"{source}:{ann.line}: article not readable",
+                )
             row.update(
                 parsed_value=quantity.value if quantity else None,
                 parsed_unit=quantity.unit if quantity else None,
@@ -257,22 +391,32 @@ def article_annotations(context: dg.AssetExecutionContext, ledger: LedgerPaths):
             )
             if row["problem"]:
                 context.log.warning(row["problem"])
-                problems.append(_problem("annotations", source, article_id, row["problem"],
-                                         line=ann.line))
+                problems.append(
+                    _problem("annotations", source, article_id, row["problem"], line=ann.line)
+                )
             rows.append(row)
     frame = pd.DataFrame(rows)
     warehouse.replace_table(ledger.warehouse, "annotations", frame, ANNOTATION_COLUMNS)
-    yield dg.MaterializeResult(asset_key="article_annotations", metadata={
-        "dagster/row_count": len(frame),
-        "files": len(files),
-        "preview": _preview(frame, ["article_id", "quote", "city_code", "category", "status"]),
-    })
+    yield dg.MaterializeResult(
+        asset_key="article_annotations",
+        metadata={
+            "dagster/row_count": len(frame),
+            "files": len(files),
+            "preview": _preview(frame, ["article_id", "quote", "city_code", "category", "status"]),
+        },
+    )
     yield _problems_result(ledger, "annotations", problems)
 
 
-@dg.asset(group_name="raw", kinds={"python", "duckdb"},
-          deps=["parsed_articles", "article_blocks"], **_COMMON)
-def extracted_figures(context: dg.AssetExecutionContext, ledger: LedgerPaths) -> dg.MaterializeResult:
+@dg.asset(
+    group_name="raw",
+    kinds={"python", "duckdb"},
+    deps=["parsed_articles", "article_blocks"],
+    **_COMMON,
+)
+def extracted_figures(
+    context: dg.AssetExecutionContext, ledger: LedgerPaths
+) -> dg.MaterializeResult:
     """Every figure the extractor finds in the repaired texts, with span, unit, base value,
     bound, modality, category, metric and city; no annotations are used here."""
     articles = warehouse.read_query(
@@ -282,19 +426,26 @@ def extracted_figures(context: dg.AssetExecutionContext, ledger: LedgerPaths) ->
     blocks_by_article = dict(iter(blocks.groupby("article_id"))) if len(blocks) else {}
     rows = []
     for index, article in enumerate(articles.itertuples(), 1):
-        parsed = _reparse(article.article_id, article.repaired_text,
-                          blocks_by_article.get(article.article_id, blocks.iloc[0:0]))
+        parsed = _reparse(
+            article.article_id,
+            article.repaired_text,
+            blocks_by_article.get(article.article_id, blocks.iloc[0:0]),
+        )
         figures = extract_figures(parsed)
         context.log.info(f"[{index}/{len(articles)}] {article.article_id}: {len(figures)} figures")
         rows.extend({"article_id": article.article_id, **asdict(f)} for f in figures)
     frame = pd.DataFrame(rows)
     warehouse.replace_table(ledger.warehouse, "extracted_figures", frame, FIGURE_COLUMNS)
     by_unit = frame["unit"].value_counts().to_dict() if len(frame) else {}
-    return dg.MaterializeResult(metadata={
-        "dagster/row_count": len(frame),
-        "figures_by_unit": dg.MetadataValue.json({k: int(v) for k, v in by_unit.items()}),
-        "preview": _preview(frame, ["article_id", "surface", "value", "unit", "category", "city_code"]),
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": len(frame),
+            "figures_by_unit": dg.MetadataValue.json({k: int(v) for k, v in by_unit.items()}),
+            "preview": _preview(
+                frame, ["article_id", "surface", "value", "unit", "category", "city_code"]
+            ),
+        }
+    )
 
 
 def _reparse(article_id: str, repaired_text: str, blocks: pd.DataFrame):
@@ -306,8 +457,17 @@ def _reparse(article_id: str, repaired_text: str, blocks: pd.DataFrame):
     for row in rows.itertuples():
         section = None if pd.isna(row.section_index) else int(row.section_index)
         city = None if pd.isna(row.city_code) else row.city_code
-        block_list.append(Block(row.kind, row.text, int(row.char_start), int(row.char_end),
-                                int(row.source_line), section, city))
+        block_list.append(
+            Block(
+                row.kind,
+                row.text,
+                int(row.char_start),
+                int(row.char_end),
+                int(row.source_line),
+                section,
+                city,
+            )
+        )
         if row.kind == "city":
             sections.append(Section(section, row.text, city, int(row.source_line)))
     return ParsedArticle(article_id, repaired_text, block_list, sections)
@@ -316,11 +476,18 @@ def _reparse(article_id: str, repaired_text: str, blocks: pd.DataFrame):
 @dg.asset(group_name="raw", kinds={"python", "duckdb"}, **_COMMON)
 def city_reference(ledger: LedgerPaths) -> dg.MaterializeResult:
     """The twelve leagues and cities of the contract, with the place names that point at them."""
-    frame = pd.DataFrame([
-        {"city_code": c.code, "city_name": c.name, "kind": c.kind, "seat": c.seat,
-         "aliases": "、".join(c.aliases)}
-        for c in CITIES
-    ])
+    frame = pd.DataFrame(
+        [
+            {
+                "city_code": c.code,
+                "city_name": c.name,
+                "kind": c.kind,
+                "seat": c.seat,
+                "aliases": "、".join(c.aliases),
+            }
+            for c in CITIES
+        ]
+    )
     warehouse.replace_table(ledger.warehouse, "cities", frame, CITY_COLUMNS)
     return dg.MaterializeResult(metadata={"dagster/row_count": len(frame)})
 

@@ -4,7 +4,6 @@ The checks on ``fct_figures`` are blocking: the published marts are a separate d
 downstream of it, so a failing check stops them from being built on bad figures.
 """
 
-
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 

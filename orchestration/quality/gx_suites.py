@@ -89,18 +89,22 @@ def validate_frame(
         run_name = f"{suite_name}__{_counter[0]}"
         asset = source.add_dataframe_asset(name=run_name)
         batch = asset.add_batch_definition_whole_dataframe(run_name)
-        expectation_suite = context.suites.add_or_update(gx.ExpectationSuite(
-            name=suite_name, expectations=spec["expectations"], meta=spec.get("meta", {})
-        ))
+        expectation_suite = context.suites.add_or_update(
+            gx.ExpectationSuite(
+                name=suite_name, expectations=spec["expectations"], meta=spec.get("meta", {})
+            )
+        )
         definition = context.validation_definitions.add(
             gx.ValidationDefinition(name=run_name, data=batch, suite=expectation_suite)
         )
-        checkpoint = context.checkpoints.add(gx.Checkpoint(
-            name=run_name,
-            validation_definitions=[definition],
-            actions=[UpdateDataDocsAction(name="update_report", site_names=[_SITE])],
-            result_format={"result_format": "COMPLETE", "partial_unexpected_count": 20},
-        ))
+        checkpoint = context.checkpoints.add(
+            gx.Checkpoint(
+                name=run_name,
+                validation_definitions=[definition],
+                actions=[UpdateDataDocsAction(name="update_report", site_names=[_SITE])],
+                result_format={"result_format": "COMPLETE", "partial_unexpected_count": 20},
+            )
+        )
         result = checkpoint.run(batch_parameters={"dataframe": frame})
     validation = next(iter(result.run_results.values()))
     failures = []
@@ -108,14 +112,16 @@ def validate_frame(
         if not item.success:
             config = item.expectation_config
             observed = item.result or {}
-            failures.append({
-                "expectation": config.type,
-                "kwargs": {k: v for k, v in config.kwargs.items() if k != "batch_id"},
-                "observed_value": observed.get("observed_value"),
-                "unexpected_count": observed.get("unexpected_count"),
-                "unexpected_values": (observed.get("partial_unexpected_list") or [])[:20],
-                "exception": (item.exception_info or {}).get("exception_message"),
-            })
+            failures.append(
+                {
+                    "expectation": config.type,
+                    "kwargs": {k: v for k, v in config.kwargs.items() if k != "batch_id"},
+                    "observed_value": observed.get("observed_value"),
+                    "unexpected_count": observed.get("unexpected_count"),
+                    "unexpected_values": (observed.get("partial_unexpected_list") or [])[:20],
+                    "exception": (item.exception_info or {}).get("exception_message"),
+                }
+            )
     stats = validation.statistics
     return SuiteOutcome(
         suite=suite_name,
