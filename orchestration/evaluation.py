@@ -1,44 +1,66 @@
 """Evaluate the figure extractor against hand annotations: ``python -m orchestration.evaluation``.
 
-For every annotated article (``raw/articles`` + ``raw/annotations`` and
-``tests/data/articles`` + ``tests/data/annotations``, or the article paths given on the
-command line, whose annotations are ``../annotations/<stem>.csv``), the extractor runs
-*without* the annotations; each annotation quote is located in the repaired text
-(``parse_article(...).text``, its ``occurrence``-th occurrence) and matched one-to-one to
-an extracted figure whose span overlaps it.
+Without arguments, two sets are evaluated and reported separately:
 
-Reported per article and overall: recall (annotations matched), precision (extracted
-figures matched), and over the matched pairs: category accuracy, bound accuracy,
-value/unit accuracy, city accuracy and exact-surface rate; then the misses and the false
-positives. It reports and always exits 0.
+* **tuning**: ``raw/`` and ``tests/data/`` (the articles the rules were written against);
+* **held-out**: ``tests/data/holdout/`` (articles nobody tuned against). Its per-article
+  misses, false positives and disagreements are *not* printed unless ``--details`` is
+  given, so that a routine ``make eval`` does not leak the held-out text into the next
+  round of tuning.
+
+Arguments, when given, form one set. Each argument may be
+
+* a folder with ``articles/`` and ``annotations/`` subfolders (``tests/data/holdout``);
+* a folder of articles (``raw/articles``), whose annotations are ``../annotations/<stem>.csv``;
+* an article file, with the same annotation path rule.
+
+For every annotated article the extractor runs *without* the annotations. The annotation
+file is read and located by :mod:`orchestration.text.annotations` (the pipeline's own
+reader: ``occurrence``-th occurrence of ``quote`` in the repaired text); each located
+annotation is matched one-to-one to the extracted figure whose span overlaps it most.
+Rows the reader marks unusable (invalid, unknown city, duplicate) are listed and not
+scored; a quote not in the text counts as a miss.
+
+Reported per article and per set: recall (annotations matched), precision (extracted
+figures matched), and over the matched pairs: category, bound, value/unit, modality and
+city accuracy and the exact-surface rate. The annotated modality is read from the note:
+a note that mentions ``forecast`` or ``target`` (the first of the two it mentions) gives
+that modality, any other note ``actual``. It reports and always exits 0.
 """
 
 from __future__ import annotations
 
-import csv
+import re
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from orchestration.text.annotations import (
+    Annotation,
+    AnnotationFileError,
+    locate_annotations,
+    read_annotation_file,
+)
 from orchestration.text.extraction import Figure, extract_figures
 from orchestration.text.parsing import decode_article, parse_article
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DIRS = (ROOT / "raw" / "articles", ROOT / "tests" / "data" / "articles")
+TUNING_DIRS = (ROOT / "raw", ROOT / "tests" / "data")
+HELDOUT_DIRS = (ROOT / "tests" / "data" / "holdout",)
 
-
-@dataclass
-class Annotation:
-    quote: str
-    occurrence: int
-    city: str
-    category: str
-    metric: str
-    value: float | None
-    unit: str
-    bound: str
-    start: int = -1
-    end: int = -1
+_COUNTERS = (
+    "annotations",
+    "figures",
+    "matched",
+    "category_ok",
+    "bound_ok",
+    "bound_n",
+    "value_ok",
+    "value_n",
+    "modality_ok",
+    "city_ok",
+    "surface_ok",
+)
 
 
 @dataclass
@@ -52,25 +74,16 @@ class Result:
     bound_n: int = 0
     value_ok: int = 0
     value_n: int = 0
+    modality_ok: int = 0
     city_ok: int = 0
     surface_ok: int = 0
     misses: list[str] = field(default_factory=list)
     false_positives: list[str] = field(default_factory=list)
     disagreements: list[str] = field(default_factory=list)
+    unusable: list[str] = field(default_factory=list)
 
     def add(self, other: Result) -> None:
-        for name in (
-            "annotations",
-            "figures",
-            "matched",
-            "category_ok",
-            "bound_ok",
-            "bound_n",
-            "value_ok",
-            "value_n",
-            "city_ok",
-            "surface_ok",
-        ):
+        for name in _COUNTERS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -78,44 +91,13 @@ def _ratio(a: int, b: int) -> str:
     return f"{a / b:.3f} ({a}/{b})" if b else "n/a"
 
 
-def read_annotations(path: Path) -> list[Annotation]:
-    rows: list[Annotation] = []
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        for row in csv.DictReader(fh):
-            quote = (row.get("quote") or "").strip()
-            if not quote:
-                continue
-            try:
-                occurrence = int(row.get("occurrence") or 1)
-            except ValueError:
-                occurrence = 1
-            try:
-                value = float(row["value"]) if row.get("value") else None
-            except ValueError:
-                value = None
-            rows.append(
-                Annotation(
-                    quote,
-                    occurrence,
-                    (row.get("city") or "").strip(),
-                    (row.get("category") or "").strip(),
-                    (row.get("metric") or "").strip(),
-                    value,
-                    (row.get("unit") or "").strip(),
-                    (row.get("bound") or "").strip(),
-                )
-            )
-    return rows
+_MODALITY_RE = re.compile(r"forecast|target", re.IGNORECASE)
 
 
-def locate(text: str, quote: str, occurrence: int) -> tuple[int, int] | None:
-    """Offsets of the occurrence-th occurrence of quote in text (occurrences may overlap)."""
-    pos = -1
-    for _ in range(max(occurrence, 1)):
-        pos = text.find(quote, pos + 1)
-        if pos < 0:
-            return None
-    return pos, pos + len(quote)
+def annotated_modality(note: str) -> str:
+    """``forecast`` / ``target`` when the note says so (the first it mentions), else actual."""
+    m = _MODALITY_RE.search(note or "")
+    return m.group().lower() if m else "actual"
 
 
 def _context(text: str, start: int, end: int, width: int = 12) -> str:
@@ -132,34 +114,37 @@ def evaluate_article(article: Path, annotation_path: Path) -> Result:
     text, _ = decode_article(article.read_bytes(), str(article))
     parsed = parse_article(article.stem, text)
     figures = extract_figures(parsed)
-    annotations = read_annotations(annotation_path)
-    result = Result(article.stem, annotations=len(annotations), figures=len(figures))
+    rows = read_annotation_file(annotation_path.read_bytes(), article.stem, str(annotation_path))
+    located = locate_annotations(rows, parsed.text)
+    result = Result(article.stem, figures=len(figures))
     used: set[int] = set()
-    for ann in annotations:
-        span = locate(parsed.text, ann.quote, ann.occurrence)
-        if span is None:
-            result.misses.append(f"{ann.quote!r} (occurrence {ann.occurrence}) not found in text")
+    for ann in located:
+        if ann.status == "quote_not_found":
+            result.annotations += 1
+            result.misses.append(ann.problem or f"{ann.quote!r} not found in text")
             continue
-        ann.start, ann.end = span
+        if not ann.usable or ann.char_start is None or ann.char_end is None:
+            result.unusable.append(ann.problem or f"{ann.quote!r}: {ann.status}")
+            continue
+        result.annotations += 1
         best: tuple[int, int] | None = None
         for i, fig in enumerate(figures):
             if i in used:
                 continue
-            overlap = min(fig.char_end, ann.end) - max(fig.char_start, ann.start)
+            overlap = min(fig.char_end, ann.char_end) - max(fig.char_start, ann.char_start)
             if overlap > 0 and (best is None or overlap > best[1]):
                 best = (i, overlap)
         if best is None:
-            result.misses.append(f"{ann.quote!r} {ann.category} {_context(parsed.text, *span)}")
+            where = _context(parsed.text, ann.char_start, ann.char_end)
+            result.misses.append(f"{ann.quote!r} {ann.category} {where}")
             continue
         used.add(best[0])
-        fig = figures[best[0]]
         result.matched += 1
-        _compare(result, ann, fig, parsed.text)
+        _compare(result, ann, figures[best[0]], parsed.text)
     for i, fig in enumerate(figures):
         if i not in used:
-            result.false_positives.append(
-                f"{fig.surface!r} {fig.unit} {fig.category} {_context(parsed.text, fig.char_start, fig.char_end)}"
-            )
+            where = _context(parsed.text, fig.char_start, fig.char_end)
+            result.false_positives.append(f"{fig.surface!r} {fig.unit} {fig.category} {where}")
     return result
 
 
@@ -182,10 +167,15 @@ def _compare(result: Result, ann: Annotation, fig: Figure, text: str) -> None:
             result.value_ok += 1
         else:
             problems.append(f"value {fig.value:g} {fig.unit} != {ann.value:g} {ann.unit}")
-    if fig.city_code == ann.city:
+    modality = annotated_modality(ann.note)
+    if fig.modality == modality:
+        result.modality_ok += 1
+    else:
+        problems.append(f"modality {fig.modality} != {modality}")
+    if fig.city_code == ann.city_code:
         result.city_ok += 1
     else:
-        problems.append(f"city {fig.city_code} != {ann.city}")
+        problems.append(f"city {fig.city_code} != {ann.city_code}")
     if fig.surface == ann.quote:
         result.surface_ok += 1
     else:
@@ -200,7 +190,8 @@ def _report(result: Result, details: bool = True) -> None:
     print(f"   precision          {_ratio(result.matched, result.figures)}")
     print(f"   category accuracy  {_ratio(result.category_ok, result.matched)}")
     print(f"   bound accuracy     {_ratio(result.bound_ok, result.bound_n)}")
-    print(f"   value/unit accuracy{_ratio(result.value_ok, result.value_n):>1}")
+    print(f"   value/unit accuracy {_ratio(result.value_ok, result.value_n)}")
+    print(f"   modality accuracy  {_ratio(result.modality_ok, result.matched)}")
     print(f"   city accuracy      {_ratio(result.city_ok, result.matched)}")
     print(f"   exact surface      {_ratio(result.surface_ok, result.matched)}")
     if not details:
@@ -209,6 +200,7 @@ def _report(result: Result, details: bool = True) -> None:
         ("misses", result.misses),
         ("false positives", result.false_positives),
         ("disagreements", result.disagreements),
+        ("unusable annotation rows (not scored)", result.unusable),
     ):
         if items:
             print(f"   {title}:")
@@ -216,37 +208,59 @@ def _report(result: Result, details: bool = True) -> None:
                 print(f"     - {item}")
 
 
-def find_articles(args: list[str]) -> list[tuple[Path, Path]]:
+def _pairs_in(path: Path) -> list[Path]:
+    """The article files an argument stands for."""
+    if path.is_dir():
+        if (path / "articles").is_dir():
+            return sorted((path / "articles").glob("*.txt"))
+        return sorted(path.glob("*.txt"))
+    return [path]
+
+
+def find_articles(args: list[str] | tuple[Path, ...]) -> list[tuple[Path, Path]]:
+    """(article, annotation file) pairs for the given folders / files; skipped ones are told."""
     pairs: list[tuple[Path, Path]] = []
-    paths: list[Path] = []
-    if args:
-        for arg in args:
-            p = Path(arg)
-            paths.extend(sorted(p.glob("*.txt")) if p.is_dir() else [p])
-    else:
-        for directory in DEFAULT_DIRS:
-            paths.extend(sorted(directory.glob("*.txt")))
-    for article in paths:
-        annotation = article.parent.parent / "annotations" / f"{article.stem}.csv"
-        if annotation.exists():
-            pairs.append((article, annotation))
-        else:
-            print(f"(skipped {article}: no annotations at {annotation})")
+    for arg in args:
+        for article in _pairs_in(Path(arg)):
+            annotation = article.parent.parent / "annotations" / f"{article.stem}.csv"
+            if annotation.exists():
+                pairs.append((article, annotation))
+            else:
+                print(f"(skipped {article}: no annotations at {annotation})")
     return pairs
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    overall = Result("overall")
-    for article, annotation in find_articles(args):
+def evaluate_set(label: str, pairs: list[tuple[Path, Path]], details: bool) -> Result:
+    overall = Result(f"overall, {label}")
+    for article, annotation in pairs:
         try:
             result = evaluate_article(article, annotation)
-        except Exception as exc:  # report and go on: evaluation never fails the build
+        except (OSError, AnnotationFileError, ValueError) as exc:
+            # report and go on: evaluation never fails the build
             print(f"== {article.stem}: could not be evaluated: {exc}")
             continue
-        _report(result)
+        _report(result, details)
         overall.add(result)
     _report(overall, details=False)
+    return overall
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    details = "--details" in args
+    args = [a for a in args if a != "--details"]
+    if args:
+        evaluate_set("given", find_articles(args), details=True)
+        return 0
+    print("######## tuning set (raw/, tests/data/)")
+    evaluate_set("tuning", find_articles(TUNING_DIRS), details=True)
+    print()
+    print("######## held-out set (tests/data/holdout/)")
+    heldout = find_articles(HELDOUT_DIRS)
+    if heldout:
+        evaluate_set("held-out", heldout, details=details)
+    else:
+        print("(no held-out articles)")
     return 0
 
 

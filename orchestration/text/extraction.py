@@ -264,20 +264,17 @@ def _modality(sentence: str, rel: int) -> str:
         if sentence[i] in _CLAUSE_PUNCT:
             left = i + 1
             break
-    clause_prefix = sentence[left:rel]
     for regex, name in ((_TARGET_RE, "target"), (_FORECAST_RE, "forecast")):
-        if regex.search(clause_prefix):
+        # the cue starts before the figure; its lookahead may see the figure (将超30亿元)
+        if any(m.start() < rel for m in regex.finditer(sentence, left)):
             return name
     # a clause that starts with the cue carries it to the clauses after it
-    pos = 0
     for m in re.finditer(r"[^，,；;：:]+", sentence[:left]):
         clause = m.group()
         if _TARGET_RE.match(clause):
             return "target"
         if _FORECAST_RE.match(clause):
             return "forecast"
-        pos = m.end()
-    del pos
     return "actual"
 
 
