@@ -4,8 +4,9 @@ raw files ─▶ raw_articles ─▶ parsed_articles ─▶ article_annotations 
                                      └────────▶ extracted_figures ───┤
 city_reference ──────────────────────────────────────────────────────┤
                                                                      ▼
-            dbt: staging/stg_* ─▶ intermediate/int_* ─▶ fct_figures (+ GX checks, blocking)
-                                                             ▼
+            dbt: staging/stg_* ─▶ intermediate/int_* ─▶ fct_figures ─▶ figure_relations
+                                                         annotation_reconciliation
+                         (GX checks on both are blocking) ─▶ ▼
                               mart_funding · mart_trade · mart_transport · mart_talent
 """
 
@@ -15,6 +16,7 @@ import dagster as dg
 
 from orchestration.assets.dbt import dbt_resource, ledger_dbt_core, ledger_dbt_marts
 from orchestration.assets.ingest import RAW_ASSETS
+from orchestration.assets.quality import figure_relations
 from orchestration.checks.figure_checks import FIGURE_CHECKS
 from orchestration.resources import LedgerPaths
 from orchestration.settings import Settings
@@ -25,7 +27,7 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     the whole graph at temporary folders."""
     settings = settings or Settings.from_env()
     return dg.Definitions(
-        assets=[*RAW_ASSETS, ledger_dbt_core, ledger_dbt_marts],
+        assets=[*RAW_ASSETS, ledger_dbt_core, ledger_dbt_marts, figure_relations],
         asset_checks=FIGURE_CHECKS,
         resources={"ledger": LedgerPaths.from_settings(settings), "dbt": dbt_resource()},
         # One process, steps in sequence: DuckDB allows one writer at a time.

@@ -47,7 +47,7 @@ def summarize(settings: Settings, result) -> tuple[str, bool]:
 
     evaluations = result.get_asset_check_evaluations()
     failed = [e for e in evaluations if not e.passed]
-    blocking_failed = [e for e in failed if e.severity.value == "ERROR"]
+    blocking_failed = [e for e in failed if e.blocking]
     lines = ["", "=" * 64, "regional ledger: run summary", "=" * 64]
     counts: dict[str, object] = {}
     if settings.duckdb_path.exists():

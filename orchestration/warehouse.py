@@ -26,7 +26,9 @@ def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConn
         connection.close()
 
 
-def replace_table(path: Path, table: str, frame: pd.DataFrame, columns: dict[str, str]) -> int:
+def replace_table(
+    path: Path, table: str, frame: pd.DataFrame, columns: dict[str, str], schema: str = RAW_SCHEMA
+) -> int:
     """Replace ``raw.<table>`` with ``frame``; ``columns`` fixes names and SQL types so that an
     empty batch still creates a table with the right schema."""
     frame = frame.reindex(columns=list(columns))
@@ -34,11 +36,9 @@ def replace_table(path: Path, table: str, frame: pd.DataFrame, columns: dict[str
         f'CAST("{name}" AS {sql_type}) AS "{name}"' for name, sql_type in columns.items()
     )
     with connect(path) as con:
-        con.execute(f"CREATE SCHEMA IF NOT EXISTS {RAW_SCHEMA}")
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         con.register("incoming", frame)
-        con.execute(
-            f"CREATE OR REPLACE TABLE {RAW_SCHEMA}.{table} AS SELECT {select} FROM incoming"
-        )
+        con.execute(f"CREATE OR REPLACE TABLE {schema}.{table} AS SELECT {select} FROM incoming")
         con.unregister("incoming")
     return len(frame)
 

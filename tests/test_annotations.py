@@ -40,7 +40,7 @@ def test_row_status(row, status, reason):
     assert ann.status == status
     if reason is None:
         assert ann.problem is None
-        assert TEXT[ann.char_start:ann.char_end] == ann.quote
+        assert TEXT[ann.char_start : ann.char_end] == ann.quote
     else:
         assert reason in ann.problem
         assert ann.problem.startswith("annotations/art.csv:2:")

@@ -44,10 +44,17 @@ def kinds(text: str) -> list[tuple[str, str | None]]:
 def test_sections_bylines_and_caption():
     assert kinds(TWO_SECTIONS) == [
         ("headline", None),
-        ("city", "chifeng"), ("subheadline", "chifeng"), ("byline", "chifeng"),
-        ("paragraph", "chifeng"), ("paragraph", "chifeng"),
-        ("city", "tongliao"), ("subheadline", "tongliao"), ("byline", "tongliao"),
-        ("byline", "tongliao"), ("paragraph", "tongliao"), ("caption", "tongliao"),
+        ("city", "chifeng"),
+        ("subheadline", "chifeng"),
+        ("byline", "chifeng"),
+        ("paragraph", "chifeng"),
+        ("paragraph", "chifeng"),
+        ("city", "tongliao"),
+        ("subheadline", "tongliao"),
+        ("byline", "tongliao"),
+        ("byline", "tongliao"),
+        ("paragraph", "tongliao"),
+        ("caption", "tongliao"),
     ]
 
 
@@ -55,7 +62,7 @@ def test_page_break_is_joined_and_offsets_point_at_the_text():
     parsed = parse_article("t", TWO_SECTIONS)
     joined = [b for b in parsed.blocks if b.kind == "paragraph"][0]
     assert joined.text == "赤峰市今年引进资金12亿元,同比增长15%。"
-    assert parsed.text[joined.start:joined.end] == joined.text
+    assert parsed.text[joined.start : joined.end] == joined.text
     assert parsed.repairs == [13]  # the source line of "15%。"
     start = parsed.text.index("15%")
     assert parsed.block_at(start) == joined
@@ -69,8 +76,11 @@ def test_page_break_is_joined_and_offsets_point_at_the_text():
         # a city line the ledger does not know, in a section position
         (TWO_SECTIONS.replace("通辽\n", "大同市\n"), ["chifeng", None], "大同市"),
         # league names with and without 盟, city names with 市
-        (TWO_SECTIONS.replace("赤峰\n", "兴安盟\n").replace("通辽\n", "包头市\n"),
-         ["hinggan", "baotou"], None),
+        (
+            TWO_SECTIONS.replace("赤峰\n", "兴安盟\n").replace("通辽\n", "包头市\n"),
+            ["hinggan", "baotou"],
+            None,
+        ),
     ],
 )
 def test_section_recognition(text, expected_sections, warning_fragment):
@@ -83,7 +93,12 @@ def test_section_recognition(text, expected_sections, warning_fragment):
 def test_seed_structure():
     parsed = parse_article("seed", decode_article(SEED.read_bytes())[0])
     assert [s.city_code for s in parsed.sections] == [
-        "hohhot", "wuhai", "hulunbuir", "baotou", "ordos", "ulanqab"
+        "hohhot",
+        "wuhai",
+        "hulunbuir",
+        "baotou",
+        "ordos",
+        "ulanqab",
     ]
     assert parsed.headline.startswith("全力推进")
     assert sum(b.kind == "caption" for b in parsed.blocks) == 1
@@ -95,7 +110,7 @@ def test_seed_structure():
     sub = [b for b in parsed.blocks if b.kind == "subheadline" and b.city_code == "ulanqab"][0]
     assert "17.41亿元" in sub.text
     for block in parsed.blocks:
-        assert parsed.text[block.start:block.end] == block.text
+        assert parsed.text[block.start : block.end] == block.text
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,12 @@ import pytest
 from tests.conftest import DEV_DATA, RAW, make_raw_dir, query, read_annotations, run_pipeline
 
 pytestmark = pytest.mark.integration
-MARTS = {"funding": "mart_funding", "trade": "mart_trade", "transport": "mart_transport",
-         "talent": "mart_talent"}
+MARTS = {
+    "funding": "mart_funding",
+    "trade": "mart_trade",
+    "transport": "mart_transport",
+    "talent": "mart_talent",
+}
 
 
 def test_run_succeeds_and_every_check_passes(seed_run):
@@ -20,11 +24,14 @@ def test_run_succeeds_and_every_check_passes(seed_run):
 def test_every_annotated_figure_is_in_the_ledger(seed_run):
     settings, _ = seed_run
     annotations = read_annotations(RAW / "annotations" / "nmg-regional-cooperation.csv")
-    rows = query(settings, """
+    rows = query(
+        settings,
+        """
         select annotation_line, city_code, category, unit, value, source
         from fct_figures where article_id = 'nmg-regional-cooperation'
           and annotation_line is not null
-    """)
+    """,
+    )
     by_line = {line: rest for line, *rest in rows}
     assert len(by_line) == len(annotations)
     for line, ann in enumerate(annotations, start=2):
@@ -45,10 +52,13 @@ def test_marts_hold_exactly_their_category(seed_run, category):
 
 def test_known_figures(seed_run):
     settings, _ = seed_run
-    rows = query(settings, """
+    rows = query(
+        settings,
+        """
         select city_code, city_name, unit, value, category from fct_figures
         where surface in ('17.41亿元', '84.44%') order by char_start
-    """)
+    """,
+    )
     assert ("ordos", "鄂尔多斯", "pct", 84.44, "trade") in rows
     assert ("ulanqab", "乌兰察布", "CNY", 1741000000.0, "trade") in rows
 
@@ -62,8 +72,10 @@ def test_dimensions_and_quarantine(seed_run):
 
 
 def test_articles_without_annotations_use_the_extractor_only(tmp_path):
-    articles = [RAW / "articles" / "nmg-regional-cooperation.txt",
-                *sorted((DEV_DATA / "articles").glob("*.txt"))]
+    articles = [
+        RAW / "articles" / "nmg-regional-cooperation.txt",
+        *sorted((DEV_DATA / "articles").glob("*.txt")),
+    ]
     raw = make_raw_dir(tmp_path / "raw", articles, with_annotations=False)
     settings, result = run_pipeline(raw, tmp_path, name="other_name")
     assert result.success
@@ -73,6 +85,9 @@ def test_articles_without_annotations_use_the_extractor_only(tmp_path):
     assert set(per_article) == {a.stem for a in articles}
     assert min(per_article.values()) >= 20
     # the single-city article has no sections: its figures get the city the text names
-    assert query(settings, """
+    assert query(
+        settings,
+        """
         select distinct city_code from fct_figures where article_id = 'dev-single-city'
-    """) == [("hulunbuir",)]
+    """,
+    ) == [("hulunbuir",)]

@@ -1,5 +1,7 @@
 {#- The analyst-facing mart of one category: its figures with article and city attributes. -#}
 {% macro category_mart(category) %}
+-- depends_on: {{ ref('annotation_reconciliation') }}
+-- (the marts wait for the blocking check on published figures)
 select
     figures.figure_id,
     figures.article_id,

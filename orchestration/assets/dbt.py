@@ -13,6 +13,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.dbt_manifest import DBT_PROJECT_DIR, dbt_executable
+from orchestration.quality.report import CheckRecord, record_checks
 from orchestration.resources import LedgerPaths
 from orchestration.warehouse import connect as warehouse_connection
 
@@ -49,21 +50,44 @@ class LedgerDbtTranslator(DagsterDbtTranslator):
 TRANSLATOR = LedgerDbtTranslator()
 
 
-def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Path):
-    """Run ``dbt build`` and attach row counts of tables once dbt has released the file.
+def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledger: LedgerPaths):
+    """Run ``dbt build``, attach row counts once dbt has released the file, and record the
+    dbt tests in the data-quality report.
 
     dagster-dbt's own ``fetch_row_counts`` opens the warehouse through the dbt adapter inside
     this process while dbt still writes it, which DuckDB's single-writer lock forbids."""
-    os.environ["LEDGER_DUCKDB_PATH"] = str(warehouse)  # read by dbt_project/profiles.yml
+    os.environ["LEDGER_DUCKDB_PATH"] = str(ledger.warehouse)  # read by dbt_project/profiles.yml
     events = list(dbt.cli(["build"], context=context).stream())
-    counts = _row_counts(warehouse, events)
+    counts = _row_counts(ledger.warehouse, events)
+    tests = []
     for event in events:
         if isinstance(event, dg.Output | dg.AssetMaterialization):
             relation = event.metadata.get("dagster/relation_identifier")
             name = getattr(relation, "value", relation)
             if name in counts:
                 event = event.with_metadata({**event.metadata, "dagster/row_count": counts[name]})
+        elif isinstance(event, dg.AssetCheckResult | dg.AssetCheckEvaluation):
+            tests.append(_test_record(event))
         yield event
+    record_checks(ledger.reports, tests, ledger.warehouse)
+
+
+def _test_record(event) -> CheckRecord:
+    """A dbt test as the report shows it; severity error is blocking (dagster-dbt)."""
+    key = event.asset_key or event.asset_check_key.asset_key
+    name = event.check_name or event.asset_check_key.name
+    failures = event.metadata.get("dagster_dbt/failed_row_count")
+    count = getattr(failures, "value", failures)
+    return CheckRecord(
+        check=name,
+        asset=key.to_user_string(),
+        passed=bool(event.passed),
+        blocking=event.severity == dg.AssetCheckSeverity.ERROR,
+        description="dbt test" + (f": {count} failing rows" if count else ""),
+        failures=[]
+        if event.passed
+        else [{"expectation": "dbt test", "message": f"{count} failing rows"}],
+    )
 
 
 def _row_counts(warehouse: Path, events: list) -> dict[str, int]:
@@ -90,7 +114,7 @@ def _row_counts(warehouse: Path, events: list) -> dict[str, int]:
 )
 def ledger_dbt_core(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledger: LedgerPaths):
     """Staging, intermediate, fct_figures, dim_city, quarantine and the review table."""
-    yield from _build(context, dbt, ledger.warehouse)
+    yield from _build(context, dbt, ledger)
 
 
 @dbt_assets(
@@ -102,4 +126,4 @@ def ledger_dbt_core(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledg
 )
 def ledger_dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledger: LedgerPaths):
     """The four published category marts, built after fct_figures passes its checks."""
-    yield from _build(context, dbt, ledger.warehouse)
+    yield from _build(context, dbt, ledger)

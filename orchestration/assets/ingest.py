@@ -143,12 +143,12 @@ def _problems_result(paths: LedgerPaths, stage: str, problems: list[dict]) -> dg
         asset_key=f"{stage}_problems",
         metadata={
             "dagster/row_count": len(frame),
-            "preview": _preview(frame, ["source_file", "line", "severity", "reason"]),
+            "preview": preview(frame, ["source_file", "line", "severity", "reason"]),
         },
     )
 
 
-def _preview(frame: pd.DataFrame, columns: list[str], rows: int = 10) -> dg.MetadataValue:
+def preview(frame: pd.DataFrame, columns: list[str], rows: int = 10) -> dg.MetadataValue:
     """A markdown table of the first rows, for the asset's page in the UI."""
     if frame.empty:
         return dg.MetadataValue.md("_no rows_")
@@ -240,7 +240,7 @@ def raw_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
         metadata={
             "dagster/row_count": len(frame),
             "files_seen": len(files),
-            "preview": _preview(frame, ["article_id", "encoding", "byte_size"]),
+            "preview": preview(frame, ["article_id", "encoding", "byte_size"]),
         },
     )
     yield _problems_result(ledger, "decode", problems)
@@ -315,7 +315,7 @@ def parse_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
             "page_break_repairs": int(parsed_frame["page_break_repairs"].sum())
             if len(parsed_frame)
             else 0,
-            "preview": _preview(
+            "preview": preview(
                 parsed_frame, ["article_id", "headline", "section_count", "page_break_repairs"]
             ),
         },
@@ -324,7 +324,7 @@ def parse_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
         asset_key="article_blocks",
         metadata={
             "dagster/row_count": len(blocks),
-            "preview": _preview(blocks, ["article_id", "kind", "source_line", "city_code", "text"]),
+            "preview": preview(blocks, ["article_id", "kind", "source_line", "city_code", "text"]),
         },
     )
     yield _problems_result(ledger, "parse", problems)
@@ -402,7 +402,7 @@ def article_annotations(context: dg.AssetExecutionContext, ledger: LedgerPaths):
         metadata={
             "dagster/row_count": len(frame),
             "files": len(files),
-            "preview": _preview(frame, ["article_id", "quote", "city_code", "category", "status"]),
+            "preview": preview(frame, ["article_id", "quote", "city_code", "category", "status"]),
         },
     )
     yield _problems_result(ledger, "annotations", problems)
@@ -441,7 +441,7 @@ def extracted_figures(
         metadata={
             "dagster/row_count": len(frame),
             "figures_by_unit": dg.MetadataValue.json({k: int(v) for k, v in by_unit.items()}),
-            "preview": _preview(
+            "preview": preview(
                 frame, ["article_id", "surface", "value", "unit", "category", "city_code"]
             ),
         }

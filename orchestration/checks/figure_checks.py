@@ -1,57 +1,149 @@
 """Great Expectations suites run as Dagster asset checks beside the tables they guard.
 
-The checks on ``fct_figures`` are blocking: the published marts are a separate dbt step
-downstream of it, so a failing check stops them from being built on bad figures.
+Each check reads its table into pandas, validates it against ``expectations/<suite>.json``,
+records the outcome with its failing rows in the data-quality report, and returns an
+``AssetCheckResult`` whose metadata links the report.
+
+Blocking checks guard what is published: ``fct_figures`` and ``annotation_reconciliation``
+(the published marts are a separate dbt step downstream of both, so they are not built on
+bad figures) and the marts themselves. Checks on inputs and on the relations between
+figures warn: a bad input is quarantined, not a reason to stop the batch.
 """
 
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
-from orchestration.assets.dbt import ledger_dbt_core
+from orchestration.assets.dbt import ledger_dbt_core, ledger_dbt_marts
 from orchestration.quality.gx_suites import SuiteOutcome, validate_frame
+from orchestration.quality.report import CheckRecord, record_check
 from orchestration.resources import LedgerPaths
 from orchestration.warehouse import read_query
 
-FCT_FIGURES = get_asset_key_for_model([ledger_dbt_core], "fct_figures")
+
+def _model(name: str) -> dg.AssetKey:
+    """The asset key of a dbt model (a typo raises instead of creating a phantom asset)."""
+    definition = ledger_dbt_marts if name.startswith("mart_") else ledger_dbt_core
+    return get_asset_key_for_model([definition], name)
 
 
-def suite_result(outcome: SuiteOutcome) -> dg.AssetCheckResult:
+def suite_result(outcome: SuiteOutcome, blocking: bool, report_index) -> dg.AssetCheckResult:
     """Map a GX validation to a check result whose metadata shows the failing rows."""
     metadata: dict[str, dg.RawMetadataValue] = {
         "suite": f"expectations/{outcome.suite}.json",
         "expectations_evaluated": outcome.evaluated,
         "expectations_failed": outcome.evaluated - outcome.successful,
+        "report": dg.MetadataValue.path(str(report_index)),
     }
     if outcome.report_index is not None:
-        metadata["report"] = dg.MetadataValue.path(str(outcome.report_index))
+        metadata["gx_data_docs"] = dg.MetadataValue.path(str(outcome.report_index))
     if outcome.failures:
-        metadata["failures"] = dg.MetadataValue.json(outcome.failures)
+        metadata["failures"] = dg.MetadataValue.json(
+            [{**f, "rows": f["rows"][:10]} for f in outcome.failures]
+        )
     return dg.AssetCheckResult(
         passed=outcome.success,
-        severity=dg.AssetCheckSeverity.ERROR,
+        severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
         metadata=metadata,
-        description=f"{outcome.successful}/{outcome.evaluated} expectations of "
-        f"{outcome.suite} hold",
+        description=f"{outcome.successful}/{outcome.evaluated} expectations of {outcome.suite} hold",
     )
 
 
-def _validate_table(ledger: LedgerPaths, table: str, suite: str) -> dg.AssetCheckResult:
-    frame = read_query(ledger.warehouse, f"SELECT * FROM main.{table}")
-    return suite_result(validate_frame(suite, frame, ledger.reports))
+def gx_check(
+    name: str, asset: dg.AssetKey | str, sql: str, suite: str, blocking: bool, doc: str
+) -> dg.AssetChecksDefinition:
+    """An asset check that validates the rows of ``sql`` against a GX suite file."""
+
+    @dg.asset_check(
+        asset=asset,
+        name=name,
+        blocking=blocking,
+        pool="duckdb",
+        description=doc,
+        metadata={"suite": f"expectations/{suite}.json"},
+    )
+    def _check(ledger: LedgerPaths) -> dg.AssetCheckResult:
+        frame = read_query(ledger.warehouse, sql)
+        outcome = validate_frame(suite, frame, ledger.reports)
+        asset_key = dg.AssetKey.from_coercible(asset) if isinstance(asset, str) else asset
+        index = record_check(
+            ledger.reports,
+            CheckRecord(
+                check=name,
+                asset=asset_key.to_user_string(),
+                passed=outcome.success,
+                blocking=blocking,
+                description=f"{outcome.successful}/{outcome.evaluated} expectations hold",
+                failures=outcome.failures,
+                suite=f"expectations/{suite}.json",
+            ),
+            ledger.warehouse,
+        )
+        return suite_result(outcome, blocking, index)
+
+    return _check
 
 
-@dg.asset_check(asset=FCT_FIGURES, blocking=True, pool="duckdb")
-def fct_figures_content(ledger: LedgerPaths) -> dg.AssetCheckResult:
-    """Units, categories, bounds and modalities in the contract's sets; values positive;
-    ids unique (suite expectations/fct_figures.json)."""
-    return _validate_table(ledger, "fct_figures", "fct_figures")
-
-
-@dg.asset_check(asset=FCT_FIGURES, blocking=True, pool="duckdb")
-def fct_figures_known_values(ledger: LedgerPaths) -> dg.AssetCheckResult:
-    """Figures read in published articles hold in the ledger with their city, unit, base
-    value and category (suite expectations/fct_figures_known.json)."""
-    return _validate_table(ledger, "fct_figures", "fct_figures_known")
-
-
-FIGURE_CHECKS = [fct_figures_content, fct_figures_known_values]
+FIGURE_CHECKS = [
+    gx_check(
+        "parsed_articles_suite",
+        "parsed_articles",
+        "SELECT * FROM raw.parsed_articles",
+        "parsed_articles",
+        blocking=False,
+        doc="Every readable article has a headline, paragraphs and consistent structure.",
+    ),
+    gx_check(
+        "annotations_suite",
+        "article_annotations",
+        "SELECT * EXCLUDE (sentence) FROM raw.annotations",
+        "annotations",
+        blocking=False,
+        doc="Every annotation row is usable: valid fields, known city, quote found, no duplicate.",
+    ),
+    gx_check(
+        "fct_figures_content",
+        _model("fct_figures"),
+        "SELECT * EXCLUDE (sentence) FROM main.fct_figures",
+        "fct_figures",
+        blocking=True,
+        doc="Units, categories, bounds, modalities in the contract's sets; values positive; "
+        "ids unique.",
+    ),
+    gx_check(
+        "fct_figures_known_values",
+        _model("fct_figures"),
+        "SELECT * EXCLUDE (sentence) FROM main.fct_figures",
+        "fct_figures_known",
+        blocking=True,
+        doc="Figures read in published articles (17.41亿元 for 乌兰察布, 84.44% for 鄂尔多斯) "
+        "hold with their city, unit, base value and category.",
+    ),
+    gx_check(
+        "published_figures_match_annotations",
+        _model("annotation_reconciliation"),
+        "SELECT * FROM main.annotation_reconciliation",
+        "annotation_reconciliation",
+        blocking=True,
+        doc="Every annotated figure is usable, in the ledger, and agrees with the parser on "
+        "value, unit, bound and city.",
+    ),
+    *(
+        gx_check(
+            f"{mart}_suite",
+            _model(mart),
+            f"SELECT * EXCLUDE (sentence) FROM main.{mart}",
+            mart,
+            blocking=True,
+            doc=f"The published {mart.removeprefix('mart_')} figures are complete and plausible.",
+        )
+        for mart in ("mart_funding", "mart_trade", "mart_transport", "mart_talent")
+    ),
+    gx_check(
+        "figure_relations_hold",
+        "figure_relations",
+        "SELECT * FROM quality.figure_relations",
+        "figure_relations",
+        blocking=False,
+        doc="Shares, before/after pairs and printed changes agree with their figures.",
+    ),
+]

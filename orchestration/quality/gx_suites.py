@@ -22,6 +22,8 @@ from orchestration.settings import EXPECTATIONS_DIR
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 _DATA_SOURCE = "ledger_warehouse"
+GX_SITE_FOLDER = "gx"  # the Data Docs site, inside the report folder
+MAX_FAILING_ROWS = 50
 _SITE = "ledger_quality_report"
 _lock = threading.Lock()
 _contexts: dict[str, Any] = {}
@@ -35,6 +37,7 @@ class SuiteOutcome:
     evaluated: int
     successful: int
     failures: list[dict[str, Any]] = field(default_factory=list)  # one per failed expectation
+    # each failure carries "rows": the failing rows of the validated table (all columns)
     report_index: Path | None = None
 
 
@@ -61,7 +64,7 @@ def _context(report_dir: Path):
                 "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
                 "store_backend": {
                     "class_name": "TupleFilesystemStoreBackend",
-                    "base_directory": str(report_dir),
+                    "base_directory": str(report_dir / GX_SITE_FOLDER),
                 },
             },
         )
@@ -120,6 +123,7 @@ def validate_frame(
                     "unexpected_count": observed.get("unexpected_count"),
                     "unexpected_values": (observed.get("partial_unexpected_list") or [])[:20],
                     "exception": (item.exception_info or {}).get("exception_message"),
+                    "rows": _failing_rows(frame, observed.get("unexpected_index_list")),
                 }
             )
     stats = validation.statistics
@@ -129,5 +133,26 @@ def validate_frame(
         evaluated=int(stats["evaluated_expectations"]),
         successful=int(stats["successful_expectations"]),
         failures=failures,
-        report_index=report_dir / "index.html",
+        report_index=report_dir / GX_SITE_FOLDER / "index.html",
     )
+
+
+def _failing_rows(frame: pd.DataFrame, index_list: list | None) -> list[dict[str, Any]]:
+    """The validated rows GX reported as unexpected, JSON-ready, long text cut short."""
+    if not index_list:
+        return []
+    indices = [i if not isinstance(i, dict) else next(iter(i.values())) for i in index_list]
+    rows = frame.loc[[i for i in indices[:MAX_FAILING_ROWS] if i in frame.index]]
+    records = []
+    for record in rows.to_dict(orient="records"):
+        clean = {}
+        for key, value in record.items():
+            if isinstance(value, str) and len(value) > 160:
+                value = value[:157] + "..."
+            elif value is not None and not isinstance(value, (str, int, float, bool)):
+                value = str(value)
+            elif isinstance(value, float) and value != value:  # NaN
+                value = None
+            clean[key] = value
+        records.append(clean)
+    return records

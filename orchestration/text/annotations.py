@@ -19,8 +19,20 @@ REQUIRED_COLUMNS = ("quote", "city", "category", "metric")
 OPTIONAL_COLUMNS = ("occurrence", "value", "unit", "bound", "note")
 CATEGORIES = ("funding", "trade", "transport", "talent", "other")
 UNITS = (
-    "CNY", "USD", "pct", "pp", "km", "km_per_hour", "hour", "day", "tonne",
-    "kW", "kWh", "TEU", "mu", "count",
+    "CNY",
+    "USD",
+    "pct",
+    "pp",
+    "km",
+    "km_per_hour",
+    "hour",
+    "day",
+    "tonne",
+    "kW",
+    "kWh",
+    "TEU",
+    "mu",
+    "count",
 )
 BOUNDS = ("exact", "at_least", "at_most", "approx")
 MODALITIES = ("actual", "forecast", "target")
@@ -61,9 +73,7 @@ def read_annotation_file(data: bytes, article_id: str, source_file: str) -> list
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise AnnotationFileError(
-            f"{source_file}: not valid UTF-8 (byte {error.start})"
-        ) from None
+        raise AnnotationFileError(f"{source_file}: not valid UTF-8 (byte {error.start})") from None
     reader = csv.DictReader(io.StringIO(text))
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
@@ -126,9 +136,19 @@ def _row_to_annotation(record: dict, article_id: str, source_file: str, line: in
         status = "unknown_city"
         problems.append(f"city '{city}' is not one of the contract's twelve city codes")
     return Annotation(
-        article_id=article_id, source_file=source_file, line=line, quote=quote,
-        occurrence=occurrence, city_code=city, category=category, metric=metric,
-        value=value, unit=unit, bound=bound, note=field("note"), status=status,
+        article_id=article_id,
+        source_file=source_file,
+        line=line,
+        quote=quote,
+        occurrence=occurrence,
+        city_code=city,
+        category=category,
+        metric=metric,
+        value=value,
+        unit=unit,
+        bound=bound,
+        note=field("note"),
+        status=status,
         problem=f"{source_file}:{line}: " + "; ".join(problems) if problems else None,
     )
 
@@ -155,28 +175,36 @@ def locate_annotations(annotations: list[Annotation], text: str) -> list[Annotat
             continue
         key = (ann.quote, ann.occurrence)
         if key in seen:
-            located.append(replace(
-                ann, status="duplicate",
-                problem=f"{ann.source_file}:{ann.line}: duplicate of line {seen[key]} "
-                f"(quote '{ann.quote}', occurrence {ann.occurrence})",
-            ))
+            located.append(
+                replace(
+                    ann,
+                    status="duplicate",
+                    problem=f"{ann.source_file}:{ann.line}: duplicate of line {seen[key]} "
+                    f"(quote '{ann.quote}', occurrence {ann.occurrence})",
+                )
+            )
             continue
         seen[key] = ann.line
         start = find_occurrence(text, ann.quote, ann.occurrence)
         if start is None:
             count = text.count(ann.quote)
             where = (
-                "is not in the article text" if count == 0
+                "is not in the article text"
+                if count == 0
                 else f"occurs only {count} time(s), occurrence {ann.occurrence} was asked"
             )
-            located.append(replace(
-                ann, status="quote_not_found",
-                problem=f"{ann.source_file}:{ann.line}: quote '{ann.quote}' {where}",
-            ))
+            located.append(
+                replace(
+                    ann,
+                    status="quote_not_found",
+                    problem=f"{ann.source_file}:{ann.line}: quote '{ann.quote}' {where}",
+                )
+            )
             continue
         end = start + len(ann.quote)
-        located.append(replace(ann, char_start=start, char_end=end,
-                               sentence=sentence_around(text, start, end)))
+        located.append(
+            replace(ann, char_start=start, char_end=end, sentence=sentence_around(text, start, end))
+        )
     return located
 
 

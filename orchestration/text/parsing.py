@@ -89,7 +89,7 @@ def decode_article(data: bytes, source: str = "<bytes>") -> tuple[str, str]:
         except UnicodeDecodeError:
             raise ArticleDecodeError(
                 f"{source}: not valid UTF-8 (byte {utf8_error.start}: "
-                f"{data[utf8_error.start:utf8_error.start + 4]!r}) nor GB18030"
+                f"{data[utf8_error.start : utf8_error.start + 4]!r}) nor GB18030"
             ) from None
         if not _looks_like_chinese(text):
             raise ArticleDecodeError(
@@ -136,8 +136,10 @@ def _read_lines(text: str) -> list[_Line]:
 def _unknown_city_line(line: _Line, sections_so_far: int) -> bool:
     """A line in a city line's position that names no known city: a city we do not know."""
     shaped = len(line.text) <= _MAX_CITY_LINE and not _PUNCTUATION_RE.search(line.text)
-    return shaped and " " not in line.text and (
-        sections_so_far > 0 or line.text.endswith(_PLACE_SUFFIXES)
+    return (
+        shaped
+        and " " not in line.text
+        and (sections_so_far > 0 or line.text.endswith(_PLACE_SUFFIXES))
     )
 
 
@@ -157,13 +159,21 @@ def _classify(lines: list[_Line]) -> list[str]:
     for i, line in enumerate(lines):
         if line.kind == "city":
             sections += 1
-            if i + 2 < len(lines) and lines[i + 1].kind == "paragraph" and lines[i + 2].kind == "byline":
+            if (
+                i + 2 < len(lines)
+                and lines[i + 1].kind == "paragraph"
+                and lines[i + 2].kind == "byline"
+            ):
                 lines[i + 1].kind = "subheadline"
             continue
         if line.kind != "byline" or lines[i - 1].kind in ("byline", "city") or i < 3:
             continue
         sub, city = lines[i - 1], lines[i - 2]
-        if sub.kind == "paragraph" and city.kind == "paragraph" and _unknown_city_line(city, sections):
+        if (
+            sub.kind == "paragraph"
+            and city.kind == "paragraph"
+            and _unknown_city_line(city, sections)
+        ):
             city.kind, sub.kind = "city", "subheadline"
             sections += 1
             warnings.append(
@@ -216,8 +226,15 @@ def parse_article(article_id: str, text: str) -> ParsedArticle:
             city_code = line.city_code
             sections.append(Section(section_index, line.text, city_code, line.number))
         blocks.append(
-            Block(line.kind, block_text, offset, offset + len(block_text), line.number,
-                  section_index, city_code)
+            Block(
+                line.kind,
+                block_text,
+                offset,
+                offset + len(block_text),
+                line.number,
+                section_index,
+                city_code,
+            )
         )
         offset += len(block_text) + len(BLOCK_SEPARATOR)
     repaired = BLOCK_SEPARATOR.join(text for _, text in merged)

@@ -1,0 +1,86 @@
+"""Quality layer: facts about the ledger's figures that the checks validate."""
+
+from collections import defaultdict
+from dataclasses import asdict
+
+import dagster as dg
+import pandas as pd
+from dagster_dbt import get_asset_key_for_model
+
+from orchestration import warehouse
+from orchestration.assets.dbt import ledger_dbt_core
+from orchestration.assets.ingest import preview
+from orchestration.resources import LedgerPaths
+from orchestration.text.relations import FigureRef, find_relations
+
+RELATION_COLUMNS = {
+    "article_id": "VARCHAR",
+    "kind": "VARCHAR",
+    "first_id": "VARCHAR",
+    "second_id": "VARCHAR",
+    "stated_id": "VARCHAR",
+    "first_surface": "VARCHAR",
+    "second_surface": "VARCHAR",
+    "stated_surface": "VARCHAR",
+    "expected": "DOUBLE",
+    "stated": "DOUBLE",
+    "tolerance": "DOUBLE",
+    "holds": "BOOLEAN",
+    "explanation": "VARCHAR",
+}
+
+
+@dg.asset(
+    group_name="quality",
+    kinds={"python", "duckdb"},
+    deps=[get_asset_key_for_model([ledger_dbt_core], "fct_figures")],
+    owners=["team:ledger"],
+    pool="duckdb",
+)
+def figure_relations(
+    context: dg.AssetExecutionContext, ledger: LedgerPaths
+) -> dg.MaterializeResult:
+    """Relations the text states between figures of the ledger (a share of a total, a
+    before/after pair, a printed percentage change) and whether the figures agree with
+    them, with the tolerance used (``quality.figure_relations``)."""
+    figures = warehouse.read_query(
+        ledger.warehouse,
+        "SELECT figure_id, article_id, char_start, char_end, value, unit, surface "
+        "FROM main.fct_figures ORDER BY article_id, char_start",
+    )
+    texts = dict(
+        warehouse.read_query(
+            ledger.warehouse, "SELECT article_id, repaired_text FROM main.stg_articles"
+        ).itertuples(index=False, name=None)
+    )
+    by_article: dict[str, list[FigureRef]] = defaultdict(list)
+    for row in figures.itertuples(index=False):
+        by_article[row.article_id].append(
+            FigureRef(
+                row.figure_id,
+                int(row.char_start),
+                int(row.char_end),
+                float(row.value),
+                row.unit,
+                row.surface,
+            )
+        )
+    rows = []
+    for article_id, refs in sorted(by_article.items()):
+        for relation in find_relations(texts.get(article_id, ""), refs):
+            rows.append({"article_id": article_id, **asdict(relation)})
+            if not relation.holds:
+                context.log.warning(f"{article_id}: relation does not hold: {relation.explanation}")
+    frame = pd.DataFrame(rows)
+    warehouse.replace_table(
+        ledger.warehouse, "figure_relations", frame, RELATION_COLUMNS, schema="quality"
+    )
+    holding = int(frame["holds"].sum()) if len(frame) else 0
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": len(frame),
+            "relations_holding": holding,
+            "relations_failing": len(frame) - holding,
+            "preview": preview(frame, ["article_id", "kind", "holds", "explanation"]),
+        }
+    )

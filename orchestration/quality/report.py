@@ -1,0 +1,232 @@
+"""The data-quality report: one static HTML page a person opens in a browser.
+
+Every check records its outcome (with the failing rows) as JSON under
+``<report>/checks/``; after each record the page ``<report>/index.html`` is rendered again
+from all recorded outcomes and from the warehouse (articles, quarantine, relations). So
+the page is complete whichever check runs last, and shows failures even when a blocking
+check stopped the rest of the run. The Great Expectations Data Docs site sits beside it
+in ``<report>/gx/``.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+CHECKS_FOLDER = "checks"
+
+
+@dataclass
+class CheckRecord:
+    check: str
+    asset: str
+    passed: bool
+    blocking: bool
+    description: str
+    failures: list[dict[str, Any]] = field(default_factory=list)  # each may carry "rows"
+    suite: str | None = None
+    checked_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+
+
+def record_check(report_dir: Path, record: CheckRecord, warehouse: Path | None = None) -> Path:
+    """Store one check's outcome and re-render the index; returns the index path."""
+    return record_checks(report_dir, [record], warehouse)
+
+
+def record_checks(
+    report_dir: Path, records: list[CheckRecord], warehouse: Path | None = None
+) -> Path:
+    """Store several outcomes, then render the index once."""
+    folder = report_dir / CHECKS_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    for record in records:
+        safe = f"{record.asset}__{record.check}".replace("/", "_")
+        (folder / f"{safe}.json").write_text(
+            json.dumps(asdict(record), ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+        )
+    return render_report(report_dir, warehouse)
+
+
+def load_records(report_dir: Path) -> list[CheckRecord]:
+    folder = report_dir / CHECKS_FOLDER
+    if not folder.is_dir():
+        return []
+    records = []
+    for path in sorted(folder.glob("*.json")):
+        records.append(CheckRecord(**json.loads(path.read_text(encoding="utf-8"))))
+    return records
+
+
+def _warehouse_tables(warehouse: Path | None) -> dict[str, list[dict[str, Any]]]:
+    """Articles, quarantine and relations, read without taking the writer's lock."""
+    tables: dict[str, list[dict[str, Any]]] = {"articles": [], "quarantine": [], "relations": []}
+    if warehouse is None or not warehouse.exists():
+        return tables
+    queries = {
+        "articles": """
+            select a.article_id, a.source_file, a.section_count, a.page_break_repairs,
+                   count(f.figure_id) as figures,
+                   count(f.annotation_file) as annotated
+            from main.stg_articles a left join main.fct_figures f using (article_id)
+            group by all order by a.article_id""",
+        "quarantine": """
+            select source_file, article_id, stage, severity, line, reason
+            from main.quarantine order by severity, source_file, line""",
+        "relations": """
+            select article_id, kind, holds, explanation from quality.figure_relations
+            order by article_id""",
+    }
+    try:
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error:
+        return tables
+    try:
+        for name, sql in queries.items():
+            try:
+                frame = con.execute(sql).df()
+                tables[name] = frame.astype(object).where(frame.notna(), None).to_dict("records")
+            except duckdb.Error:
+                pass  # not built yet in this run
+    finally:
+        con.close()
+    return tables
+
+
+def _table(rows: list[dict[str, Any]], limit: int = 50) -> str:
+    if not rows:
+        return "<p class='muted'>none</p>"
+    columns = list(rows[0])
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td>{html.escape('' if r.get(c) is None else str(r.get(c)))}</td>" for c in columns
+        )
+        + "</tr>"
+        for r in rows[:limit]
+    )
+    more = f"<p class='muted'>{len(rows) - limit} more rows</p>" if len(rows) > limit else ""
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>{more}"
+
+
+def _status(passed: bool) -> str:
+    return "<span class='pass'>PASS</span>" if passed else "<span class='fail'>FAIL</span>"
+
+
+def _failure_block(record: CheckRecord) -> str:
+    parts = []
+    for failure in record.failures:
+        what = failure.get("expectation", "failure")
+        kwargs = failure.get("kwargs") or {}
+        detail = ", ".join(f"{k}={v}" for k, v in kwargs.items() if k not in ("value_set",))
+        parts.append(
+            f"<h4>{html.escape(what)} <small>{html.escape(detail)}</small></h4>"
+            + (f"<p>{html.escape(str(failure['message']))}</p>" if failure.get("message") else "")
+            + _table(failure.get("rows") or [])
+        )
+    return "".join(parts)
+
+
+def _rows_by_article(records: list[CheckRecord]) -> dict[str, list[tuple[str, dict]]]:
+    by_article: dict[str, list[tuple[str, dict]]] = defaultdict(list)
+    for record in records:
+        for failure in record.failures:
+            for row in failure.get("rows") or []:
+                article = row.get("article_id") or "(no article)"
+                by_article[str(article)].append((record.check, row))
+    return by_article
+
+
+def render_report(report_dir: Path, warehouse: Path | None = None) -> Path:
+    """Write ``index.html`` from the recorded checks and the warehouse; return its path."""
+    report_dir.mkdir(parents=True, exist_ok=True)
+    records = load_records(report_dir)
+    tables = _warehouse_tables(warehouse)
+    failing_by_article = _rows_by_article(records)
+    quarantine_by_article: dict[str, list[dict]] = defaultdict(list)
+    for row in tables["quarantine"]:
+        quarantine_by_article[str(row.get("article_id"))].append(row)
+    passed = sum(r.passed for r in records)
+    blocking_failed = [r for r in records if not r.passed and r.blocking]
+
+    check_rows = "".join(
+        f"<tr class='{'ok' if r.passed else 'bad'}'><td><a href='#check-{html.escape(r.check)}'>"
+        f"{html.escape(r.check)}</a></td><td>{html.escape(r.asset)}</td>"
+        f"<td>{'blocking' if r.blocking else 'warn'}</td><td>{_status(r.passed)}</td>"
+        f"<td>{html.escape(r.description)}</td><td>{html.escape(r.checked_at)}</td></tr>"
+        for r in sorted(records, key=lambda r: (r.passed, r.asset, r.check))
+    )
+    article_rows = "".join(
+        f"<tr class='{'bad' if failing_by_article.get(a['article_id']) else 'ok'}'>"
+        f"<td><a href='#article-{html.escape(a['article_id'])}'>{html.escape(a['article_id'])}</a></td>"
+        f"<td>{a['figures']}</td><td>{a['annotated']}</td><td>{a['section_count']}</td>"
+        f"<td>{a['page_break_repairs']}</td>"
+        f"<td>{len(quarantine_by_article.get(a['article_id'], []))}</td>"
+        f"<td>{len(failing_by_article.get(a['article_id'], []))}</td></tr>"
+        for a in tables["articles"]
+    )
+    article_details = "".join(
+        f"<section id='article-{html.escape(a['article_id'])}'><h3>{html.escape(a['article_id'])}"
+        f" <small>{html.escape(str(a['source_file']))}</small></h3>"
+        + "<h4>Failing rows</h4>"
+        + _table([{"check": c, **row} for c, row in failing_by_article.get(a["article_id"], [])])
+        + "<h4>Quarantine and warnings</h4>"
+        + _table(quarantine_by_article.get(a["article_id"], []))
+        + "</section>"
+        for a in tables["articles"]
+    )
+    check_details = "".join(
+        f"<section id='check-{html.escape(r.check)}'><h3>{html.escape(r.check)} {_status(r.passed)}"
+        f"</h3><p>{html.escape(r.description)}"
+        + (f" · suite <code>{html.escape(r.suite)}</code>" if r.suite else "")
+        + "</p>"
+        + _failure_block(r)
+        + "</section>"
+        for r in records
+        if not r.passed
+    )
+    page = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Regional ledger: data quality</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2em; color: #222; }}
+table {{ border-collapse: collapse; margin: .5em 0 1.5em; font-size: 14px; }}
+th, td {{ border: 1px solid #ccc; padding: 3px 8px; text-align: left; vertical-align: top; }}
+th {{ background: #f2f2f2; }} tr.bad td {{ background: #fff0f0; }}
+.pass {{ color: #137333; font-weight: bold; }} .fail {{ color: #c5221f; font-weight: bold; }}
+.muted {{ color: #777; }} .summary span {{ margin-right: 2em; font-size: 18px; }}
+</style></head><body>
+<h1>Regional ledger: data quality</h1>
+<p class="summary" id="summary"><span>checks passed: <b>{passed}</b></span>
+<span>checks failed: <b id="failed-count">{len(records) - passed}</b></span>
+<span>blocking failures: <b>{len(blocking_failed)}</b></span>
+<span>articles: <b>{len(tables["articles"])}</b></span>
+<span>quarantined inputs: <b>{sum(1 for q in tables["quarantine"] if q.get("severity") == "error")}</b></span></p>
+<p>Rendered {datetime.now(UTC).isoformat(timespec="seconds")} ·
+<a href="gx/index.html">Great Expectations Data Docs</a> (every validation, expectation by expectation)</p>
+<h2>Checks</h2>
+<table id="checks"><thead><tr><th>check</th><th>asset</th><th>kind</th><th>status</th>
+<th>result</th><th>checked at</th></tr></thead><tbody>{check_rows}</tbody></table>
+<h2>Articles</h2>
+<table id="articles"><thead><tr><th>article</th><th>figures</th><th>annotated</th><th>sections</th>
+<th>page breaks repaired</th><th>quarantine / warnings</th><th>failing rows</th></tr></thead>
+<tbody>{article_rows}</tbody></table>
+<h2>Stated relations between figures</h2>
+{_table(tables["relations"])}
+<h2>Quarantine</h2>
+{_table(tables["quarantine"], limit=200)}
+<h2>Failing checks</h2>
+{check_details or "<p class='muted'>none</p>"}
+<h2>Per article</h2>
+{article_details}
+</body></html>
+"""
+    index = report_dir / "index.html"
+    index.write_text(page, encoding="utf-8")
+    return index
