@@ -12,19 +12,24 @@ quantity:
   ``个月`` is not a counter; ordinals (``第五届``) and numbers glued to Latin letters
   (S27, G6, 5G) or to other digits (智慧城市4.0, 2025绿色算力) never start a figure;
 * the indefinite article: ``一`` + counter (一列列车, 一件摆件, 一组钢轨); ``一`` + a unit
-  of measure (一公里) stays a figure. A lone ``二`` + counter is a name (二人转): quantities
-  say 两;
+  of measure (一公里) stays a figure. A lone ``二`` + 人/次 forms words (二人转, 二人台,
+  二次开发; a count of two says 两人, 两次); 二成, 百分之二, 二公里 are figures;
 * vague magnitudes: 数百公里, 几十家, 上千人, 三五个 (adjacent digits: "three or five"), and a bare 百/千/万/亿 + counter without 余/多
   (千人跨年活动, 千家万户, 万人空巷); ``千余名`` and ``千亿元`` are figures;
 * groups and slogans: 三国, 四市, 三地 (国/市/地/省 are not counters); a Chinese numeral
-  up to ten + 个/项 before an abstract noun (两个国家, 三个方面) or before a programme word
-  within a few characters (六个倍增计划, 四项行动);
+  up to ten + 个/项 (without 余/多) before a discourse noun (三个方面, 四个意识, 三个必须,
+  分三个阶段) or before a programme word within a few characters (六个倍增计划, 四项行动);
+  a numeral + 个 + place noun (国家, 城市, 地区 …) that refers to known places rather than
+  counting them: after a demonstrative (这三个城市) or the dual 两 as a clause's subject
+  (两个国家像走亲戚). Counts of places (通达13个国家, 十余个国家, 覆盖五个城市) are figures;
 * classes: a figure followed by 级 (万吨级码头, 千亿级产业);
-* company and brand names: ``度`` is kWh only in a sentence about electricity (361度 is a
-  brand), 三一重工 has no counter.
+* company and brand names: ``度`` is kWh only with 电 (电量, 发电, 用电, 电价) within 40
+  characters before or 20 after: 度 is otherwise degrees, an angle or a brand (361度); 三一重工
+  has no counter.
 
-A bare number with 万/亿 and no unit takes the unit of the next figure when the two are
-coordinated (``30万马铃薯和20万吨冷凉蔬菜`` → 30万 tonnes).
+A bare number with 万/亿 and no unit takes the unit of the next figure when only a
+conjunction stands between them (``分别为3万和5万吨`` → 3万 tonnes); a noun between them
+(``1.2万牛羊和3万吨饲草``) means it counts something else, and it stays unread.
 
 Surface: the printed figure with the qualifiers that change its bound (超, 超过, 突破, 逾,
 近, 约, 最高, 不超过 … before; 余, 多, 以上, 左右, 以内, 内 … after); emphasis (达, 高达,
@@ -98,13 +103,19 @@ _PHONE_RE = re.compile(r"(?<![\d-])(?:0\d{2,3}-?\d{7,8}|1[3-9]\d{9})(?![\d-])")
 _SENTENCE_RE = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』]?|(?=\n)|$)")
 _CLAUSE_PUNCT = "，,；;：:。！？!?"
 
+# Words that make "三个X" an enumeration of a discourse (三个方面, 四个意识, 两个维护,
+# 四个全面, 三个必须, 分三个阶段, 四个字) rather than a count of things.
 _ABSTRACT_AFTER_GE = re.compile(
-    r"(?:国家|城市|省份|省区|地区|方面|层面|维度|环节|原则|坚持|意识|自信|世界级|一流|"
-    r"中心|基本|统筹|优先|不|必须|全面|阶段|领域|字|词)"
+    r"(?:方面|层面|原则|坚持|意识|自信|维护|确立|基本|统筹|优先|不|必须|全面|阶段|领域|字|词)"
 )
+# Programme names: 六个倍增计划, 四项行动, 三大工程 are names of policies, not counts.
 _PROGRAMME_AFTER = re.compile(
-    r"^[\u4e00-\u9fff]{0,4}?(?:行动|计划|工程|战略|攻坚|任务|目标|体系|机制|理念|倍增|专项行动)"
+    r"^[\u4e00-\u9fff]{0,4}?(?:行动|计划|工程|战略|攻坚|任务|目标|体系|机制|理念|倍增)"
 )
+# Places as a group: 两个国家 / 这三个城市 refer to known places (like 两国, 三市), they do
+# not count them. Counts of places (通达13个国家, 十余个国家, 五个城市和八个地区) stay.
+_PLACE_AFTER_GE = re.compile(r"(?:国家|城市|省份|省区|地区|地市|盟市|旗县|区县|县市)")
+_DEMONSTRATIVE_BEFORE = "这那此该"
 _CN_ONLY_RE = re.compile(r"[零〇一二两三四五六七八九十百千万亿廿卅点个半]+")
 _BARE_MAGNITUDE_RE = re.compile(r"[百千万亿]+")
 _CN_DIGITS_ONLY_RE = re.compile(r"[零〇一二两三四五六七八九]{2,}")
@@ -113,6 +124,8 @@ _BARE_RE = re.compile(
     r"(?<![\dA-Za-z第数几零〇一二两三四五六七八九十百千万亿廿卅])(?<!\d[.,])"
     r"(?P<n1>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?[万亿]{1,2})(?![\d.,%十百千万亿])"
 )
+
+_CONJUNCTION_RE = re.compile(r"和|及|与|或|、|以及")
 
 _TARGET_RE = re.compile(r"目标(?![，,。；;、”])|力争|剑指|争取|确保|瞄准")
 _FORECAST_RE = re.compile(
@@ -163,6 +176,23 @@ def _is_chinese_numeral(token: str) -> bool:
     return bool(_CN_ONLY_RE.fullmatch(token))
 
 
+# A lone 二 before these counters forms words (二人转, 二人台, 二次开发); elsewhere (二成,
+# 百分之二, 二公里, 二名) it is read as the number two.
+_ER_WORD_COUNTERS = ("人", "次")
+
+
+def _refers_to_group(norm: str, reading: Reading, n1: str) -> bool:
+    """``两个国家像走亲戚``, ``这三个城市``: a numeral + 个 + place noun naming known places.
+
+    True after a demonstrative (这/那/此/该), or for the dual 两/二 at the start of a
+    clause (the subject: "the two countries"); counts follow a verb (通达, 覆盖, 来自).
+    """
+    i = reading.start
+    if i and norm[i - 1] in _DEMONSTRATIVE_BEFORE:
+        return True
+    return n1 in ("两", "二") and (i == 0 or norm[i - 1] in _CLAUSE_PUNCT + "\n“‘「")
+
+
 def _reject(reading: Reading, m: re.Match[str], norm: str, masks: _Intervals) -> bool:
     """True when the context says this grammar match is not a figure."""
     n1 = reading.number
@@ -182,20 +212,21 @@ def _reject(reading: Reading, m: re.Match[str], norm: str, masks: _Intervals) ->
         has_mid = bool(groups.get("mid"))
         if n1 == "一" and unit == "count":
             return True
-        if n1 == "二":
-            return True
+        if n1 == "二" and unit_surface in _ER_WORD_COUNTERS:
+            return True  # 二人转, 二人台, 二次创业: counts of two say 两人, 两次
         if _BARE_MAGNITUDE_RE.fullmatch(n1) and not has_mid:
             if unit == "count" or unit_surface == "度":
                 return True
             if before in "上成数几":
                 return True
-        if unit_surface in ("个", "项") and not groups.get("n2"):
+        if unit_surface in ("个", "项") and not groups.get("n2") and not has_mid:
             value = read_number(n1)
             after = norm[m.end("unit") : m.end("unit") + 8]
-            if value is not None and value <= 10 and _ABSTRACT_AFTER_GE.match(after):
-                return True
-            if _PROGRAMME_AFTER.match(after):
-                return True
+            if value is not None and value <= 10:
+                if _ABSTRACT_AFTER_GE.match(after) or _PROGRAMME_AFTER.match(after):
+                    return True
+                if _PLACE_AFTER_GE.match(after) and _refers_to_group(norm, reading, n1):
+                    return True
     if unit_surface == "度":
         start = max(0, reading.start - 40)
         if not _ELECTRICITY_RE.search(norm, start, reading.end + 20):
@@ -227,31 +258,31 @@ def _find_candidates(norm: str, masks: _Intervals) -> list[Reading]:
 
 
 def _coordinated_bare(norm: str, readings: list[Reading], masks: _Intervals) -> list[Reading]:
-    """``30万马铃薯和20万吨…``: a bare 万/亿 number takes the unit of the next figure."""
+    """``分别为3万和5万吨``: a bare 万/亿 number shares the unit of the figure it is
+    coordinated with, when only a conjunction (和, 及, 与, 或, 、, 以及) stands between them.
+
+    Nothing else may stand between: in ``1.2万牛羊和3万吨饲草`` the first number counts a
+    different thing (heads of livestock), so it takes no unit and is not a figure.
+    """
     starts = [r.start for r in readings]
     extra: list[Reading] = []
     for m in _BARE_RE.finditer(norm):
         if masks.covers(m.start()):
             continue
         k = bisect.bisect_left(starts, m.start())
-        if k < len(readings) and readings[k].start < m.end():
+        if k >= len(readings) or readings[k].start < m.end():
             continue
         if k > 0 and readings[k - 1].end > m.start():
             continue
-        if k >= len(readings):
-            continue
         nxt = readings[k]
-        gap = norm[m.end() : nxt.start]
-        if len(gap) > 10 or any(c in _CLAUSE_PUNCT for c in gap):
-            continue
-        if not re.search(r"[和及与、]", gap) or nxt.quantity.unit in ("count", "pct", "pp"):
-            continue
-        if gap[:1] in "%元吨亩个":
+        if not _CONJUNCTION_RE.fullmatch(norm, m.end(), nxt.start):
             continue
         value = read_number(m.group("n1"))
         if value is None:
             continue
         _, factor = UNIT_FACTORS.get(nxt.unit_surface, (None, 1.0))
+        if nxt.unit_surface.lstrip("个").startswith("小时"):
+            factor = 1.0
         q = type(nxt.quantity)(value * factor, nxt.quantity.unit, "exact", None)
         extra.append(Reading(q, m.start(), m.end(), m.start(), m.group("n1"), ""))
     return extra

@@ -230,16 +230,25 @@ UNIT_FACTORS: dict[str, tuple[str, float]] = {
 }
 
 # Counters: what follows the counter when the character is part of a word instead.
+# Compound counters (``X次``: trips, visits, sorties counted per occurrence; ``台套``: sets
+# of equipment) come first so that the longest surface is read: 1.2万辆次, not 1.2万辆 + 次.
 COUNTERS: dict[str, str] = {
     "人次": "",
     "车次": "",
+    "辆次": "",
     "架次": "",
+    "艘次": "",
+    "列次": "",
     "航次": "",
     "班次": "",
+    "趟次": "",
     "批次": "",
+    "台次": "",
+    "场次": "",
     "户次": "",
     "家次": "",
     "项次": "",
+    "台套": "",
     "个": "月季年星礼体性",
     "项": "",
     "家": "庭乡",
@@ -286,6 +295,9 @@ COUNTERS: dict[str, str] = {
     "床": "",
     "幅": "度",
     "部": "门署分长",
+    "单": "位独一元品据个车项程方边",
+    "匹": "配",
+    "羽": "毛绒球",
 }
 for _counter in COUNTERS:
     UNIT_FACTORS[_counter] = ("count", 1)
