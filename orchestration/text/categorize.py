@@ -20,8 +20,15 @@ How a figure is scored:
   ``同比增长13%``, ``其中七成``) takes the category of the figure it is relative to, the
   previous figure of the same sentence.
 
+The keyword table is a set of general domain vocabularies (investment and public money;
+trade, customs and retail; transport modes, infrastructure and travel; people at work and
+in training; production, energy, land, tourism and culture, public services), not phrases
+of particular articles: a word belongs in it only if it names its domain wherever it is
+printed. Measurement words (率, 效率) and words of one sentence do not vote.
+
 The metric is a snake_case name from a small rule table (the first rule whose keyword is
-in the figure's clause and whose unit class fits), or None.
+in the figure's clause and whose unit class fits), or None. Lengths are named after the
+line the clause names (railway_length, road_length, pipeline_length), else ``length``.
 """
 
 from __future__ import annotations
@@ -31,30 +38,43 @@ from dataclasses import dataclass
 
 CATEGORIES = ("funding", "trade", "transport", "talent", "other")
 
-# Keywords per category, space separated (the longest keyword wins where two overlap).
+# Keywords per category: general domain vocabularies, one line per sub-domain, space
+# separated (the longest keyword wins where two overlap). No word here may be chosen
+# because one tuning sentence needs it; each must name its domain in any article.
 _KEYWORD_TEXT = {
     "funding": """
-        投资 总投资 协议投资 引资 招商引资 资金 融资 资本 外资 签约 签约额 签约金额 到位资金
-        投入 注资 贷款 基金 拨付 营收 营业收入 引进 帮扶资金 财政 投资规模 融资规模
+        投资 总投资 投资额 投资规模 协议投资 固定资产投资 引资 招商引资 招商 项目资金
+        引进 落户 考察
+        资金 到位资金 帮扶资金 协作资金 专项资金 财政 预算 专项债 债券 拨付 投入 注资
+        融资 融资规模 贷款 授信 信贷 基金 资本 社会资本 外资 利用外资 入股 股权
+        补贴 补助 奖励 奖补 援助 捐赠 捐款
+        签约 签约额 签约金额 营收 营业收入
     """,
     "trade": """
-        出口 进口 进出口 外贸 贸易 货值 交易 交易额 销售额 销售 销往 农畜产品 跨境电商 电商
-        通关 口岸 过货 订单 采购 均价 货架 上架 超市 消费帮扶 报关 出口规模 贸易规模 进出口规模
+        贸易 外贸 对外贸易 进出口 出口 进口 货值 贸易额 贸易规模 出口规模 进出口规模
+        口岸 通关 报关 过货 过货量 海关 保税 边贸 互市
+        交易 交易额 成交 成交额 销售 销售额 销量 销往 零售 批发 订单 采购 电商 跨境电商
+        商品 农畜产品 展销 营销 消费 商超 超市 门店 专柜 旗舰店 上架
     """,
     "transport": """
-        高铁 铁路 动车 列车 班列 航班 航线 机场 公路 高速 物流 货运 客运 运输 运送 发运 联运
-        上座率 时速 通车 车辆 卡车 集装箱 线路 抵京 旅行时间 距离 里程 全长 铺轨 通达 航空
-        港口 吞吐量
+        交通 运输 运送 发运 运量 货运 货运量 客运 客流 物流 快递 联运 多式联运 物流通道
+        铁路 高铁 动车 列车 火车 班列 车次 开行 线路 铁路线
+        公路 国道 省道 高速 高速公路 道路 桥梁 隧道 通车 通行 车辆 货车 卡车
+        航空 民航 机场 航班 航线 港口 码头 吞吐量 集装箱
+        时速 里程 全长 距离 车程 航程 旅行时间 通达 直达 抵达
     """,
     "talent": """
-        人才 就业 劳动力 劳务 培训 务工 岗位 干部 挂职 技能 招聘 创业 专家 教师 留学生 学员
-        毕业生 研修 跟岗 引才 带教 专业技术人员 用工 月薪 工资 薪资 薪酬
+        人才 引才 专家 院士 博士 教师 医生 科研人员 专业技术人员 团队
+        就业 再就业 岗位 招聘 员工 职工 工人 劳动力 劳务 务工 用工 创业
+        培训 技能 研修 跟岗 带教 实习 学员 学生 毕业生 留学生
+        干部 挂职 工资 月薪 薪资 薪酬
     """,
     "other": """
-        产值 产能 加工能力 规模 产业集群 装机 容量 外送 电量 绿电 面积 农田 种植 游客 旅客
-        出入境人员 进出境人员 专利 措施 事项 部门 活动 机构 工作站 大棚 储存 储量 基站 跑者
-        入驻 转化率 效率 群众 产业链 合作协议 意向 建成 冠名 注册 生产总值 增加值 可支配收入
-        常住人口
+        产值 产量 产能 生产 加工能力 规模 产业 产业集群 产业链 增加值 生产总值 可支配收入
+        常住人口 税收 装机 容量 发电 电量 绿电 外送 算力 储能 面积 农田 耕地 种植 养殖
+        存栏 出栏 专利 科技成果 政务服务 政策 措施 机构 平台 入驻 合作协议 建成
+        旅游 文旅 游客 旅客 接待 出入境人员 进出境人员 研学 游学 文化 演出 展演 活动 赛事
+        参赛 选手 观众 嘉宾 青少年
     """,
 }
 KEYWORDS: dict[str, tuple[str, ...]] = {cat: tuple(t.split()) for cat, t in _KEYWORD_TEXT.items()}
@@ -92,16 +112,20 @@ _METRIC_RULES: tuple[tuple[str, frozenset[str] | None, str], ...] = (
     (r"签约", MONEY, "contracted_amount"),
     (r"总投资|协议投资|协议引资", MONEY, "contracted_investment"),
     (r"融资", MONEY, "financing"),
+    (r"贷款|授信|信贷", MONEY, "loans"),
+    (r"补贴|补助|奖补|奖励", MONEY, "subsidies"),
+    (r"基金", MONEY, "fund_size"),
     (r"到位资金", MONEY, "funds_in_place"),
     (r"资金", MONEY, "funds"),
     (r"投资|投入", MONEY, "investment"),
     (r"营收", MONEY, "revenue"),
     (r"产值", MONEY, "output_value"),
-    (r"交易", MONEY, "transaction_value"),
+    (r"交易|成交", MONEY, "transaction_value"),
+    (r"订单", MONEY, "order_value"),
     (r"销售", MONEY, "sales_value"),
     (r"货值", MONEY, "cargo_value"),
     (r"增收", MONEY, "income_increase"),
-    (r"上座率", frozenset({"pct"}), "occupancy_rate"),
+    (r"(?:上座|客座|满载|实载)率", frozenset({"pct"}), "occupancy_rate"),
     (r"转化率", frozenset({"pct"}), "conversion_rate"),
     (r"效率", frozenset({"pct"}), "efficiency_improvement"),
     (r"高于|低于", frozenset({"pp"}), "growth_above_average"),
@@ -109,9 +133,19 @@ _METRIC_RULES: tuple[tuple[str, frozenset[str] | None, str], ...] = (
     (r"占", SHARE, "share"),
     (r"通关", frozenset({"hour", "day"}), "customs_clearance_time"),
     (r"耗时|办理|办结", frozenset({"hour", "day"}), "processing_time"),
-    (r"高铁|铁路|动车|抵京|可达|距离", frozenset({"hour"}), "travel_time"),
+    # travel: a vehicle or a verb of arriving (抵达, 抵京, 直达 …; not 抵押, 抵扣)
+    (
+        r"高铁|铁路|动车|列车|航班|车程|行程|旅行|到达|直达|往返|距离|抵(?![押扣御制消偿触])",
+        frozenset({"hour"}),
+        "travel_time",
+    ),
     (r"时速", frozenset({"km_per_hour"}), "speed"),
-    (r"高铁|铁路|全长|线路", frozenset({"km"}), "railway_length"),
+    (r"距离|相距|跨越|半径", frozenset({"km"}), "distance"),
+    # a length takes the kind of line from the noun of the clause, else plain length
+    (r"高铁|铁路|动车", frozenset({"km"}), "railway_length"),
+    (r"高速|国道|省道|公路|道路", frozenset({"km"}), "road_length"),
+    (r"管道|管线", frozenset({"km"}), "pipeline_length"),
+    (r"全长|总长|长度|里程|线路", frozenset({"km"}), "length"),
     (r"km|公里", frozenset({"km"}), "distance"),
     (r"装机", frozenset({"kW"}), "installed_capacity"),
     (r"容量", frozenset({"kW"}), "unit_capacity"),
@@ -127,12 +161,15 @@ _METRIC_RULES: tuple[tuple[str, frozenset[str] | None, str], ...] = (
     (r"面积|种植", frozenset({"mu"}), "planted_area"),
     (r"农田", frozenset({"mu"}), "farmland_area"),
     (r"就业", frozenset({"count"}), "employment"),
+    (r"岗位|招聘", frozenset({"count"}), "jobs"),
     (r"培训", frozenset({"count"}), "trainees"),
     (r"人才", frozenset({"count"}), "talent_introduced"),
     (r"专家|教师", frozenset({"count"}), "experts"),
     (r"游客", frozenset({"count"}), "tourist_visits"),
     (r"出入境", frozenset({"count"}), "border_crossings"),
     (r"班列", frozenset({"count"}), "freight_trains"),
+    (r"航班|架次", frozenset({"count"}), "flights"),
+    (r"车辆|货车|卡车|辆次", frozenset({"count"}), "vehicles"),
     (r"高铁|动车", frozenset({"count"}), "train_pairs"),
     (r"专利", frozenset({"count"}), "patents"),
     (r"项目", frozenset({"count"}), "projects"),
