@@ -55,6 +55,19 @@ def category_of(text: str, surface: str) -> tuple[str, str | None]:
         ("政务服务平均耗时3.5天。", "3.5天", "other"),
         ("全市地区生产总值达到3,500亿元。", "3,500亿元", "other"),
         ("计划招聘50名技术工人,月薪不低于6000元。", "6000元", "talent"),
+        # general vocabularies, sentences of our own
+        ("发放创业担保贷款2.6亿元。", "2.6亿元", "funding"),
+        ("为外贸企业兑现奖补1.8亿元。", "1.8亿元", "funding"),
+        ("银行为物流企业授信50亿元。", "50亿元", "funding"),
+        ("新辟国际航线6条。", "6条", "transport"),
+        ("口岸日均通行货车1.2万辆次。", "1.2万辆次", "transport"),
+        ("全年完成货运量1.2亿吨。", "1.2亿吨", "transport"),
+        ("港口集装箱吞吐量达到120万标准箱。", "120万标准箱", "transport"),
+        ("招聘会提供岗位3,000个。", "3,000个", "talent"),
+        ("企业员工超过2,000人。", "超过2,000人", "talent"),
+        ("选派12名干部挂职锻炼。", "12名", "talent"),
+        ("跨境电商出口订单突破20万单。", "突破20万单", "trade"),
+        ("这批牛肉干已销往十个城市。", "十个", "trade"),
         # relative figures take the category of the figure they refer to
         ("实际利用外资9.1亿元,占自治区总量的67.4%,同比增长13%。", "67.4%", "funding"),
         ("实际利用外资9.1亿元,占自治区总量的67.4%,同比增长13%。", "13%", "funding"),
@@ -87,6 +100,17 @@ def test_paragraph_topic_votes() -> None:
         ("列车以时速350公里运行。", "时速350公里", "speed"),
         ("全产业链产值高达79亿元。", "79亿元", "output_value"),
         ("他们种了很多树,共5棵。", "5棵", None),
+        # lengths are named after the line the clause names (our own sentences)
+        ("新改建国道、省道320公里。", "320公里", "road_length"),
+        ("G331国道全长约9000公里。", "约9000公里", "road_length"),
+        ("输气管道全长约260公里。", "约260公里", "pipeline_length"),
+        ("大桥全长12公里。", "12公里", "length"),
+        ("高铁开通后,两地车程缩短至1.5小时。", "1.5小时", "travel_time"),
+        ("游客最快2小时即可抵达北京。", "2小时", "travel_time"),
+        ("抵押登记压缩至2小时。", "2小时", None),  # 抵押 is not 抵达
+        ("发放创业担保贷款2.6亿元。", "2.6亿元", "loans"),
+        ("招聘会提供岗位3,000个。", "3,000个", "jobs"),
+        ("口岸日均通行货车1.2万辆次。", "1.2万辆次", "vehicles"),
     ],
 )
 def test_metric(text: str, surface: str, metric: str | None) -> None:

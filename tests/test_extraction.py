@@ -74,6 +74,25 @@ def surfaces(text: str) -> list[str]:
         ("两家企业各投资一亿元。", ["两家", "一亿元"]),
         ("运距缩短了100千米。", ["100千米"]),
         ("全年销售粮食500公斤以上。", ["500公斤以上"]),
+        # sentences of our own for the blind review's findings: counts of places
+        ("中欧班列已通达十余个国家的五十多个城市。", ["十余个", "五十多个"]),
+        ("推介会吸引了五个城市和八个地区的客商参加。", ["五个", "八个"]),
+        ("这批牛肉干已销往十个城市。", ["十个"]),
+        ("项目覆盖两个国家的12个口岸。", ["两个", "12个"]),
+        ("审批由八个环节减少为三个环节。", ["八个", "三个"]),
+        # compound counters
+        ("口岸日均通行货车1.2万辆次。", ["1.2万辆次"]),
+        ("港口全年靠泊船舶3,600艘次。", ["3,600艘次"]),
+        ("累计开行旅游列车860列次。", ["860列次"]),
+        ("引进智能装备120台套。", ["120台套"]),
+        ("跨境电商出口订单突破20万单。", ["突破20万单"]),
+        # a bare 万 number takes a unit only from a figure it is directly coordinated with
+        ("牧场储备1.2万牛羊和3万吨饲草。", ["3万吨"]),
+        ("两座冷库分别储存果蔬3万和5万吨。", ["两座", "3万", "5万吨"]),
+        # a lone 二 is a number outside 二人/二次
+        ("农户养殖成本比上年降低二成。", ["二成"]),
+        ("贷款利率下调百分之二。", ["百分之二"]),
+        ("距离市区仅二公里。", ["二公里"]),
     ],
 )
 def test_surfaces(text: str, expected: list[str]) -> None:
@@ -139,6 +158,13 @@ def test_surfaces(text: str, expected: list[str]) -> None:
         "东北二人转演出。",
         "还有三五个朋友,七八家小店。",
         "建成5万吨级码头,打造千亿级产业。",
+        # places referred to as a group, words with 二, discourse enumerations (our own)
+        "这三个城市将共建物流枢纽。",
+        "两个城市携手打造飞地园区。",
+        "东北二人转和二人台同台演出。",
+        "鼓励老字号企业二次创业。",
+        "实施三项攻坚行动。",
+        "从三个方面推进协作。",
     ],
 )
 def test_not_figures(text: str) -> None:
@@ -159,6 +185,7 @@ def test_not_figures(text: str) -> None:
         ("围绕“四个世界级产业”目标,引进资金超200亿元。", "超200亿元", "actual"),
         ("钢铁动脉将两地的距离从6小时压缩至2小时。", "2小时", "actual"),
         ("营收预计达1亿元,推动4个项目落地。", "4个", "actual"),
+        ("项目总投资将超8亿元。", "超8亿元", "forecast"),  # 将 before a qualifier
     ],
 )
 def test_modality(text: str, surface: str, modality: str) -> None:
@@ -227,6 +254,10 @@ def test_city(text: str, surface: str, city: str | None) -> None:
         ("通关时间压缩至30分钟以内。", "30分钟以内", 0.5, "hour", "at_most", "paragraph"),
         ("其中七成用于产业发展。", "七成", 70, "pct", "exact", "paragraph"),
         ("约２１０亿元。", "约２１０亿元", 2.1e10, "CNY", "approx", "paragraph"),
+        ("口岸日均通行货车1.2万辆次。", "1.2万辆次", 12_000, "count", "exact", "paragraph"),
+        ("两座冷库分别储存果蔬3万和5万吨。", "3万", 30_000, "tonne", "exact", "paragraph"),
+        ("农户养殖成本比上年降低二成。", "二成", 20, "pct", "exact", "paragraph"),
+        ("中欧班列已通达十余个国家。", "十余个", 10, "count", "at_least", "paragraph"),
     ],
 )
 def test_values(

@@ -112,6 +112,12 @@ def test_read_number_rejects(text: str) -> None:
         ("逾120亿元", 12_000_000_000, "CNY", "at_least", None),
         ("不到10家", 10, "count", "at_most", None),
         ("将近2万人", 20_000, "count", "approx", None),
+        ("1.2万辆次", 12_000, "count", "exact", None),
+        ("3,600艘次", 3600, "count", "exact", None),
+        ("860列次", 860, "count", "exact", None),
+        ("120台套", 120, "count", "exact", None),
+        ("突破20万单", 200_000, "count", "at_least", None),
+        ("二成", 20, "pct", "exact", None),
     ],
 )
 def test_read_quantity(

@@ -162,6 +162,8 @@ _METRIC_RULES: tuple[tuple[str, frozenset[str] | None, str], ...] = (
     (r"农田", frozenset({"mu"}), "farmland_area"),
     (r"就业", frozenset({"count"}), "employment"),
     (r"岗位|招聘", frozenset({"count"}), "jobs"),
+    (r"员工|职工|工人", frozenset({"count"}), "employees"),
+    (r"干部|挂职", frozenset({"count"}), "cadres"),
     (r"培训", frozenset({"count"}), "trainees"),
     (r"人才", frozenset({"count"}), "talent_introduced"),
     (r"专家|教师", frozenset({"count"}), "experts"),
