@@ -68,6 +68,7 @@ def category_of(text: str, surface: str) -> tuple[str, str | None]:
         ("选派12名干部挂职锻炼。", "12名", "talent"),
         ("跨境电商出口订单突破20万单。", "突破20万单", "trade"),
         ("这批牛肉干已销往十个城市。", "十个", "trade"),
+        ("每千克售价提高2元。", "2元", "trade"),
         # relative figures take the category of the figure they refer to
         ("实际利用外资9.1亿元,占自治区总量的67.4%,同比增长13%。", "67.4%", "funding"),
         ("实际利用外资9.1亿元,占自治区总量的67.4%,同比增长13%。", "13%", "funding"),

@@ -86,6 +86,10 @@ def surfaces(text: str) -> list[str]:
         ("累计开行旅游列车860列次。", ["860列次"]),
         ("引进智能装备120台套。", ["120台套"]),
         ("跨境电商出口订单突破20万单。", ["突破20万单"]),
+        ("全盟牛羊存栏320万头只。", ["320万头只"]),
+        # a threshold naming a class of projects is not a figure; the count is
+        ("新落地亿元以上项目12个。", ["12个"]),
+        ("投资10亿元以上,带动就业。", ["10亿元以上"]),
         # a bare 万 number takes a unit only from a figure it is directly coordinated with
         ("牧场储备1.2万牛羊和3万吨饲草。", ["3万吨"]),
         ("两座冷库分别储存果蔬3万和5万吨。", ["两座", "3万", "5万吨"]),

@@ -22,7 +22,8 @@ quantity:
   a numeral + 个 + place noun (国家, 城市, 地区 …) that refers to known places rather than
   counting them: after a demonstrative (这三个城市) or the dual 两 as a clause's subject
   (两个国家像走亲戚). Counts of places (通达13个国家, 十余个国家, 覆盖五个城市) are figures;
-* classes: a figure followed by 级 (万吨级码头, 千亿级产业);
+* classes: a figure followed by 级 (万吨级码头, 千亿级产业), or a threshold with 以上/以下
+  followed directly by 项目/企业/客户 (亿元以上项目, 5000万元以上企业);
 * company and brand names: ``度`` is kWh only with 电 (电量, 发电, 用电, 电价) within 40
   characters before or 20 after: 度 is otherwise degrees, an angle or a brand (361度); 三一重工
   has no counter.
@@ -116,6 +117,8 @@ _PROGRAMME_AFTER = re.compile(
 # not count them. Counts of places (通达13个国家, 十余个国家, 五个城市和八个地区) stay.
 _PLACE_AFTER_GE = re.compile(r"(?:国家|城市|省份|省区|地区|地市|盟市|旗县|区县|县市)")
 _DEMONSTRATIVE_BEFORE = "这那此该"
+# A threshold used as an attribute names a class: 亿元以上项目, 规模以上企业.
+_CLASS_NOUN_RE = re.compile(r"(?:重点|重大|产业|工业|续建|新建)?(?:项目|企业|工业|客户|大户)")
 _CN_ONLY_RE = re.compile(r"[零〇一二两三四五六七八九十百千万亿廿卅点个半]+")
 _BARE_MAGNITUDE_RE = re.compile(r"[百千万亿]+")
 _CN_DIGITS_ONLY_RE = re.compile(r"[零〇一二两三四五六七八九]{2,}")
@@ -206,6 +209,8 @@ def _reject(reading: Reading, m: re.Match[str], norm: str, masks: _Intervals) ->
     groups = m.groupdict()
     if norm.startswith("级", reading.end):
         return True  # 万吨级码头, 千亿元级: a class, not a quantity
+    if groups.get("post") in ("以上", "以下") and _CLASS_NOUN_RE.match(norm, reading.end):
+        return True  # 亿元以上项目, 5000万元以上企业: a threshold naming a class
     if _is_chinese_numeral(n1):
         if _CN_DIGITS_ONLY_RE.fullmatch(n1):
             return True  # 三五个, 七八家: an approximate "three or five", not 35

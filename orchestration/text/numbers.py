@@ -249,6 +249,7 @@ COUNTERS: dict[str, str] = {
     "家次": "",
     "项次": "",
     "台套": "",
+    "头只": "",  # livestock: heads of cattle and sheep together
     "个": "月季年星礼体性",
     "项": "",
     "家": "庭乡",
