@@ -1,0 +1,1 @@
+"""Benchmarks for the ledger: synthetic corpora with known answers (see ``benchmarks.corpus``)."""
