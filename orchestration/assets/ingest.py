@@ -366,6 +366,16 @@ def article_annotations(context: dg.AssetExecutionContext, ledger: LedgerPaths):
         except (OSError, AnnotationFileError) as error:
             context.log.error(str(error))
             problems.append(_problem("annotations", source, article_id, str(error), line=1))
+            # a row stands for the unreadable file, so the blocking reconciliation sees it
+            rows.append(
+                {
+                    "article_id": article_id,
+                    "source_file": source,
+                    "line": 1,
+                    "status": "file_error",
+                    "problem": str(error),
+                }
+            )
             continue
         if article_id not in texts:
             reason = (
