@@ -161,7 +161,7 @@ def render_report(report_dir: Path, warehouse: Path | None = None) -> Path:
         f"{html.escape(r.check)}</a></td><td>{html.escape(r.asset)}</td>"
         f"<td>{'blocking' if r.blocking else 'warn'}</td><td>{_status(r.passed)}</td>"
         f"<td>{html.escape(r.description)}</td><td>{html.escape(r.checked_at)}</td></tr>"
-        for r in sorted(records, key=lambda r: (r.passed, r.asset, r.check))
+        for r in sorted(records, key=lambda r: (r.passed, r.suite is None, r.asset, r.check))
     )
     article_rows = "".join(
         f"<tr class='{'bad' if failing_by_article.get(a['article_id']) else 'ok'}'>"
@@ -198,7 +198,7 @@ def render_report(report_dir: Path, warehouse: Path | None = None) -> Path:
 body {{ font-family: system-ui, sans-serif; margin: 2em; color: #222; }}
 table {{ border-collapse: collapse; margin: .5em 0 1.5em; font-size: 14px; }}
 th, td {{ border: 1px solid #ccc; padding: 3px 8px; text-align: left; vertical-align: top; }}
-th {{ background: #f2f2f2; }} tr.bad td {{ background: #fff0f0; }}
+th {{ background: #f2f2f2; }} td {{ overflow-wrap: anywhere; max-width: 40em; }} tr.bad td {{ background: #fff0f0; }}
 .pass {{ color: #137333; font-weight: bold; }} .fail {{ color: #c5221f; font-weight: bold; }}
 .muted {{ color: #777; }} .summary span {{ margin-right: 2em; font-size: 18px; }}
 </style></head><body>
@@ -210,19 +210,19 @@ th {{ background: #f2f2f2; }} tr.bad td {{ background: #fff0f0; }}
 <span>quarantined inputs: <b>{sum(1 for q in tables["quarantine"] if q.get("severity") == "error")}</b></span></p>
 <p>Rendered {datetime.now(UTC).isoformat(timespec="seconds")} ·
 <a href="gx/index.html">Great Expectations Data Docs</a> (every validation, expectation by expectation)</p>
-<h2>Checks</h2>
-<table id="checks"><thead><tr><th>check</th><th>asset</th><th>kind</th><th>status</th>
-<th>result</th><th>checked at</th></tr></thead><tbody>{check_rows}</tbody></table>
 <h2>Articles</h2>
 <table id="articles"><thead><tr><th>article</th><th>figures</th><th>annotated</th><th>sections</th>
 <th>page breaks repaired</th><th>quarantine / warnings</th><th>failing rows</th></tr></thead>
 <tbody>{article_rows}</tbody></table>
+<h2>Failing checks</h2>
+{check_details or "<p class='muted'>none</p>"}
+<h2>Checks</h2>
+<table id="checks"><thead><tr><th>check</th><th>asset</th><th>kind</th><th>status</th>
+<th>result</th><th>checked at</th></tr></thead><tbody>{check_rows}</tbody></table>
 <h2>Stated relations between figures</h2>
 {_table(tables["relations"])}
 <h2>Quarantine</h2>
 {_table(tables["quarantine"], limit=200)}
-<h2>Failing checks</h2>
-{check_details or "<p class='muted'>none</p>"}
 <h2>Per article</h2>
 {article_details}
 </body></html>
