@@ -7,6 +7,7 @@ manifest, so it is parsed again for whichever LEDGER_DUCKDB_PATH a run uses.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -31,7 +32,18 @@ def dbt_environment(settings: Settings) -> dict[str, str]:
 def prepare_manifest(settings: Settings) -> Path:
     """Run ``dbt parse`` for ``settings``' warehouse; raise with dbt's output on failure."""
     os.environ["LEDGER_DUCKDB_PATH"] = str(settings.duckdb_path)  # read by profiles.yml
-    result = subprocess.run(
+    MANIFEST_PATH.parent.mkdir(parents=True, exist_ok=True)
+    # two processes starting at once must not write target/ together
+    with open(MANIFEST_PATH.parent / ".parse.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        result = _parse(settings)
+    if result.returncode != 0:
+        raise RuntimeError(f"dbt parse failed:\n{result.stdout}\n{result.stderr}")
+    return MANIFEST_PATH
+
+
+def _parse(settings: Settings) -> subprocess.CompletedProcess:
+    return subprocess.run(
         [
             dbt_executable(),
             "parse",
@@ -46,6 +58,3 @@ def prepare_manifest(settings: Settings) -> Path:
         text=True,
         check=False,
     )
-    if result.returncode != 0:
-        raise RuntimeError(f"dbt parse failed:\n{result.stdout}\n{result.stderr}")
-    return MANIFEST_PATH

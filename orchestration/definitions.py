@@ -17,6 +17,7 @@ import dagster as dg
 from orchestration.assets.dbt import dbt_resource, ledger_dbt_core, ledger_dbt_marts
 from orchestration.assets.ingest import RAW_ASSETS
 from orchestration.assets.quality import figure_relations
+from orchestration.automation import daily_refresh, ledger_job, raw_files_sensor
 from orchestration.checks.figure_checks import FIGURE_CHECKS
 from orchestration.resources import LedgerPaths
 from orchestration.settings import Settings
@@ -29,6 +30,9 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     return dg.Definitions(
         assets=[*RAW_ASSETS, ledger_dbt_core, ledger_dbt_marts, figure_relations],
         asset_checks=FIGURE_CHECKS,
+        jobs=[ledger_job],
+        sensors=[raw_files_sensor],
+        schedules=[daily_refresh],
         resources={"ledger": LedgerPaths.from_settings(settings), "dbt": dbt_resource()},
         # One process, steps in sequence: DuckDB allows one writer at a time.
         executor=dg.in_process_executor,

@@ -29,15 +29,31 @@ def project_instance():
 def materialize_everything(settings: Settings, instance=None):
     """Run the whole asset graph (assets and checks) in this process; returns the result."""
     from orchestration.definitions import build_definitions
+    from orchestration.partitions import full_range_tags
 
     defs = build_definitions(settings)
     job = defs.resolve_implicit_global_asset_job_def()
     instance = instance if instance is not None else project_instance()
+    sync_partitions(instance, settings)
     return job.execute_in_process(
         instance=instance,
         raise_on_error=False,
+        tags=full_range_tags(instance),
         run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
     )
+
+
+def sync_partitions(instance, settings: Settings) -> list[str]:
+    """Make the article partitions what the raw folder holds: add new ids, drop vanished."""
+    from orchestration.inventory import scan_raw_dir
+    from orchestration.partitions import ARTICLES, all_article_ids
+
+    wanted = list(scan_raw_dir(settings.raw_dir))
+    known = all_article_ids(instance)
+    for gone in set(known) - set(wanted):
+        instance.delete_dynamic_partition(ARTICLES.name, gone)
+    instance.add_dynamic_partitions(ARTICLES.name, [k for k in wanted if k not in known])
+    return wanted
 
 
 def summarize(settings: Settings, result) -> tuple[str, bool]:

@@ -30,8 +30,10 @@ def make_raw_dir(target: Path, sources: list[Path], with_annotations: bool = Tru
     return target
 
 
-def run_pipeline(raw_dir: Path, work: Path, name: str = "warehouse"):
-    """Materialize every asset and check for ``raw_dir`` into ``work``; return (settings, result)."""
+def run_pipeline(raw_dir: Path, work: Path, name: str = "warehouse", instance=None):
+    """Materialize every asset and check for ``raw_dir`` into ``work``; return (settings, result).
+
+    The Dagster instance used is attached to the result as ``result.ledger_instance``."""
     import dagster as dg
 
     from orchestration.dbt_manifest import prepare_manifest
@@ -41,7 +43,10 @@ def run_pipeline(raw_dir: Path, work: Path, name: str = "warehouse"):
         raw_dir=raw_dir, duckdb_path=work / f"{name}.duckdb", report_dir=work / "reports"
     )
     prepare_manifest(settings)
-    return settings, materialize_everything(settings, instance=dg.DagsterInstance.ephemeral())
+    instance = instance or dg.DagsterInstance.ephemeral()
+    result = materialize_everything(settings, instance=instance)
+    result.ledger_instance = instance
+    return settings, result
 
 
 def query(settings: Settings, sql: str) -> list[tuple]:

@@ -23,5 +23,5 @@ select
 from {{ ref('fct_figures') }} as figures
 inner join {{ ref('stg_articles') }} as articles on articles.article_id = figures.article_id
 left join {{ ref('dim_city') }} as cities on cities.city_code = figures.city_code
-where figures.category = '{{ category }}'
+where figures.category = '{{ category }}' and {{ in_batch('figures.article_id') }}
 {% endmacro %}

@@ -4,6 +4,7 @@ Two asset definitions over one project so that the published marts run *after* t
 blocking quality checks on ``fct_figures``: a failing check stops the marts.
 """
 
+import json
 import os
 from collections.abc import Mapping
 from pathlib import Path
@@ -13,9 +14,11 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.dbt_manifest import DBT_PROJECT_DIR, dbt_executable
+from orchestration.partitions import ARTICLES, all_article_ids
 from orchestration.quality.report import CheckRecord, record_checks
 from orchestration.resources import LedgerPaths
 from orchestration.warehouse import connect as warehouse_connection
+from orchestration.warehouse import exclusive
 
 PUBLISHED_MARTS = ("mart_funding", "mart_trade", "mart_transport", "mart_talent")
 
@@ -57,7 +60,13 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledger: Ledge
     dagster-dbt's own ``fetch_row_counts`` opens the warehouse through the dbt adapter inside
     this process while dbt still writes it, which DuckDB's single-writer lock forbids."""
     os.environ["LEDGER_DUCKDB_PATH"] = str(ledger.warehouse)  # read by dbt_project/profiles.yml
-    events = list(dbt.cli(["build"], context=context).stream())
+    keys = list(context.partition_keys) if context.has_partition_key_range else []
+    if not keys or set(keys) >= set(all_article_ids(context.instance)):
+        args = ["build", "--full-refresh"]  # every article: rebuild the tables from scratch
+    else:
+        args = ["build", "--vars", json.dumps({"article_ids": keys}, ensure_ascii=False)]
+    with exclusive(ledger.warehouse, wait_message=context.log.info):
+        events = list(dbt.cli(args, context=context).stream())
     counts = _row_counts(ledger.warehouse, events)
     tests = []
     for event in events:
@@ -111,6 +120,8 @@ def _row_counts(warehouse: Path, events: list) -> dict[str, int]:
     exclude=" ".join(PUBLISHED_MARTS),
     name="ledger_dbt_core",
     pool="duckdb",
+    partitions_def=ARTICLES,
+    backfill_policy=dg.BackfillPolicy.single_run(),
 )
 def ledger_dbt_core(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledger: LedgerPaths):
     """Staging, intermediate, fct_figures, dim_city, quarantine and the review table."""
@@ -123,6 +134,8 @@ def ledger_dbt_core(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledg
     select=" ".join(PUBLISHED_MARTS),
     name="ledger_dbt_marts",
     pool="duckdb",
+    partitions_def=ARTICLES,
+    backfill_policy=dg.BackfillPolicy.single_run(),
 )
 def ledger_dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledger: LedgerPaths):
     """The four published category marts, built after fct_figures passes its checks."""

@@ -1,6 +1,8 @@
 """Raw layer: files on disk → tables in the warehouse's ``raw`` schema.
 
-Each asset reads what the previous one wrote, runs one pure text step from
+The article assets are partitioned by article id: a run for some articles replaces exactly
+their rows (idempotent), a run over every partition replaces whole tables. Each asset reads
+what the previous one wrote, runs one pure text step from
 ``orchestration.text`` and writes its table plus its problems (``raw.<stage>_problems``,
 one row per input it could not use). The dbt project picks everything up from there.
 """
@@ -14,6 +16,8 @@ import dagster as dg
 import pandas as pd
 
 from orchestration import warehouse
+from orchestration.inventory import annotation_file, article_file, other_files
+from orchestration.partitions import ARTICLES, all_article_ids
 from orchestration.resources import LedgerPaths
 from orchestration.text.annotations import (
     AnnotationFileError,
@@ -110,6 +114,12 @@ PROBLEM_COLUMNS = {
 }
 
 _COMMON = {"pool": "duckdb", "owners": ["team:ledger"]}
+_PARTITIONED = {
+    "partitions_def": ARTICLES,
+    # every selected article in one run: bulk loads instead of a run per article
+    "backfill_policy": dg.BackfillPolicy.single_run(),
+    "pool": "duckdb",
+}
 
 
 def _now() -> datetime:
@@ -135,10 +145,20 @@ def _problem(
     }
 
 
-def _problems_result(paths: LedgerPaths, stage: str, problems: list[dict]) -> dg.MaterializeResult:
+def article_scope(context: dg.AssetExecutionContext) -> tuple[list[str], list[str] | None]:
+    """(the run's article ids, the ids to replace rows for — None when the run covers every
+    article, so whole tables are replaced and rows of vanished articles go too)."""
+    keys = list(context.partition_keys)
+    full = set(keys) >= set(all_article_ids(context.instance))
+    return keys, None if full else keys
+
+
+def _problems_result(
+    paths: LedgerPaths, stage: str, problems: list[dict], scope: list[str] | None
+) -> dg.MaterializeResult:
     """Each stage owns its table ``raw.<stage>_problems``; dbt unions them into ``quarantine``."""
     frame = pd.DataFrame(problems)
-    warehouse.replace_table(paths.warehouse, f"{stage}_problems", frame, PROBLEM_COLUMNS)
+    warehouse.write_rows(paths.warehouse, f"{stage}_problems", frame, PROBLEM_COLUMNS, scope)
     return dg.MaterializeResult(
         asset_key=f"{stage}_problems",
         metadata={
@@ -159,9 +179,10 @@ def preview(frame: pd.DataFrame, columns: list[str], rows: int = 10) -> dg.Metad
     return dg.MetadataValue.md("\n".join(lines))
 
 
-def _relative(path: Path, root: Path) -> str:
+def _relative(path: Path, raw_dir: Path) -> str:
+    """Paths in messages as a user sees them: ``raw/articles/x.txt``."""
     try:
-        return str(path.relative_to(root.parent))
+        return str(path.relative_to(raw_dir.parent))
     except ValueError:
         return str(path)
 
@@ -174,7 +195,39 @@ def _spec(key: str, description: str, deps: list[str] | None = None) -> dg.Asset
         group_name="raw",
         kinds={"python", "duckdb"},
         owners=["team:ledger"],
+        partitions_def=ARTICLES,
     )
+
+
+def _read_article(raw_dir: Path, article_id: str) -> tuple[dict | None, dict | None]:
+    """(row, problem) for one article id: its decoded file, or why there is none."""
+    path = article_file(raw_dir, article_id)
+    source = _relative(path, raw_dir)
+    if not path.exists():
+        strays = other_files(raw_dir, article_id)
+        if strays:
+            names = ", ".join(_relative(p, raw_dir) for p in strays)
+            reason = f"{names}: not an article (articles are raw/articles/<article_id>.txt)"
+            return None, _problem("decode", _relative(strays[0], raw_dir), article_id, reason)
+        if annotation_file(raw_dir, article_id).exists():
+            return None, None  # annotations without article: reported by the annotation stage
+        reason = f"{source}: file no longer exists; the article's rows were removed"
+        return None, _problem("decode", source, article_id, reason, severity="warning")
+    try:
+        data = path.read_bytes()
+        text, encoding = decode_article(data, source)
+    except (OSError, ArticleDecodeError) as error:
+        return None, _problem("decode", source, article_id, str(error))
+    row = {
+        "article_id": article_id,
+        "source_file": source,
+        "encoding": encoding,
+        "byte_size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "raw_text": text,
+        "loaded_at": _now(),
+    }
+    return row, None
 
 
 @dg.multi_asset(
@@ -182,68 +235,40 @@ def _spec(key: str, description: str, deps: list[str] | None = None) -> dg.Asset
         _spec("raw_articles", "Decoded article files (raw.articles)."),
         _spec("decode_problems", "Article files that could not be read (raw.decode_problems)."),
     ],
-    pool="duckdb",
+    **_PARTITIONED,
 )
 def raw_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
-    """Every article file under ``<raw>/articles``, decoded (UTF-8, UTF-8 with BOM, GB18030).
+    """The article file ``<raw>/articles/<id>.txt`` of each partition, decoded (UTF-8,
+    UTF-8 with BOM, GB18030).
 
-    Unreadable, mis-encoded and empty files go to ``raw.decode_problems``."""
+    Unreadable, mis-encoded, empty, misnamed and removed files go to ``raw.decode_problems``."""
+    keys, scope = article_scope(context)
+    raw_dir = Path(ledger.raw_dir)
     rows, problems = [], []
-    files: list[Path] = []
-    if not ledger.articles_dir.is_dir():
-        problems.append(
-            _problem(
-                "decode",
-                str(ledger.articles_dir),
-                None,
-                f"{ledger.articles_dir}: articles folder does not exist",
-            )
-        )
-    else:
-        for path in sorted(ledger.articles_dir.iterdir()):
-            if path.is_file() and path.suffix == ".txt":
-                files.append(path)
-            elif not path.name.startswith("."):
-                problems.append(
-                    _problem(
-                        "decode",
-                        str(path),
-                        path.stem,
-                        f"{path}: not an article (articles are <article_id>.txt)",
-                    )
+    for index, article_id in enumerate(keys, 1):
+        row, problem = _read_article(raw_dir, article_id)
+        if problem:
+            log = context.log.warning if problem["severity"] == "warning" else context.log.error
+            log(f"[{index}/{len(keys)}] {problem['reason']}")
+            problems.append(problem)
+        if row:
+            rows.append(row)
+            if index % 500 == 0 or len(keys) <= 20:
+                context.log.info(
+                    f"[{index}/{len(keys)}] read {row['source_file']} "
+                    f"({row['encoding']}, {row['byte_size']} bytes)"
                 )
-    for index, path in enumerate(files, 1):
-        source = _relative(path, ledger.articles_dir.parent)
-        try:
-            data = path.read_bytes()
-            text, encoding = decode_article(data, source)
-        except (OSError, ArticleDecodeError) as error:
-            context.log.error(f"[{index}/{len(files)}] {error}")
-            problems.append(_problem("decode", source, path.stem, str(error)))
-            continue
-        context.log.info(f"[{index}/{len(files)}] read {source} ({encoding}, {len(data)} bytes)")
-        rows.append(
-            {
-                "article_id": path.stem,
-                "source_file": source,
-                "encoding": encoding,
-                "byte_size": len(data),
-                "sha256": hashlib.sha256(data).hexdigest(),
-                "raw_text": text,
-                "loaded_at": _now(),
-            }
-        )
     frame = pd.DataFrame(rows)
-    warehouse.replace_table(ledger.warehouse, "articles", frame, ARTICLE_COLUMNS)
+    warehouse.write_rows(ledger.warehouse, "articles", frame, ARTICLE_COLUMNS, scope)
     yield dg.MaterializeResult(
         asset_key="raw_articles",
         metadata={
             "dagster/row_count": len(frame),
-            "files_seen": len(files),
+            "articles_in_run": len(keys),
             "preview": preview(frame, ["article_id", "encoding", "byte_size"]),
         },
     )
-    yield _problems_result(ledger, "decode", problems)
+    yield _problems_result(ledger, "decode", problems, scope)
 
 
 @dg.multi_asset(
@@ -260,14 +285,15 @@ def raw_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
         ),
         _spec("parse_problems", "Structural warnings (raw.parse_problems).", ["raw_articles"]),
     ],
-    pool="duckdb",
+    **_PARTITIONED,
 )
 def parse_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
     """Each article's structure: headline, city sections, subheadlines, bylines, paragraphs,
     captions; paragraphs split by page breaks joined again, offsets into the repaired text.
 
     Writes ``raw.parsed_articles`` (one row per article) and ``raw.article_blocks``."""
-    articles = warehouse.read_table(ledger.warehouse, "articles")
+    keys, scope = article_scope(context)
+    articles = warehouse.read_articles(ledger.warehouse, "SELECT * FROM raw.articles", keys)
     parsed_rows, block_rows, problems = [], [], []
     for article in articles.itertuples():
         parsed = parse_article(article.article_id, article.raw_text)
@@ -306,15 +332,14 @@ def parse_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
                 }
             )
     parsed_frame, blocks = pd.DataFrame(parsed_rows), pd.DataFrame(block_rows)
-    warehouse.replace_table(ledger.warehouse, "parsed_articles", parsed_frame, PARSED_COLUMNS)
-    warehouse.replace_table(ledger.warehouse, "article_blocks", blocks, BLOCK_COLUMNS)
+    warehouse.write_rows(ledger.warehouse, "parsed_articles", parsed_frame, PARSED_COLUMNS, scope)
+    warehouse.write_rows(ledger.warehouse, "article_blocks", blocks, BLOCK_COLUMNS, scope)
+    repairs = int(parsed_frame["page_break_repairs"].sum()) if len(parsed_frame) else 0
     yield dg.MaterializeResult(
         asset_key="parsed_articles",
         metadata={
             "dagster/row_count": len(parsed_frame),
-            "page_break_repairs": int(parsed_frame["page_break_repairs"].sum())
-            if len(parsed_frame)
-            else 0,
+            "page_break_repairs": repairs,
             "preview": preview(
                 parsed_frame, ["article_id", "headline", "section_count", "page_break_repairs"]
             ),
@@ -327,7 +352,56 @@ def parse_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
             "preview": preview(blocks, ["article_id", "kind", "source_line", "city_code", "text"]),
         },
     )
-    yield _problems_result(ledger, "parse", problems)
+    yield _problems_result(ledger, "parse", problems, scope)
+
+
+def _annotation_rows(context, raw_dir: Path, article_id: str, text: str | None):
+    """(rows, problems) of one article's annotation file; every CSV row comes back."""
+    path = annotation_file(raw_dir, article_id)
+    if not path.exists():
+        return [], []
+    source = _relative(path, raw_dir)
+    try:
+        annotations = read_annotation_file(path.read_bytes(), article_id, source)
+    except (OSError, AnnotationFileError) as error:
+        context.log.error(str(error))
+        # a row stands for the unreadable file, so the blocking reconciliation sees it
+        row = {
+            "article_id": article_id,
+            "source_file": source,
+            "line": 1,
+            "status": "file_error",
+            "problem": str(error),
+        }
+        return [row], [_problem("annotations", source, article_id, str(error), line=1)]
+    problems = []
+    if text is None:
+        reason = (
+            f"{source}: no readable article '{article_id}' for its {len(annotations)} annotation(s)"
+        )
+        context.log.error(reason)
+        problems.append(_problem("annotations", source, article_id, reason))
+    else:
+        annotations = locate_annotations(annotations, text)
+    rows = []
+    for ann in annotations:
+        quantity = read_quantity(ann.quote) if ann.quote else None
+        row = asdict(ann)
+        if text is None and ann.usable:
+            row["status"] = "article_missing"
+            row["problem"] = f"{source}:{ann.line}: article not readable"
+        row.update(
+            parsed_value=quantity.value if quantity else None,
+            parsed_unit=quantity.unit if quantity else None,
+            parsed_bound=quantity.bound if quantity else None,
+        )
+        if row["problem"]:
+            context.log.warning(row["problem"])
+            problems.append(
+                _problem("annotations", source, article_id, row["problem"], line=ann.line)
+            )
+        rows.append(row)
+    return rows, problems
 
 
 @dg.multi_asset(
@@ -343,7 +417,7 @@ def parse_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
             ["parsed_articles"],
         ),
     ],
-    pool="duckdb",
+    **_PARTITIONED,
 )
 def article_annotations(context: dg.AssetExecutionContext, ledger: LedgerPaths):
     """The hand-made annotations, each located in its article's repaired text and read by the
@@ -351,88 +425,48 @@ def article_annotations(context: dg.AssetExecutionContext, ledger: LedgerPaths):
 
     Every CSV row lands in ``raw.annotations`` with a status; unusable rows and unreadable
     files also go to ``raw.annotations_problems`` naming file and line."""
+    keys, scope = article_scope(context)
     texts = dict(
-        warehouse.read_query(
-            ledger.warehouse, "SELECT article_id, repaired_text FROM raw.parsed_articles"
+        warehouse.read_articles(
+            ledger.warehouse, "SELECT article_id, repaired_text FROM raw.parsed_articles", keys
         ).itertuples(index=False, name=None)
     )
-    files = sorted(ledger.annotations_dir.glob("*.csv")) if ledger.annotations_dir.is_dir() else []
     rows, problems = [], []
-    for path in files:
-        source = _relative(path, ledger.annotations_dir.parent)
-        article_id = path.stem
-        try:
-            annotations = read_annotation_file(path.read_bytes(), article_id, source)
-        except (OSError, AnnotationFileError) as error:
-            context.log.error(str(error))
-            problems.append(_problem("annotations", source, article_id, str(error), line=1))
-            # a row stands for the unreadable file, so the blocking reconciliation sees it
-            rows.append(
-                {
-                    "article_id": article_id,
-                    "source_file": source,
-                    "line": 1,
-                    "status": "file_error",
-                    "problem": str(error),
-                }
-            )
-            continue
-        if article_id not in texts:
-            reason = (
-                f"{source}: no readable article '{article_id}' for its "
-                f"{len(annotations)} annotation(s)"
-            )
-            context.log.error(reason)
-            problems.append(_problem("annotations", source, article_id, reason))
-        else:
-            annotations = locate_annotations(annotations, texts[article_id])
-        for ann in annotations:
-            quantity = read_quantity(ann.quote) if ann.quote else None
-            row = asdict(ann)
-            if article_id not in texts and ann.usable:
-                row["status"], row["problem"] = (
-                    "article_missing",
-                    f"{source}:{ann.line}: article not readable",
-                )
-            row.update(
-                parsed_value=quantity.value if quantity else None,
-                parsed_unit=quantity.unit if quantity else None,
-                parsed_bound=quantity.bound if quantity else None,
-            )
-            if row["problem"]:
-                context.log.warning(row["problem"])
-                problems.append(
-                    _problem("annotations", source, article_id, row["problem"], line=ann.line)
-                )
-            rows.append(row)
+    for article_id in keys:
+        more_rows, more_problems = _annotation_rows(
+            context, Path(ledger.raw_dir), article_id, texts.get(article_id)
+        )
+        rows.extend(more_rows)
+        problems.extend(more_problems)
     frame = pd.DataFrame(rows)
-    warehouse.replace_table(ledger.warehouse, "annotations", frame, ANNOTATION_COLUMNS)
+    warehouse.write_rows(ledger.warehouse, "annotations", frame, ANNOTATION_COLUMNS, scope)
     yield dg.MaterializeResult(
         asset_key="article_annotations",
         metadata={
             "dagster/row_count": len(frame),
-            "files": len(files),
             "preview": preview(frame, ["article_id", "quote", "city_code", "category", "status"]),
         },
     )
-    yield _problems_result(ledger, "annotations", problems)
+    yield _problems_result(ledger, "annotations", problems, scope)
 
 
 @dg.asset(
     group_name="raw",
     kinds={"python", "duckdb"},
     deps=["parsed_articles", "article_blocks"],
-    **_COMMON,
+    owners=["team:ledger"],
+    **_PARTITIONED,
 )
 def extracted_figures(
     context: dg.AssetExecutionContext, ledger: LedgerPaths
 ) -> dg.MaterializeResult:
     """Every figure the extractor finds in the repaired texts, with span, unit, base value,
     bound, modality, category, metric and city; no annotations are used here."""
-    articles = warehouse.read_query(
-        ledger.warehouse, "SELECT article_id, repaired_text FROM raw.parsed_articles ORDER BY 1"
-    )
-    blocks = warehouse.read_table(ledger.warehouse, "article_blocks")
+    keys, scope = article_scope(context)
+    articles = warehouse.read_articles(
+        ledger.warehouse, "SELECT article_id, repaired_text FROM raw.parsed_articles", keys
+    ).sort_values("article_id")
+    blocks = warehouse.read_articles(ledger.warehouse, "SELECT * FROM raw.article_blocks", keys)
     blocks_by_article = dict(iter(blocks.groupby("article_id"))) if len(blocks) else {}
     rows = []
     for index, article in enumerate(articles.itertuples(), 1):
@@ -442,10 +476,13 @@ def extracted_figures(
             blocks_by_article.get(article.article_id, blocks.iloc[0:0]),
         )
         figures = extract_figures(parsed)
-        context.log.info(f"[{index}/{len(articles)}] {article.article_id}: {len(figures)} figures")
+        if index % 500 == 0 or len(articles) <= 20:
+            context.log.info(
+                f"[{index}/{len(articles)}] {article.article_id}: {len(figures)} figures"
+            )
         rows.extend({"article_id": article.article_id, **asdict(f)} for f in figures)
     frame = pd.DataFrame(rows)
-    warehouse.replace_table(ledger.warehouse, "extracted_figures", frame, FIGURE_COLUMNS)
+    warehouse.write_rows(ledger.warehouse, "extracted_figures", frame, FIGURE_COLUMNS, scope)
     by_unit = frame["unit"].value_counts().to_dict() if len(frame) else {}
     return dg.MaterializeResult(
         metadata={

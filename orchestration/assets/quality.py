@@ -9,7 +9,8 @@ from dagster_dbt import get_asset_key_for_model
 
 from orchestration import warehouse
 from orchestration.assets.dbt import ledger_dbt_core
-from orchestration.assets.ingest import preview
+from orchestration.assets.ingest import article_scope, preview
+from orchestration.partitions import ARTICLES
 from orchestration.resources import LedgerPaths
 from orchestration.text.relations import FigureRef, find_relations
 
@@ -36,6 +37,8 @@ RELATION_COLUMNS = {
     deps=[get_asset_key_for_model([ledger_dbt_core], "fct_figures")],
     owners=["team:ledger"],
     pool="duckdb",
+    partitions_def=ARTICLES,
+    backfill_policy=dg.BackfillPolicy.single_run(),
 )
 def figure_relations(
     context: dg.AssetExecutionContext, ledger: LedgerPaths
@@ -43,14 +46,16 @@ def figure_relations(
     """Relations the text states between figures of the ledger (a share of a total, a
     before/after pair, a printed percentage change) and whether the figures agree with
     them, with the tolerance used (``quality.figure_relations``)."""
-    figures = warehouse.read_query(
+    keys, scope = article_scope(context)
+    figures = warehouse.read_articles(
         ledger.warehouse,
         "SELECT figure_id, article_id, char_start, char_end, value, unit, surface "
-        "FROM main.fct_figures ORDER BY article_id, char_start",
-    )
+        "FROM main.fct_figures",
+        keys,
+    ).sort_values(["article_id", "char_start"])
     texts = dict(
-        warehouse.read_query(
-            ledger.warehouse, "SELECT article_id, repaired_text FROM main.stg_articles"
+        warehouse.read_articles(
+            ledger.warehouse, "SELECT article_id, repaired_text FROM main.stg_articles", keys
         ).itertuples(index=False, name=None)
     )
     by_article: dict[str, list[FigureRef]] = defaultdict(list)
@@ -72,8 +77,8 @@ def figure_relations(
             if not relation.holds:
                 context.log.warning(f"{article_id}: relation does not hold: {relation.explanation}")
     frame = pd.DataFrame(rows)
-    warehouse.replace_table(
-        ledger.warehouse, "figure_relations", frame, RELATION_COLUMNS, schema="quality"
+    warehouse.write_rows(
+        ledger.warehouse, "figure_relations", frame, RELATION_COLUMNS, scope, schema="quality"
     )
     holding = int(frame["holds"].sum()) if len(frame) else 0
     return dg.MaterializeResult(

@@ -20,6 +20,8 @@ from typing import Any
 
 import duckdb
 
+from orchestration.warehouse import connect
+
 CHECKS_FOLDER = "checks"
 
 
@@ -83,19 +85,13 @@ def _warehouse_tables(warehouse: Path | None) -> dict[str, list[dict[str, Any]]]
             select article_id, kind, holds, explanation from quality.figure_relations
             order by article_id""",
     }
-    try:
-        con = duckdb.connect(str(warehouse), read_only=True)
-    except duckdb.Error:
-        return tables
-    try:
+    with connect(warehouse, read_only=True) as con:
         for name, sql in queries.items():
             try:
                 frame = con.execute(sql).df()
                 tables[name] = frame.astype(object).where(frame.notna(), None).to_dict("records")
             except duckdb.Error:
                 pass  # not built yet in this run
-    finally:
-        con.close()
     return tables
 
 

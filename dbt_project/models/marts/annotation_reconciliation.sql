@@ -2,11 +2,11 @@
 -- person's reading agree with the parser's? The blocking check on published figures
 -- validates this table, so the marts are only built when every annotation reconciles.
 with annotations as (
-    select * from {{ ref('stg_annotations') }}
+    select * from {{ ref('stg_annotations') }} where {{ in_batch() }}
 ),
 
 ledger as (
-    select * from {{ ref('fct_figures') }} where annotation_file is not null
+    select * from {{ ref('fct_figures') }} where annotation_file is not null and {{ in_batch() }}
 )
 
 select

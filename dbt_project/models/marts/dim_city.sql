@@ -1,4 +1,5 @@
 -- The twelve leagues and cities of Inner Mongolia, with how much the ledger holds on each.
+{{ config(materialized='table') }}
 select
     cities.city_code,
     cities.city_name,
@@ -7,5 +8,5 @@ select
     cities.aliases,
     count(figures.city_code) as figure_count
 from {{ ref('stg_cities') }} as cities
-left join {{ ref('int_figures_reconciled') }} as figures on figures.city_code = cities.city_code
+left join {{ ref('fct_figures') }} as figures on figures.city_code = cities.city_code
 group by all

@@ -24,3 +24,4 @@ select
     reconciled.annotation_line
 from {{ ref('int_figures_reconciled') }} as reconciled
 left join {{ ref('stg_cities') }} as cities on cities.city_code = reconciled.city_code
+where {{ in_batch('reconciled.article_id') }}

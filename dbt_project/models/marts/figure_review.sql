@@ -22,7 +22,8 @@ select
     end as review_reason
 from {{ ref('fct_figures') }}
 where
-    source != 'both'
+    {{ in_batch() }}
+    and (source != 'both'
     or (annotated_value is not null and abs(value - annotated_value) > 1e-6 * greatest(abs(value), 1))
     or category != extracted_category
-    or (metric is distinct from extracted_metric and extracted_metric is not null)
+    or (metric is distinct from extracted_metric and extracted_metric is not null))

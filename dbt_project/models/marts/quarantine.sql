@@ -10,3 +10,4 @@ select
     line,
     severity
 from {{ ref('stg_input_problems') }}
+where {{ in_batch() }}

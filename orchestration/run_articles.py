@@ -1,0 +1,57 @@
+"""Materialize some articles (their partitions) in process, from the shell.
+
+    python -m orchestration.run_articles ARTICLE_ID [ARTICLE_ID ...]
+
+A manual backfill without the UI: the articles' rows are replaced everywhere, the other
+articles are not touched. Uses the instance under DAGSTER_HOME, so the runs show in the UI.
+Exits 1 when a blocking check fails or a step errors.
+"""
+
+import sys
+
+from orchestration.dbt_manifest import prepare_manifest
+from orchestration.settings import Settings
+
+
+def materialize_articles(settings: Settings, article_ids: list[str], instance):
+    """One run over ``article_ids`` (added as partitions when new)."""
+    from orchestration.definitions import build_definitions
+    from orchestration.partitions import ARTICLES, RANGE_END, RANGE_START, all_article_ids
+
+    known = all_article_ids(instance)
+    instance.add_dynamic_partitions(ARTICLES.name, [a for a in article_ids if a not in known])
+    job = build_definitions(settings).resolve_job_def("ledger_job")
+    if len(article_ids) == 1:
+        tags = {"dagster/partition": article_ids[0]}
+        partition_key = article_ids[0]
+    else:
+        order = all_article_ids(instance)
+        chosen = sorted(article_ids, key=order.index)
+        if chosen != order[order.index(chosen[0]) : order.index(chosen[-1]) + 1]:
+            raise SystemExit("articles must be consecutive partitions; run them one by one")
+        tags, partition_key = {RANGE_START: chosen[0], RANGE_END: chosen[-1]}, None
+    return job.execute_in_process(
+        instance=instance,
+        partition_key=partition_key,
+        tags=tags if partition_key is None else None,
+        raise_on_error=False,
+        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+    )
+
+
+def main(argv: list[str]) -> int:
+    from orchestration.run_all import project_instance, summarize
+
+    if not argv:
+        print(__doc__)
+        return 2
+    settings = Settings.from_env()
+    prepare_manifest(settings)
+    result = materialize_articles(settings, argv, project_instance())
+    text, ok = summarize(settings, result)
+    print(text)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

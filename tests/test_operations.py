@@ -1,0 +1,169 @@
+"""Unattended operation: per-article partitions, the sensor, the schedule, single writer."""
+
+import os
+import shutil
+import subprocess
+import sys
+
+import dagster as dg
+import pytest
+
+from orchestration.automation import daily_refresh, raw_files_sensor
+from orchestration.resources import LedgerPaths
+from orchestration.run_articles import materialize_articles
+from tests.conftest import DEV_DATA, RAW, ROOT, make_raw_dir, query, run_pipeline
+
+pytestmark = pytest.mark.integration
+SEED_ID = "nmg-regional-cooperation"
+NEW_ID = "dev-east-cooperation"
+
+
+def tick(instance, settings, cursor):
+    context = dg.build_sensor_context(
+        instance=instance,
+        cursor=cursor,
+        resources={"ledger": LedgerPaths.from_settings(settings)},
+    )
+    result = raw_files_sensor(context)
+    if isinstance(result, dg.SensorResult):
+        for request in result.dynamic_partitions_requests or []:
+            instance.add_dynamic_partitions(request.partitions_def_name, request.partition_keys)
+    return result
+
+
+def snapshot(settings, article_id):
+    return query(
+        settings,
+        f"""
+        select figure_id, value, unit, city_code, category from fct_figures
+        where article_id = '{article_id}' order by figure_id""",
+    )
+
+
+@pytest.fixture(scope="module")
+def operated(tmp_path_factory):
+    work = tmp_path_factory.mktemp("operations")
+    raw = make_raw_dir(work / "raw", [RAW / "articles" / f"{SEED_ID}.txt"])
+    settings, result = run_pipeline(raw, work)
+    assert result.success
+    return settings, result.ledger_instance
+
+
+def test_sensor_runs_only_the_new_article(operated):
+    settings, instance = operated
+    first = tick(instance, settings, cursor=None)
+    # first tick: the seed is already a partition (make run added it); it is requested once
+    assert [r.partition_key for r in first.run_requests] == [SEED_ID]
+    assert tick(instance, settings, first.cursor).__class__ is dg.SkipReason
+
+    before = snapshot(settings, SEED_ID)
+    loaded_before = query(
+        settings, f"select loaded_at from raw.articles where article_id = '{SEED_ID}'"
+    )
+    shutil.copy(DEV_DATA / "articles" / f"{NEW_ID}.txt", settings.raw_dir / "articles")
+    shutil.copy(DEV_DATA / "annotations" / f"{NEW_ID}.csv", settings.raw_dir / "annotations")
+    second = tick(instance, settings, first.cursor)
+    assert [r.partition_key for r in second.run_requests] == [NEW_ID]
+    assert NEW_ID in instance.get_dynamic_partitions("articles")
+
+    result = materialize_articles(settings, [NEW_ID], instance)
+    assert result.success
+    events = result.get_asset_materialization_events()
+    assert {e.partition for e in events if e.partition} == {NEW_ID}
+    # only the twelve-city reference table has no partitions; it is rebuilt, it is tiny
+    assert {e.asset_key.to_user_string() for e in events if not e.partition} == {"city_reference"}
+    assert len(snapshot(settings, NEW_ID)) >= 40
+    assert (
+        query(settings, f"select count(*) from mart_trade where article_id = '{NEW_ID}'")[0][0] > 0
+    )
+    # the seed's rows are untouched, not even reloaded
+    assert snapshot(settings, SEED_ID) == before
+    assert (
+        query(settings, f"select loaded_at from raw.articles where article_id = '{SEED_ID}'")
+        == loaded_before
+    )
+
+    # re-running the same article gives the same rows (idempotent)
+    count = query(settings, "select count(*) from fct_figures")
+    assert materialize_articles(settings, [NEW_ID], instance).success
+    assert query(settings, "select count(*) from fct_figures") == count
+
+    # a changed file is noticed by its content hash, a removed one deletes its rows
+    third = tick(instance, settings, second.cursor)
+    assert isinstance(third, dg.SkipReason)
+    article = settings.raw_dir / "articles" / f"{NEW_ID}.txt"
+    article.write_text(article.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    fourth = tick(instance, settings, second.cursor)
+    assert [r.partition_key for r in fourth.run_requests] == [NEW_ID]
+    article.unlink()
+    (settings.raw_dir / "annotations" / f"{NEW_ID}.csv").unlink()
+    fifth = tick(instance, settings, fourth.cursor)
+    assert [r.run_key for r in fifth.run_requests] == [f"{NEW_ID}:removed"]
+    assert materialize_articles(settings, [NEW_ID], instance).success
+    assert snapshot(settings, NEW_ID) == []
+    assert snapshot(settings, SEED_ID) == before
+    [(reason,)] = query(settings, f"select reason from quarantine where article_id = '{NEW_ID}'")
+    assert "no longer exists" in reason
+
+
+def test_daily_schedule_requests_every_article_in_one_run():
+    from dagster._core.test_utils import instance_for_test
+
+    with instance_for_test() as instance:
+        assert isinstance(
+            daily_refresh(dg.build_schedule_context(instance=instance)), dg.SkipReason
+        )
+        instance.add_dynamic_partitions("articles", ["a", "b", "c"])
+        request = daily_refresh(dg.build_schedule_context(instance=instance))
+    assert request.tags["dagster/asset_partition_range_start"] == "a"
+    assert request.tags["dagster/asset_partition_range_end"] == "c"
+
+
+def test_two_runs_back_to_back_both_land(tmp_path):
+    """Two processes materialize two articles at the same time into one warehouse."""
+    raw = make_raw_dir(
+        tmp_path / "raw",
+        [RAW / "articles" / f"{SEED_ID}.txt", DEV_DATA / "articles" / f"{NEW_ID}.txt"],
+    )
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    env = {
+        **os.environ,
+        "LEDGER_RAW_DIR": str(raw),
+        "DAGSTER_HOME": str(home),
+        "LEDGER_DUCKDB_PATH": str(tmp_path / "shared.duckdb"),
+        "LEDGER_REPORT_DIR": str(tmp_path / "reports"),
+    }
+    # the two article runs race each other into a warehouse that does not exist yet
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "orchestration.run_articles", article],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for article in (SEED_ID, NEW_ID)
+    ]
+    outputs = [p.communicate(timeout=600)[0] for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs[0][-3000:] + outputs[1][-3000:]
+    import duckdb
+
+    with duckdb.connect(str(tmp_path / "shared.duckdb"), read_only=True) as con:
+        counts = dict(
+            con.execute("select article_id, count(*) from fct_figures group by 1").fetchall()
+        )
+        runs = con.execute("select count(*) from raw.articles").fetchone()[0]
+    assert set(counts) == {SEED_ID, NEW_ID} and min(counts.values()) >= 40
+    assert runs == 2
+    # the article runs replaced what the first full run wrote: nothing duplicated
+    figure_ids = query_ids(tmp_path / "shared.duckdb")
+    assert len(figure_ids) == len(set(figure_ids)) == sum(counts.values())
+
+
+def query_ids(path):
+    import duckdb
+
+    with duckdb.connect(str(path), read_only=True) as con:
+        return [r[0] for r in con.execute("select figure_id from fct_figures").fetchall()]
