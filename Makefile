@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 export GX_ANALYTICS_ENABLED := False
-export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 
 .PHONY: install run test lint format eval bench ui clean
 
@@ -41,8 +41,10 @@ eval: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m orchestration.benchmark
 
+# The UI and the daemon (schedule, sensor, run queue) on http://127.0.0.1:3000.
 ui: $(STAMP)
 	@mkdir -p $(DAGSTER_HOME)
+	$(BIN)/python -m orchestration.dbt_manifest
 	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
 
 # Regenerate the lock after changing dependencies in pyproject.toml.
@@ -52,3 +54,4 @@ lock:
 
 clean:
 	rm -rf data reports .dagster_home dbt_project/target dbt_project/logs
+	find dagster_home -mindepth 1 ! -name dagster.yaml -exec rm -rf {} +

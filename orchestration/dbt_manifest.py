@@ -58,3 +58,7 @@ def _parse(settings: Settings) -> subprocess.CompletedProcess:
         text=True,
         check=False,
     )
+
+
+if __name__ == "__main__":
+    print(prepare_manifest(Settings.from_env()))
