@@ -39,7 +39,7 @@ eval: $(STAMP)
 	$(BIN)/python -m orchestration.evaluation
 
 bench: $(STAMP)
-	$(BIN)/python -m orchestration.benchmark
+	$(BIN)/python -m benchmarks.run
 
 # The UI and the daemon (schedule, sensor, run queue) on http://127.0.0.1:3000.
 ui: $(STAMP)
