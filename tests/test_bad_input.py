@@ -4,6 +4,7 @@ of the batch still materializes. Corrupted figures fail the blocking checks."""
 import re
 import shutil
 
+import dagster as dg
 import duckdb
 import pytest
 
@@ -171,7 +172,7 @@ def test_wrong_unit_in_the_ledger_fails_the_content_check(seed_run, tmp_path):
     ledger = LedgerPaths(
         raw_dir=str(settings.raw_dir), duckdb_path=str(copy), report_dir=str(tmp_path / "report")
     )
-    result = check(ledger=ledger)
+    result = check(dg.build_asset_check_context(resources={"ledger": ledger}))
     assert not result.passed
     failures = result.metadata["failures"].value
     [unit_failure] = [f for f in failures if f["kwargs"].get("column") == "unit"]
