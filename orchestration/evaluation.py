@@ -2,11 +2,15 @@
 
 Without arguments, two sets are evaluated and reported separately:
 
-* **tuning**: ``raw/`` and ``tests/data/`` (the articles the rules were written against);
-* **held-out**: ``tests/data/holdout/`` (articles nobody tuned against). Its per-article
-  misses, false positives and disagreements are *not* printed unless ``--details`` is
-  given, so that a routine ``make eval`` does not leak the held-out text into the next
-  round of tuning.
+* **development**: the articles the rules may be tuned against, with every per-article
+  miss, false positive and disagreement: ``raw/`` and ``tests/data/`` (the tuning set the
+  rules were first written against) and ``tests/data/holdout/`` (the former held-out set,
+  promoted to development after its review); each part is summed up, then all together;
+* **held-out**: ``tests/data/holdout2/`` when it exists (articles nobody tuned against).
+  Only its overall summary is printed, never per-article lines, misses or disagreements,
+  so that a routine ``make eval`` does not leak the held-out text into the next round of
+  tuning. ``--details`` is accepted and ignored (kept for old command lines); to see a
+  set's details, name its folder as an argument.
 
 Arguments, when given, form one set. Each argument may be
 
@@ -46,7 +50,12 @@ from orchestration.text.parsing import decode_article, parse_article
 
 ROOT = Path(__file__).resolve().parent.parent
 TUNING_DIRS = (ROOT / "raw", ROOT / "tests" / "data")
-HELDOUT_DIRS = (ROOT / "tests" / "data" / "holdout",)
+FORMER_HELDOUT_DIRS = (ROOT / "tests" / "data" / "holdout",)
+DEVELOPMENT_SETS = (
+    ("tuning (raw/, tests/data/)", TUNING_DIRS),
+    ("development (tests/data/holdout/, the former held-out set)", FORMER_HELDOUT_DIRS),
+)
+HELDOUT_DIRS = (ROOT / "tests" / "data" / "holdout2",)
 
 _COUNTERS = (
     "annotations",
@@ -230,38 +239,58 @@ def find_articles(args: list[str] | tuple[Path, ...]) -> list[tuple[Path, Path]]
     return pairs
 
 
-def evaluate_set(label: str, pairs: list[tuple[Path, Path]], details: bool) -> Result:
+def evaluate_set(
+    label: str, pairs: list[tuple[Path, Path]], details: bool, per_article: bool = True
+) -> Result:
+    """Evaluate ``pairs``; print each article (with its details when ``details``) unless
+    ``per_article`` is False, then the set's overall summary."""
     overall = Result(f"overall, {label}")
     for article, annotation in pairs:
         try:
             result = evaluate_article(article, annotation)
         except (OSError, AnnotationFileError, ValueError) as exc:
             # report and go on: evaluation never fails the build
-            print(f"== {article.stem}: could not be evaluated: {exc}")
+            print(f"== {article.stem if per_article else 'an article'}: could not be evaluated")
+            if per_article:
+                print(f"   {exc}")
             continue
-        _report(result, details)
+        if per_article:
+            _report(result, details)
         overall.add(result)
     _report(overall, details=False)
     return overall
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    details = "--details" in args
-    args = [a for a in args if a != "--details"]
+    args = [a for a in (sys.argv[1:] if argv is None else argv) if a != "--details"]
     if args:
         evaluate_set("given", find_articles(args), details=True)
         return 0
-    print("######## tuning set (raw/, tests/data/)")
-    evaluate_set("tuning", find_articles(TUNING_DIRS), details=True)
+    development = Result("overall, development (all parts)")
+    for label, dirs in DEVELOPMENT_SETS:
+        print(f"######## {label}")
+        development.add(evaluate_set(label, find_articles(dirs), details=True))
+        print()
+    print("######## development set, all parts together")
+    _report(development, details=False)
     print()
-    print("######## held-out set (tests/data/holdout/)")
-    heldout = find_articles(HELDOUT_DIRS)
+    print("######## held-out set (tests/data/holdout2/): summary only")
+    heldout = [pair for d in HELDOUT_DIRS if d.is_dir() for pair in _quiet_find_articles(d)]
     if heldout:
-        evaluate_set("held-out", heldout, details=details)
+        evaluate_set("held-out", heldout, details=False, per_article=False)
     else:
         print("(no held-out articles)")
     return 0
+
+
+def _quiet_find_articles(folder: Path) -> list[tuple[Path, Path]]:
+    """Like :func:`find_articles`, without naming skipped articles (held-out text)."""
+    pairs = []
+    for article in _pairs_in(folder):
+        annotation = article.parent.parent / "annotations" / f"{article.stem}.csv"
+        if annotation.exists():
+            pairs.append((article, annotation))
+    return pairs
 
 
 if __name__ == "__main__":

@@ -1,30 +1,63 @@
 """Category and metric of a figure, from the words around it (keyword rules, pure).
 
-Categories: ``funding`` (investment, funds, capital, signed contracts), ``trade`` (exports,
-imports, foreign trade, sales, customs clearance, port throughput), ``transport``
-(railways, trains, roads, logistics, travel times, distances), ``talent`` (jobs, labour,
-training, experts, cadres, students) and ``other`` (capacity, output, tourists, patents,
-events, anything else).
+Categories: ``funding`` (investment, funds, capital, subsidies, signed contracts),
+``trade`` (exports, imports, foreign trade, sales, customs clearance, goods through border
+ports), ``transport`` (railways, trains, roads, flights, logistics, travel times,
+distances), ``talent`` (jobs, labour, training, experts, cadres, students) and ``other``
+(capacity, output, storage, tourists, border crossings, patents, events, anything else).
 
-How a figure is scored:
+Principles, in the order they decide:
 
-* every keyword in the figure's sentence votes for its category; a keyword in the same
-  clause as the figure weighs more than one in another clause, and the closer it is to the
-  figure (the counted noun right after a count, the measured thing right before an
-  amount) the more it weighs;
-* the paragraph's topic sentence (a short first sentence such as ``劳务协作铺就增收路。``)
-  votes with a moderate weight;
-* the unit gives a small prior (money leans to funding; km, km/h and TEU to transport;
-  kW, kWh and mu to other); ``other`` wins ties;
-* a relative figure (a share, a growth rate, percentage points: ``占…的50%``,
-  ``同比增长13%``, ``其中七成``) takes the category of the figure it is relative to, the
-  previous figure of the same sentence.
+1. **Relative figures take the category of the figure they qualify.** A share, a growth
+   rate or a difference (``占…的50%``, ``同比增长13%``, ``增速提高3.1个百分点``,
+   ``其中七成``) and an amount per unit of a counted thing (``户均增收1.5万元``, ``人均``,
+   ``每吨…均价``) take the category of the previous figure of the sentence.
+2. **Conventions** (below) fix what the vocabularies leave debatable, by the unit and
+   the figure's clause.
+3. **Clause-local votes.** Every keyword of the sentence votes for its category, weighted
+   by where it stands:
+
+   * the *measured noun*, the keyword touching the figure in its clause (``货值3337万元``,
+     ``最高200万元奖励``), weighs most; other keywords of the figure's clause weigh less the
+     farther they are. So the noun a figure measures outweighs topic words elsewhere
+     (``物流园区新增就业岗位900个`` is talent), and a word of public money right at a sum
+     (奖励, 补贴, 补助, 资金, 基金, 投资, 投入, 投向) makes it funding unless the measured
+     noun is a sales or trade value (``补贴带动销售额9.6亿元`` is trade);
+   * a keyword in another clause votes little. A clause that holds a figure of its own
+     keeps its words for that figure (half weight elsewhere: ``年转化玉米150万吨,将新增就业
+     岗位1,200个`` — 就业 describes the jobs, not the tonnes). The clause just before the
+     figure's, when it holds no figure, names the figure's subject and votes more
+     (``人才交流营举办,吸引两国青年三百余人参加``: participants of a talent event);
+   * the paragraph's topic sentence (a short first sentence such as ``劳务协作铺就增收路。``)
+     votes with a moderate weight;
+   * the unit gives a small prior (money leans to funding; km, km/h and TEU to transport;
+     kW, kWh and mu to other); ``other`` wins ties.
+4. **A unit excludes what it cannot measure.** Funding is money, counts (projects, firms)
+   and shares; talent is counts of people, pay, shares and hours. A tonnage, a length, a
+   speed, an energy figure, an area or a container count is never funding or talent;
+   a duration is never funding.
+
+Conventions (consistent with the seed's and the development sets' annotations):
+
+* *durations*: a time whose clause names customs clearance (通关, 报关, 清关, 验放) is
+  trade, even when trucks are cleared; a time whose clause names a vehicle, a line, a
+  road or travelling (货车, 列车, 班列, 航班, 国道, 高速, 车程, 往返, 抵达 …) is transport
+  (``国道贯通后货车通行时间缩短至2小时30分钟``); other times (政务服务耗时) are voted on;
+* *border ports*: goods by weight through a border port (口岸 in the clause of a tonnage:
+  ``口岸进出境货运量1,536.8万吨``, 过货量, 过货能力) are trade, and so are the shares
+  and growth rates of them; what a port moves as carriers (trains, containers in TEU,
+  vehicles, flights) is transport; freight of airports and rail or sea lines elsewhere
+  (货邮吞吐量, 海铁联运) is transport;
+* *border crossings*: people crossing a border (口岸出入境人员/旅客 …人次) are other, like
+  tourists and visitors, while passengers of a line (高铁旅客, 上座率) are transport;
+* *events*: participants take the category of the event: a talent exchange, a job fair,
+  a training course is talent; a study tour (研学), a festival, a match, a fair is other.
 
 The keyword table is a set of general domain vocabularies (investment and public money;
 trade, customs and retail; transport modes, infrastructure and travel; people at work and
-in training; production, energy, land, tourism and culture, public services), not phrases
-of particular articles: a word belongs in it only if it names its domain wherever it is
-printed. Measurement words (率, 效率) and words of one sentence do not vote.
+in training; production, storage, energy, land, tourism and culture, public services), not
+phrases of particular articles: a word belongs in it only if it names its domain wherever
+it is printed. Measurement words (率, 效率) and words of one sentence do not vote.
 
 The metric is a snake_case name from a small rule table (the first rule whose keyword is
 in the figure's clause and whose unit class fits), or None. Lengths are named after the
@@ -44,7 +77,7 @@ CATEGORIES = ("funding", "trade", "transport", "talent", "other")
 _KEYWORD_TEXT = {
     "funding": """
         投资 总投资 投资额 投资规模 协议投资 固定资产投资 引资 招商引资 招商 项目资金
-        引进 落户 考察
+        引进 落户 考察 投向
         资金 到位资金 帮扶资金 协作资金 专项资金 财政 预算 专项债 债券 拨付 投入 注资
         融资 融资规模 贷款 授信 信贷 基金 资本 社会资本 外资 利用外资 入股 股权
         补贴 补助 奖励 奖补 援助 捐赠 捐款
@@ -58,7 +91,7 @@ _KEYWORD_TEXT = {
         价格 售价 单价 均价 收购价 批发价
     """,
     "transport": """
-        交通 运输 运送 发运 运量 货运 货运量 客运 客流 物流 快递 联运 多式联运 物流通道
+        交通 运输 运送 发运 运量 货运 货运量 客运 客运量 客流 旅客 乘客 物流 快递 联运 多式联运 物流通道
         铁路 高铁 动车 列车 火车 班列 车次 开行 线路 铁路线
         公路 国道 省道 高速 高速公路 道路 桥梁 隧道 通车 通行 车辆 货车 卡车
         航空 民航 机场 航班 航线 港口 码头 吞吐量 集装箱
@@ -71,10 +104,11 @@ _KEYWORD_TEXT = {
         干部 挂职 工资 月薪 薪资 薪酬
     """,
     "other": """
-        产值 产量 产能 生产 加工能力 规模 产业 产业集群 产业链 增加值 生产总值 可支配收入
+        产值 产量 产能 生产 加工能力 规模 品牌 产业 产业集群 产业链 增加值 生产总值 可支配收入
+        仓储 储存 储量 贮藏 冷库
         常住人口 税收 装机 容量 发电 电量 绿电 外送 算力 储能 面积 农田 耕地 种植 养殖
         存栏 出栏 专利 科技成果 政务服务 政策 措施 机构 平台 入驻 合作协议 建成
-        旅游 文旅 游客 旅客 接待 出入境人员 进出境人员 研学 游学 文化 演出 展演 活动 赛事
+        旅游 文旅 游客 接待 出入境人员 进出境人员 出入境旅客 进出境旅客 研学 游学 文化 演出 展演 活动 赛事
         参赛 选手 观众 嘉宾 青少年
     """,
 }
@@ -82,8 +116,10 @@ KEYWORDS: dict[str, tuple[str, ...]] = {cat: tuple(t.split()) for cat, t in _KEY
 
 _KEYWORD_CATEGORY = {kw: cat for cat, kws in KEYWORDS.items() for kw in kws}
 _KEYWORD_RE = re.compile("|".join(sorted(map(re.escape, _KEYWORD_CATEGORY), key=len, reverse=True)))
-_CLAUSE_BREAK_RE = re.compile(r"[，,；;：:。！？!?]")
+# clause punctuation; a comma between digits is a thousands separator (1,536.8万吨, ２，４８０)
+_CLAUSE_BREAK_RE = re.compile(r"[；;：:。！？!?]|(?<![0-9０-９])[，,]|[，,](?![0-9０-９])")
 _RELATIVE_RE = re.compile(r"占|其中|同比|增速|增长|高于|低于|比重|下降|提升|提高|减少")
+_PER_UNIT_RE = re.compile(r"[户人亩]均|每(?:户|人|吨|亩)")
 _TOPIC_MAX = 16
 _TOPIC_RE = re.compile(rf"[^。！？!?]{{1,{_TOPIC_MAX}}}[。！？!?]")
 
@@ -99,9 +135,40 @@ UNIT_PRIOR = {
 }
 OTHER_BASE = 0.5
 TOPIC_WEIGHT = 1.0
+MEASURED_NOUN_WEIGHT = 8.0  # a keyword touching the figure in its clause
+SUBJECT_CLAUSE_WEIGHT = 0.8  # a keyword of the clause just before, when it has no figure
+OWNED_CLAUSE_FACTOR = 0.5  # a keyword of a clause that holds another figure
 
 MONEY = frozenset({"CNY", "USD"})
 SHARE = frozenset({"pct", "pp"})
+DURATION = frozenset({"hour", "day"})
+
+# Categories a unit cannot measure: public money and investment are sums of money or
+# counts (of projects, firms) and shares of them; people at work are counts, pay and
+# shares (and hours of training). A tonnage, a length or an energy figure is neither.
+_PHYSICAL = ("tonne", "km", "km_per_hour", "kW", "kWh", "mu", "TEU")
+EXCLUDED: dict[str, frozenset[str]] = {
+    **{u: frozenset({"funding", "talent"}) for u in _PHYSICAL},
+    "hour": frozenset({"funding"}),
+    "day": frozenset({"funding"}),
+}
+
+# Conventions: (clause regex, unit classes, category), first match wins, checked before the
+# votes. They settle what the vocabularies leave debatable, as the annotations file it.
+_CONVENTIONS: tuple[tuple[str, frozenset[str], str], ...] = (
+    # a clearance time is trade (customs), even when trucks are cleared
+    (r"通关|报关|清关|验放", DURATION, "trade"),
+    # a duration of a vehicle, a line or a road travelling is transport
+    (
+        r"高铁|铁路|动车|列车|班列|火车|航班|航线|飞行|车程|行程|旅行|行驶|通行|运输|往返"
+        r"|到达|直达|抵(?![押扣御制消偿触])|货车|卡车|客车|汽车|车辆|公路|国道|省道|高速",
+        DURATION,
+        "transport",
+    ),
+    # goods by weight through a border port are trade (imports and exports by volume)
+    (r"口岸", frozenset({"tonne"}), "trade"),
+)
+_CONVENTION_RES = tuple((re.compile(p), units, cat) for p, units, cat in _CONVENTIONS)
 
 # (keyword regex in the figure's clause, unit classes, metric). First match wins.
 _METRIC_RULES: tuple[tuple[str, frozenset[str] | None, str], ...] = (
@@ -136,7 +203,8 @@ _METRIC_RULES: tuple[tuple[str, frozenset[str] | None, str], ...] = (
     (r"耗时|办理|办结", frozenset({"hour", "day"}), "processing_time"),
     # travel: a vehicle or a verb of arriving (抵达, 抵京, 直达 …; not 抵押, 抵扣)
     (
-        r"高铁|铁路|动车|列车|航班|车程|行程|旅行|到达|直达|往返|距离|抵(?![押扣御制消偿触])",
+        r"高铁|铁路|动车|列车|航班|航线|飞行|车程|行程|旅行|到达|直达|往返|距离|货车|卡车|客车"
+        r"|通行|抵(?![押扣御制消偿触])",
         frozenset({"hour"}),
         "travel_time",
     ),
@@ -198,18 +266,28 @@ def clause_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
     return left, (m.start() if m else len(sentence))
 
 
-def _weight(distance: int, same_clause: bool) -> float:
-    if same_clause:
-        if distance <= 1:
-            return 5.0
-        if distance <= 3:
-            return 4.0
-        if distance <= 8:
-            return 3.0
-        if distance <= 16:
-            return 2.0
-        return 1.0
-    return 0.35 if distance <= 8 else 0.2
+def _weight(distance: int) -> float:
+    """Weight of a keyword of the figure's own clause, by its distance in characters."""
+    if distance == 0:
+        return MEASURED_NOUN_WEIGHT  # the measured noun: 货值3337万元, 300万元补贴
+    if distance == 1:
+        return 5.0
+    if distance <= 3:
+        return 4.0
+    if distance <= 8:
+        return 3.0
+    if distance <= 16:
+        return 2.0
+    return 1.0
+
+
+def _clause_spans(sentence: str) -> list[tuple[int, int]]:
+    spans, left = [], 0
+    for m in _CLAUSE_BREAK_RE.finditer(sentence):
+        spans.append((left, m.start()))
+        left = m.end()
+    spans.append((left, len(sentence)))
+    return spans
 
 
 def keyword_scores(
@@ -219,23 +297,39 @@ def keyword_scores(
     unit: str,
     topic: str = "",
     masked: tuple[tuple[int, int], ...] = (),
+    figures: tuple[tuple[int, int], ...] = (),
 ) -> dict[str, float]:
-    """Votes per category for the figure at sentence[start:end]."""
+    """Votes per category for the figure at sentence[start:end].
+
+    ``figures``: spans of the sentence's other figures; a clause holding one of them keeps
+    its words for its own figure (they vote at half weight here).
+    """
     scores = dict.fromkeys(CATEGORIES, 0.0)
     scores["other"] = OTHER_BASE
-    c_left, c_right = clause_bounds(sentence, start, end)
+    clauses = _clause_spans(sentence)
+    own = next(i for i, (a, b) in enumerate(clauses) if a <= start <= b)
+    owned = {
+        i
+        for i, (a, b) in enumerate(clauses)
+        if i != own and any(a <= s < b or a < e <= b for s, e in figures)
+    }
+    c_left, c_right = clauses[own]
     for m in _KEYWORD_RE.finditer(sentence):
         if m.start() < end and m.end() > start:
             continue
         if any(s <= m.start() < e for s, e in masked):
             continue
-        if m.end() <= start:
-            distance = start - m.end()
-            same = m.start() >= c_left
+        distance = start - m.end() if m.end() <= start else m.start() - end
+        if c_left <= m.start() and m.end() <= c_right:
+            w = _weight(distance)
         else:
-            distance = m.start() - end
-            same = m.end() <= c_right
-        scores[_KEYWORD_CATEGORY[m.group()]] += _weight(distance, same)
+            w = 0.35 if distance <= 8 else 0.2
+            k = next(i for i, (a, b) in enumerate(clauses) if a <= m.start() <= b)
+            if k in owned:
+                w *= OWNED_CLAUSE_FACTOR  # its words describe that figure first
+            elif k == own - 1:
+                w = max(w, SUBJECT_CLAUSE_WEIGHT)  # 人才交流营举办,吸引…三百余人参加
+        scores[_KEYWORD_CATEGORY[m.group()]] += w
     if topic:
         for m in _KEYWORD_RE.finditer(topic):
             scores[_KEYWORD_CATEGORY[m.group()]] += TOPIC_WEIGHT
@@ -243,6 +337,16 @@ def keyword_scores(
         cat, w = UNIT_PRIOR[unit]
         scores[cat] += w
     return scores
+
+
+def convention_for(sentence: str, start: int, end: int, unit: str) -> str | None:
+    """The category a documented convention fixes for this figure, or None."""
+    c_left, c_right = clause_bounds(sentence, start, end)
+    clause = sentence[c_left:c_right]
+    for regex, units, category in _CONVENTION_RES:
+        if unit in units and regex.search(clause):
+            return category
+    return None
 
 
 def metric_for(sentence: str, start: int, end: int, unit: str) -> str | None:
@@ -255,10 +359,13 @@ def metric_for(sentence: str, start: int, end: int, unit: str) -> str | None:
 
 
 def is_relative(sentence: str, start: int, end: int, unit: str) -> bool:
-    """A share / growth / difference figure: relative to another figure of the sentence."""
+    """A share / growth / difference figure, or an amount per household, per person, per
+    tonne (户均, 人均, 每吨 …): relative to another figure of the sentence."""
+    c_left, _ = clause_bounds(sentence, start, end)
+    if _PER_UNIT_RE.search(sentence, c_left, start):
+        return True
     if unit not in SHARE:
         return False
-    c_left, _ = clause_bounds(sentence, start, end)
     return bool(_RELATIVE_RE.search(sentence, c_left, start))
 
 
@@ -270,19 +377,25 @@ def categorize(
     previous_category: str | None = None,
     topic: str = "",
     masked: tuple[tuple[int, int], ...] = (),
+    figures: tuple[tuple[int, int], ...] = (),
 ) -> Categorized:
     """Category and metric of the figure at ``sentence[start:end]``.
 
     ``previous_category``: the category of the previous figure of the same sentence, which
     a relative figure (share, growth, percentage points) inherits. ``topic``: the
     paragraph's topic sentence, if it has one. ``masked``: spans of the sentence (book
-    titles, slogans) whose words do not vote.
+    titles, slogans) whose words do not vote. ``figures``: spans of the sentence's other
+    figures, whose clauses keep their words.
     """
-    scores = keyword_scores(sentence, start, end, unit, topic, masked)
+    scores = keyword_scores(sentence, start, end, unit, topic, masked, figures)
     metric = metric_for(sentence, start, end, unit)
     if previous_category and is_relative(sentence, start, end, unit):
         return Categorized(previous_category, metric, scores)
-    best = max(CATEGORIES, key=lambda c: (scores[c], c == "other"))
+    fixed = convention_for(sentence, start, end, unit)
+    if fixed:
+        return Categorized(fixed, metric, scores)
+    allowed = [c for c in CATEGORIES if c not in EXCLUDED.get(unit, ())]
+    best = max(allowed, key=lambda c: (scores[c], c == "other"))
     return Categorized(best, metric, scores)
 
 

@@ -343,6 +343,7 @@ def extract_figures(parsed: ParsedArticle) -> list[Figure]:
     readings = _find_candidates(norm, masks)
     readings = sorted(readings + _coordinated_bare(norm, readings, masks), key=lambda r: r.start)
 
+    reading_starts = [r.start for r in readings]
     blocks = parsed.blocks
     block_starts = [b.start for b in blocks]
     sentences = _sentence_spans(text)
@@ -374,7 +375,15 @@ def extract_figures(parsed: ParsedArticle) -> list[Figure]:
             topic = ""  # the topic sentence itself
         prev_cat = previous[1] if previous and previous[0] == s_start else None
         masked = masks.within(s_start, s_end)
-        cat = categorize(sentence, rel_start, rel_end, r.quantity.unit, prev_cat, topic, masked)
+        # the sentence's other figures: their clauses keep their words
+        lo, hi = (
+            bisect.bisect_left(reading_starts, s_start),
+            bisect.bisect_left(reading_starts, s_end),
+        )
+        others = tuple((o.start - s_start, o.end - s_start) for o in readings[lo:hi] if o is not r)
+        cat = categorize(
+            sentence, rel_start, rel_end, r.quantity.unit, prev_cat, topic, masked, others
+        )
         previous = (s_start, cat.category)
 
         # city
