@@ -5,7 +5,13 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 export GX_ANALYTICS_ENABLED := False
+# The project's Dagster instance: sqlite under dagster_home/, or Postgres (deploy/postgres/)
+# when LEDGER_WAREHOUSE=postgres.
+ifeq ($(LEDGER_WAREHOUSE),postgres)
+export DAGSTER_HOME ?= $(CURDIR)/deploy/postgres
+else
 export DAGSTER_HOME ?= $(CURDIR)/dagster_home
+endif
 
 .PHONY: install run test lint format eval bench ui clean
 

@@ -24,14 +24,23 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
+def dbt_warehouse_env(warehouse) -> dict[str, str]:
+    """Variables ``profiles.yml`` reads: the DuckDB path, or the libpq variables."""
+    if warehouse.kind == "postgres":
+        from orchestration.warehouse_postgres import libpq_parts
+
+        return libpq_parts(warehouse.url)
+    return {"LEDGER_DUCKDB_PATH": str(warehouse.path)}
+
+
 def dbt_environment(settings: Settings) -> dict[str, str]:
-    """The environment dbt needs: the warehouse path made absolute."""
-    return {**os.environ, "LEDGER_DUCKDB_PATH": str(settings.duckdb_path)}
+    """The environment dbt needs for ``settings``' warehouse."""
+    return {**os.environ, **dbt_warehouse_env(settings.open_warehouse())}
 
 
 def prepare_manifest(settings: Settings) -> Path:
     """Run ``dbt parse`` for ``settings``' warehouse; raise with dbt's output on failure."""
-    os.environ["LEDGER_DUCKDB_PATH"] = str(settings.duckdb_path)  # read by profiles.yml
+    os.environ.update(dbt_warehouse_env(settings.open_warehouse()))  # read by profiles.yml
     MANIFEST_PATH.parent.mkdir(parents=True, exist_ok=True)
     # two processes starting at once must not write target/ together
     with open(MANIFEST_PATH.parent / ".parse.lock", "a") as lock:
@@ -52,6 +61,8 @@ def _parse(settings: Settings) -> subprocess.CompletedProcess:
             str(DBT_PROJECT_DIR),
             "--profiles-dir",
             str(DBT_PROJECT_DIR),
+            "--target",
+            settings.open_warehouse().dbt_target,
         ],
         env=dbt_environment(settings),
         capture_output=True,

@@ -8,11 +8,13 @@ from orchestration.settings import Settings
 
 
 class LedgerPaths(dg.ConfigurableResource):
-    """The raw folder, the DuckDB file and the report folder (absolute paths)."""
+    """The raw folder, the warehouse (DuckDB file or Postgres URL) and the report folder."""
 
     raw_dir: str
     duckdb_path: str
     report_dir: str
+    warehouse_kind: str = "duckdb"
+    postgres_url: str = ""
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "LedgerPaths":
@@ -20,11 +22,16 @@ class LedgerPaths(dg.ConfigurableResource):
             raw_dir=str(settings.raw_dir),
             duckdb_path=str(settings.duckdb_path),
             report_dir=str(settings.report_dir),
+            warehouse_kind=settings.warehouse_kind,
+            postgres_url=settings.postgres_url or "",
         )
 
     @property
-    def warehouse(self) -> Path:
-        return Path(self.duckdb_path)
+    def warehouse(self):
+        """The warehouse interface (DuckDB or Postgres, see ``orchestration.warehouse``)."""
+        from orchestration.warehouse import open_warehouse
+
+        return open_warehouse(self.warehouse_kind, Path(self.duckdb_path), self.postgres_url)
 
     @property
     def articles_dir(self) -> Path:

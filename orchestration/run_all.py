@@ -15,10 +15,16 @@ from orchestration.settings import Settings
 MARTS = ("mart_funding", "mart_trade", "mart_transport", "mart_talent")
 
 
-def project_instance():
+def project_instance(settings: Settings | None = None):
     """The instance under DAGSTER_HOME (so runs show in ``make ui``), else an ephemeral one."""
     import dagster as dg
 
+    if settings is not None and settings.warehouse_kind == "postgres" and settings.postgres_url:
+        # deploy/postgres/dagster.yaml reads the instance's connection from the PG* variables
+        from orchestration.warehouse_postgres import libpq_parts
+
+        for name, value in libpq_parts(settings.postgres_url).items():
+            os.environ.setdefault(name, value)
     home = os.environ.get("DAGSTER_HOME")
     if not home:
         return dg.DagsterInstance.ephemeral()
@@ -33,7 +39,7 @@ def materialize_everything(settings: Settings, instance=None):
 
     defs = build_definitions(settings)
     job = defs.resolve_implicit_global_asset_job_def()
-    instance = instance if instance is not None else project_instance()
+    instance = instance if instance is not None else project_instance(settings)
     sync_partitions(instance, settings)
     return job.execute_in_process(
         instance=instance,
@@ -59,32 +65,30 @@ def sync_partitions(instance, settings: Settings) -> list[str]:
 def summarize(settings: Settings, result) -> tuple[str, bool]:
     """The end-of-run summary and whether the run is good (no step failure, no blocking
     check failure)."""
-    from orchestration.warehouse import connect
-
     evaluations = result.get_asset_check_evaluations()
     failed = [e for e in evaluations if not e.passed]
     blocking_failed = [e for e in failed if e.blocking]
     lines = ["", "=" * 64, "regional ledger: run summary", "=" * 64]
     counts: dict[str, object] = {}
-    if settings.duckdb_path.exists():
-        with connect(settings.duckdb_path, read_only=True) as con:
+    warehouse = settings.open_warehouse()
+    if warehouse.exists():
 
-            def count(sql: str):
-                try:
-                    return con.execute(sql).fetchone()[0]
-                except Exception:  # noqa: BLE001 - table missing after a failed step
-                    return "n/a"
+        def count(sql: str):
+            try:
+                return int(warehouse.read_query(sql).iloc[0, 0])
+            except Exception:  # noqa: BLE001 - table missing after a failed step
+                return "n/a"
 
-            counts["articles read"] = count("SELECT count(*) FROM raw.articles")
-            counts["figures (fct_figures)"] = count("SELECT count(*) FROM main.fct_figures")
-            for mart in MARTS:
-                counts[f"  {mart}"] = count(f"SELECT count(*) FROM main.{mart}")
-            counts["quarantined inputs (errors)"] = count(
-                "SELECT count(*) FROM main.quarantine WHERE severity = 'error'"
-            )
-            counts["warnings"] = count(
-                "SELECT count(*) FROM main.quarantine WHERE severity = 'warning'"
-            )
+        counts["articles read"] = count("SELECT count(*) FROM raw.articles")
+        counts["figures (fct_figures)"] = count("SELECT count(*) FROM main.fct_figures")
+        for mart in MARTS:
+            counts[f"  {mart}"] = count(f"SELECT count(*) FROM main.{mart}")
+        counts["quarantined inputs (errors)"] = count(
+            "SELECT count(*) FROM main.quarantine WHERE severity = 'error'"
+        )
+        counts["warnings"] = count(
+            "SELECT count(*) FROM main.quarantine WHERE severity = 'warning'"
+        )
     for key, value in counts.items():
         lines.append(f"{key:<32}{value}")
     lines.append(f"{'checks passed':<32}{len(evaluations) - len(failed)}")
@@ -96,7 +100,7 @@ def summarize(settings: Settings, result) -> tuple[str, bool]:
         lines.append(
             f"  STEP FAILED {event.step_key}: {event.event_specific_data.error.message.strip()[:300]}"
         )
-    lines.append(f"{'warehouse':<32}{settings.duckdb_path}")
+    lines.append(f"{'warehouse':<32}{warehouse.kind}: {warehouse}")
     lines.append(f"{'data-quality report':<32}{settings.report_dir / 'index.html'}")
     ok = result.success and not blocking_failed and not step_failures
     lines.append(f"{'result':<32}{'OK' if ok else 'FAILED'}")
@@ -106,7 +110,7 @@ def summarize(settings: Settings, result) -> tuple[str, bool]:
 def main() -> int:
     started = time.perf_counter()
     settings = Settings.from_env()
-    print(f"raw folder {settings.raw_dir}; warehouse {settings.duckdb_path}", flush=True)
+    print(f"raw folder {settings.raw_dir}; warehouse {settings.open_warehouse()}", flush=True)
     print("preparing the dbt manifest ...", flush=True)
     prepare_manifest(settings)
     print("materializing every asset ...", flush=True)

@@ -47,7 +47,7 @@ def main(argv: list[str]) -> int:
         return 2
     settings = Settings.from_env()
     prepare_manifest(settings)
-    result = materialize_articles(settings, argv, project_instance())
+    result = materialize_articles(settings, argv, project_instance(settings))
     text, ok = summarize(settings, result)
     print(text)
     return 0 if ok else 1

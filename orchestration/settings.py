@@ -16,6 +16,13 @@ class Settings:
     raw_dir: Path
     duckdb_path: Path
     report_dir: Path
+    warehouse_kind: str = "duckdb"  # LEDGER_WAREHOUSE: duckdb | postgres
+    postgres_url: str | None = None  # LEDGER_POSTGRES_URL, else built from PG* variables
+
+    def open_warehouse(self):
+        from orchestration.warehouse import open_warehouse
+
+        return open_warehouse(self.warehouse_kind, self.duckdb_path, self.postgres_url)
 
     @property
     def articles_dir(self) -> Path:
@@ -33,4 +40,18 @@ class Settings:
             raw_dir=Path(env.get("LEDGER_RAW_DIR") or "raw").resolve(),
             duckdb_path=Path(env.get("LEDGER_DUCKDB_PATH") or "data/warehouse.duckdb").resolve(),
             report_dir=Path(env.get("LEDGER_REPORT_DIR") or "reports").resolve(),
+            warehouse_kind=(env.get("LEDGER_WAREHOUSE") or "duckdb").strip().lower(),
+            postgres_url=env.get("LEDGER_POSTGRES_URL") or _url_from_libpq(env),
         )
+
+
+def _url_from_libpq(env) -> str:
+    """A connection URL from the standard libpq variables (PGHOST, PGPORT, PGUSER, …)."""
+    from urllib.parse import quote
+
+    user = quote(env.get("PGUSER") or "postgres")
+    password = env.get("PGPASSWORD")
+    auth = f"{user}:{quote(password)}" if password else user
+    host = env.get("PGHOST") or "localhost"
+    port = env.get("PGPORT") or "5432"
+    return f"postgresql://{auth}@{host}:{port}/{env.get('PGDATABASE') or 'postgres'}"

@@ -1,4 +1,8 @@
-"""Reads and writes the DuckDB warehouse, one writer at a time.
+"""The warehouse interface, and its embedded DuckDB implementation (one writer at a time).
+
+Both implementations (this one and ``warehouse_postgres.PostgresWarehouse``) offer the same
+methods: ``replace_table``, ``replace_rows``, ``write_rows``, ``read_query``,
+``read_articles``, ``exclusive`` and ``exists``.
 
 The Python assets' tables land in the ``raw`` schema (and ``quality`` for facts about the
 figures); dbt reads them as sources and builds everything else in ``main``. Loads are bulk
@@ -64,17 +68,104 @@ def exclusive(path: Path, wait_message=None) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-@contextmanager
-def connect(path: Path, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    with exclusive(path):
-        if read_only and not path.exists():
-            raise FileNotFoundError(f"{path}: warehouse does not exist yet")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        connection = duckdb.connect(str(path), read_only=read_only)
-        try:
-            yield connection
-        finally:
-            connection.close()
+class DuckDBWarehouse:
+    """The embedded default: one DuckDB file, one writer at a time."""
+
+    kind = "duckdb"
+    dbt_target = "duckdb"
+
+    def __init__(self, path: Path):
+        self.path = Path(path)
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def exclusive(self, wait_message=None):
+        return exclusive(self.path, wait_message)
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        with exclusive(self.path):
+            if read_only and not self.path.exists():
+                raise FileNotFoundError(f"{self.path}: warehouse does not exist yet")
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            connection = duckdb.connect(str(self.path), read_only=read_only)
+            try:
+                yield connection
+            finally:
+                connection.close()
+
+    def replace_table(
+        self, table: str, frame: pd.DataFrame, columns: dict[str, str], schema: str = RAW_SCHEMA
+    ) -> int:
+        """Replace ``<schema>.<table>`` with ``frame``; ``columns`` fixes names and SQL types
+        so that an empty batch still creates a table with the right schema."""
+        frame = frame.reindex(columns=list(columns))
+        with self.connect() as con:
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+            con.register("incoming", frame)
+            con.execute(
+                f"CREATE OR REPLACE TABLE {schema}.{table} AS "
+                f"SELECT {_select(columns)} FROM incoming"
+            )
+            con.unregister("incoming")
+        return len(frame)
+
+    def replace_rows(
+        self,
+        table: str,
+        frame: pd.DataFrame,
+        columns: dict[str, str],
+        key: str,
+        values: list,
+        schema: str = RAW_SCHEMA,
+    ) -> int:
+        """Delete the rows whose ``key`` is in ``values``, then append ``frame``, in one
+        transaction: article partitions share a table without touching each other's rows."""
+        frame = frame.reindex(columns=list(columns))
+        with self.connect() as con:
+            con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
+            con.execute(f"CREATE TABLE IF NOT EXISTS {schema}.{table} ({_ddl(columns)})")
+            con.execute("BEGIN TRANSACTION")
+            if values:
+                con.execute(
+                    f'DELETE FROM {schema}.{table} WHERE "{key}" IN (SELECT UNNEST(?))', [values]
+                )
+            con.register("incoming", frame)
+            con.execute(f"INSERT INTO {schema}.{table} SELECT {_select(columns)} FROM incoming")
+            con.unregister("incoming")
+            con.execute("COMMIT")
+        return len(frame)
+
+    def read_query(self, sql: str) -> pd.DataFrame:
+        with self.connect() as con:
+            return con.execute(sql).df()
+
+    def read_articles(self, sql: str, article_ids: list[str] | None) -> pd.DataFrame:
+        """Rows of ``sql`` (selecting an ``article_id`` column) for ``article_ids`` (all rows
+        when None)."""
+        if article_ids is None:
+            return self.read_query(sql)
+        with self.connect() as con:
+            return con.execute(
+                f"SELECT * FROM ({sql}) AS q WHERE article_id IN (SELECT UNNEST(?))", [article_ids]
+            ).df()
+
+    def write_rows(
+        self,
+        table: str,
+        frame: pd.DataFrame,
+        columns: dict[str, str],
+        article_ids: list[str] | None,
+        schema: str = RAW_SCHEMA,
+    ) -> int:
+        """Replace the rows of ``article_ids`` (a partition run), or the whole table (None)."""
+        if article_ids is None:
+            return self.replace_table(table, frame, columns, schema=schema)
+        return self.replace_rows(table, frame, columns, "article_id", article_ids, schema=schema)
 
 
 def _select(columns: dict[str, str]) -> str:
@@ -83,79 +174,19 @@ def _select(columns: dict[str, str]) -> str:
     )
 
 
-def replace_table(
-    path: Path, table: str, frame: pd.DataFrame, columns: dict[str, str], schema: str = RAW_SCHEMA
-) -> int:
-    """Replace ``<schema>.<table>`` with ``frame``; ``columns`` fixes names and SQL types so
-    that an empty batch still creates a table with the right schema."""
-    frame = frame.reindex(columns=list(columns))
-    with connect(path) as con:
-        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-        con.register("incoming", frame)
-        con.execute(
-            f"CREATE OR REPLACE TABLE {schema}.{table} AS SELECT {_select(columns)} FROM incoming"
-        )
-        con.unregister("incoming")
-    return len(frame)
+def _ddl(columns: dict[str, str], types: dict[str, str] | None = None) -> str:
+    types = types or {}
+    return ", ".join(f'"{name}" {types.get(t, t)}' for name, t in columns.items())
 
 
-def replace_rows(
-    path: Path,
-    table: str,
-    frame: pd.DataFrame,
-    columns: dict[str, str],
-    key: str,
-    values: list,
-    schema: str = RAW_SCHEMA,
-) -> int:
-    """Delete the rows whose ``key`` is in ``values``, then append ``frame``, in one
-    transaction: article partitions share a table without touching each other's rows."""
-    frame = frame.reindex(columns=list(columns))
-    ddl = ", ".join(f'"{name}" {sql_type}' for name, sql_type in columns.items())
-    with connect(path) as con:
-        con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
-        con.execute(f"CREATE TABLE IF NOT EXISTS {schema}.{table} ({ddl})")
-        con.execute("BEGIN TRANSACTION")
-        if values:
-            con.execute(
-                f'DELETE FROM {schema}.{table} WHERE "{key}" IN (SELECT UNNEST(?))', [values]
-            )
-        con.register("incoming", frame)
-        con.execute(f"INSERT INTO {schema}.{table} SELECT {_select(columns)} FROM incoming")
-        con.unregister("incoming")
-        con.execute("COMMIT")
-    return len(frame)
+def open_warehouse(kind: str, duckdb_path: Path, postgres_url: str | None = None):
+    """The warehouse a setting names: ``duckdb`` (default) or ``postgres``."""
+    if kind == "postgres":
+        from orchestration.warehouse_postgres import PostgresWarehouse
 
-
-def write_rows(
-    path: Path,
-    table: str,
-    frame: pd.DataFrame,
-    columns: dict[str, str],
-    article_ids: list[str] | None,
-    schema: str = RAW_SCHEMA,
-) -> int:
-    """Replace the rows of ``article_ids`` (a partition run), or the whole table (None)."""
-    if article_ids is None:
-        return replace_table(path, table, frame, columns, schema=schema)
-    return replace_rows(path, table, frame, columns, "article_id", article_ids, schema=schema)
-
-
-def read_table(path: Path, table: str) -> pd.DataFrame:
-    with connect(path) as con:
-        return con.execute(f"SELECT * FROM {RAW_SCHEMA}.{table}").df()
-
-
-def read_query(path: Path, sql: str, params: list | None = None) -> pd.DataFrame:
-    with connect(path) as con:
-        return con.execute(sql, params or []).df()
-
-
-def read_articles(path: Path, sql: str, article_ids: list[str] | None) -> pd.DataFrame:
-    """Rows of ``sql`` (which must select an ``article_id`` column) for ``article_ids``
-    (all rows when None)."""
-    if article_ids is None:
-        return read_query(path, sql)
-    return read_query(
-        path, f"SELECT * FROM ({sql}) WHERE article_id IN (SELECT UNNEST(?))", [article_ids]
-    )
+        if not postgres_url:
+            raise ValueError("LEDGER_WAREHOUSE=postgres needs LEDGER_POSTGRES_URL or PG* variables")
+        return PostgresWarehouse(postgres_url)
+    if kind != "duckdb":
+        raise ValueError(f"LEDGER_WAREHOUSE must be duckdb or postgres, not {kind!r}")
+    return DuckDBWarehouse(duckdb_path)

@@ -30,7 +30,9 @@ def make_raw_dir(target: Path, sources: list[Path], with_annotations: bool = Tru
     return target
 
 
-def run_pipeline(raw_dir: Path, work: Path, name: str = "warehouse", instance=None):
+def run_pipeline(
+    raw_dir: Path, work: Path, name: str = "warehouse", instance=None, **settings_overrides
+):
     """Materialize every asset and check for ``raw_dir`` into ``work``; return (settings, result).
 
     The Dagster instance used is attached to the result as ``result.ledger_instance``."""
@@ -40,7 +42,10 @@ def run_pipeline(raw_dir: Path, work: Path, name: str = "warehouse", instance=No
     from orchestration.run_all import materialize_everything
 
     settings = Settings(
-        raw_dir=raw_dir, duckdb_path=work / f"{name}.duckdb", report_dir=work / "reports"
+        raw_dir=raw_dir,
+        duckdb_path=work / f"{name}.duckdb",
+        report_dir=work / "reports",
+        **settings_overrides,
     )
     prepare_manifest(settings)
     instance = instance or dg.DagsterInstance.ephemeral()
@@ -59,9 +64,15 @@ def read_annotations(path: Path) -> list[dict]:
         return list(csv.DictReader(handle))
 
 
+ANNOTATED_ARTICLES = [
+    *sorted((RAW / "articles").glob("*.txt")),
+    *sorted((DEV_DATA / "articles").glob("*.txt")),
+]
+
+
 @pytest.fixture(scope="session")
 def seed_run(tmp_path_factory):
-    """The seed article with its annotations, materialized once for the session."""
+    """The seed and the development articles with their annotations, materialized once."""
     work = tmp_path_factory.mktemp("seed_run")
-    raw = make_raw_dir(work / "raw", sorted((RAW / "articles").glob("*.txt")))
+    raw = make_raw_dir(work / "raw", ANNOTATED_ARTICLES)
     return run_pipeline(raw, work)

@@ -2,7 +2,15 @@
 
 import pytest
 
-from tests.conftest import DEV_DATA, RAW, make_raw_dir, query, read_annotations, run_pipeline
+from tests.conftest import (
+    ANNOTATED_ARTICLES,
+    DEV_DATA,
+    RAW,
+    make_raw_dir,
+    query,
+    read_annotations,
+    run_pipeline,
+)
 
 pytestmark = pytest.mark.integration
 MARTS = {
@@ -21,15 +29,16 @@ def test_run_succeeds_and_every_check_passes(seed_run):
     assert (settings.report_dir / "index.html").exists()
 
 
-def test_every_annotated_figure_is_in_the_ledger(seed_run):
+@pytest.mark.parametrize("article", [a.stem for a in ANNOTATED_ARTICLES])
+def test_every_annotated_figure_is_in_the_ledger(seed_run, article):
     settings, _ = seed_run
-    annotations = read_annotations(RAW / "annotations" / "nmg-regional-cooperation.csv")
+    folder = RAW if (RAW / "articles" / f"{article}.txt").exists() else DEV_DATA
+    annotations = read_annotations(folder / "annotations" / f"{article}.csv")
     rows = query(
         settings,
-        """
+        f"""
         select annotation_line, city_code, category, unit, value, source
-        from fct_figures where article_id = 'nmg-regional-cooperation'
-          and annotation_line is not null
+        from fct_figures where article_id = '{article}' and annotation_line is not null
     """,
     )
     by_line = {line: rest for line, *rest in rows}

@@ -7,18 +7,15 @@ blocking quality checks on ``fct_figures``: a failing check stops the marts.
 import json
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from orchestration.dbt_manifest import DBT_PROJECT_DIR, dbt_executable
+from orchestration.dbt_manifest import DBT_PROJECT_DIR, dbt_executable, dbt_warehouse_env
 from orchestration.partitions import ARTICLES, all_article_ids
 from orchestration.quality.report import CheckRecord, record_checks
 from orchestration.resources import LedgerPaths
-from orchestration.warehouse import connect as warehouse_connection
-from orchestration.warehouse import exclusive
 
 PUBLISHED_MARTS = ("mart_funding", "mart_trade", "mart_transport", "mart_talent")
 
@@ -59,15 +56,17 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledger: Ledge
 
     dagster-dbt's own ``fetch_row_counts`` opens the warehouse through the dbt adapter inside
     this process while dbt still writes it, which DuckDB's single-writer lock forbids."""
-    os.environ["LEDGER_DUCKDB_PATH"] = str(ledger.warehouse)  # read by dbt_project/profiles.yml
+    warehouse = ledger.warehouse
+    os.environ.update(dbt_warehouse_env(warehouse))  # read by dbt_project/profiles.yml
     keys = list(context.partition_keys) if context.has_partition_key_range else []
     if not keys or set(keys) >= set(all_article_ids(context.instance)):
         args = ["build", "--full-refresh"]  # every article: rebuild the tables from scratch
     else:
         args = ["build", "--vars", json.dumps({"article_ids": keys}, ensure_ascii=False)]
-    with exclusive(ledger.warehouse, wait_message=context.log.info):
+    args += ["--target", warehouse.dbt_target]
+    with warehouse.exclusive(wait_message=context.log.info):
         events = list(dbt.cli(args, context=context).stream())
-    counts = _row_counts(ledger.warehouse, events)
+    counts = _row_counts(warehouse, events)
     tests = []
     for event in events:
         if isinstance(event, dg.Output | dg.AssetMaterialization):
@@ -99,19 +98,20 @@ def _test_record(event) -> CheckRecord:
     )
 
 
-def _row_counts(warehouse: Path, events: list) -> dict[str, int]:
+def _row_counts(warehouse, events: list) -> dict[str, int]:
     names = set()
     for event in events:
         if isinstance(event, dg.Output | dg.AssetMaterialization):
             relation = event.metadata.get("dagster/relation_identifier")
             if relation is not None:
                 names.add(getattr(relation, "value", relation))
-    counts: dict[str, int] = {}
-    with warehouse_connection(warehouse, read_only=True) as con:
-        for name in sorted(names):
-            schema, table = name.split(".")[-2:]
-            counts[name] = con.execute(f'SELECT count(*) FROM "{schema}"."{table}"').fetchone()[0]
-    return counts
+    if not names:
+        return {}
+    union = " UNION ALL ".join(
+        f"SELECT '{name}' AS relation, count(*) AS n FROM {'.'.join(name.split('.')[-2:])}"
+        for name in sorted(names)
+    )
+    return {r.relation: int(r.n) for r in warehouse.read_query(union).itertuples()}
 
 
 @dbt_assets(
@@ -119,7 +119,7 @@ def _row_counts(warehouse: Path, events: list) -> dict[str, int]:
     dagster_dbt_translator=TRANSLATOR,
     exclude=" ".join(PUBLISHED_MARTS),
     name="ledger_dbt_core",
-    pool="duckdb",
+    pool="warehouse",
     partitions_def=ARTICLES,
     backfill_policy=dg.BackfillPolicy.single_run(),
 )
@@ -133,7 +133,7 @@ def ledger_dbt_core(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledg
     dagster_dbt_translator=TRANSLATOR,
     select=" ".join(PUBLISHED_MARTS),
     name="ledger_dbt_marts",
-    pool="duckdb",
+    pool="warehouse",
     partitions_def=ARTICLES,
     backfill_policy=dg.BackfillPolicy.single_run(),
 )

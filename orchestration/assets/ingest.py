@@ -15,7 +15,6 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from orchestration import warehouse
 from orchestration.inventory import annotation_file, article_file, other_files
 from orchestration.partitions import ARTICLES, all_article_ids
 from orchestration.resources import LedgerPaths
@@ -113,12 +112,12 @@ PROBLEM_COLUMNS = {
     "detected_at": "TIMESTAMP",
 }
 
-_COMMON = {"pool": "duckdb", "owners": ["team:ledger"]}
+_COMMON = {"pool": "warehouse", "owners": ["team:ledger"]}
 _PARTITIONED = {
     "partitions_def": ARTICLES,
     # every selected article in one run: bulk loads instead of a run per article
     "backfill_policy": dg.BackfillPolicy.single_run(),
-    "pool": "duckdb",
+    "pool": "warehouse",
 }
 
 
@@ -158,7 +157,7 @@ def _problems_result(
 ) -> dg.MaterializeResult:
     """Each stage owns its table ``raw.<stage>_problems``; dbt unions them into ``quarantine``."""
     frame = pd.DataFrame(problems)
-    warehouse.write_rows(paths.warehouse, f"{stage}_problems", frame, PROBLEM_COLUMNS, scope)
+    paths.warehouse.write_rows(f"{stage}_problems", frame, PROBLEM_COLUMNS, scope)
     return dg.MaterializeResult(
         asset_key=f"{stage}_problems",
         metadata={
@@ -259,7 +258,7 @@ def raw_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
                     f"({row['encoding']}, {row['byte_size']} bytes)"
                 )
     frame = pd.DataFrame(rows)
-    warehouse.write_rows(ledger.warehouse, "articles", frame, ARTICLE_COLUMNS, scope)
+    ledger.warehouse.write_rows("articles", frame, ARTICLE_COLUMNS, scope)
     yield dg.MaterializeResult(
         asset_key="raw_articles",
         metadata={
@@ -293,7 +292,7 @@ def parse_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
 
     Writes ``raw.parsed_articles`` (one row per article) and ``raw.article_blocks``."""
     keys, scope = article_scope(context)
-    articles = warehouse.read_articles(ledger.warehouse, "SELECT * FROM raw.articles", keys)
+    articles = ledger.warehouse.read_articles("SELECT * FROM raw.articles", keys)
     parsed_rows, block_rows, problems = [], [], []
     for article in articles.itertuples():
         parsed = parse_article(article.article_id, article.raw_text)
@@ -332,8 +331,8 @@ def parse_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
                 }
             )
     parsed_frame, blocks = pd.DataFrame(parsed_rows), pd.DataFrame(block_rows)
-    warehouse.write_rows(ledger.warehouse, "parsed_articles", parsed_frame, PARSED_COLUMNS, scope)
-    warehouse.write_rows(ledger.warehouse, "article_blocks", blocks, BLOCK_COLUMNS, scope)
+    ledger.warehouse.write_rows("parsed_articles", parsed_frame, PARSED_COLUMNS, scope)
+    ledger.warehouse.write_rows("article_blocks", blocks, BLOCK_COLUMNS, scope)
     repairs = int(parsed_frame["page_break_repairs"].sum()) if len(parsed_frame) else 0
     yield dg.MaterializeResult(
         asset_key="parsed_articles",
@@ -427,8 +426,8 @@ def article_annotations(context: dg.AssetExecutionContext, ledger: LedgerPaths):
     files also go to ``raw.annotations_problems`` naming file and line."""
     keys, scope = article_scope(context)
     texts = dict(
-        warehouse.read_articles(
-            ledger.warehouse, "SELECT article_id, repaired_text FROM raw.parsed_articles", keys
+        ledger.warehouse.read_articles(
+            "SELECT article_id, repaired_text FROM raw.parsed_articles", keys
         ).itertuples(index=False, name=None)
     )
     rows, problems = [], []
@@ -439,7 +438,7 @@ def article_annotations(context: dg.AssetExecutionContext, ledger: LedgerPaths):
         rows.extend(more_rows)
         problems.extend(more_problems)
     frame = pd.DataFrame(rows)
-    warehouse.write_rows(ledger.warehouse, "annotations", frame, ANNOTATION_COLUMNS, scope)
+    ledger.warehouse.write_rows("annotations", frame, ANNOTATION_COLUMNS, scope)
     yield dg.MaterializeResult(
         asset_key="article_annotations",
         metadata={
@@ -463,10 +462,10 @@ def extracted_figures(
     """Every figure the extractor finds in the repaired texts, with span, unit, base value,
     bound, modality, category, metric and city; no annotations are used here."""
     keys, scope = article_scope(context)
-    articles = warehouse.read_articles(
-        ledger.warehouse, "SELECT article_id, repaired_text FROM raw.parsed_articles", keys
+    articles = ledger.warehouse.read_articles(
+        "SELECT article_id, repaired_text FROM raw.parsed_articles", keys
     ).sort_values("article_id")
-    blocks = warehouse.read_articles(ledger.warehouse, "SELECT * FROM raw.article_blocks", keys)
+    blocks = ledger.warehouse.read_articles("SELECT * FROM raw.article_blocks", keys)
     blocks_by_article = dict(iter(blocks.groupby("article_id"))) if len(blocks) else {}
     rows = []
     for index, article in enumerate(articles.itertuples(), 1):
@@ -482,7 +481,7 @@ def extracted_figures(
             )
         rows.extend({"article_id": article.article_id, **asdict(f)} for f in figures)
     frame = pd.DataFrame(rows)
-    warehouse.write_rows(ledger.warehouse, "extracted_figures", frame, FIGURE_COLUMNS, scope)
+    ledger.warehouse.write_rows("extracted_figures", frame, FIGURE_COLUMNS, scope)
     by_unit = frame["unit"].value_counts().to_dict() if len(frame) else {}
     return dg.MaterializeResult(
         metadata={
@@ -535,7 +534,7 @@ def city_reference(ledger: LedgerPaths) -> dg.MaterializeResult:
             for c in CITIES
         ]
     )
-    warehouse.replace_table(ledger.warehouse, "cities", frame, CITY_COLUMNS)
+    ledger.warehouse.replace_table("cities", frame, CITY_COLUMNS)
     return dg.MaterializeResult(metadata={"dagster/row_count": len(frame)})
 
 

@@ -7,7 +7,6 @@ import dagster as dg
 import pandas as pd
 from dagster_dbt import get_asset_key_for_model
 
-from orchestration import warehouse
 from orchestration.assets.dbt import ledger_dbt_core
 from orchestration.assets.ingest import article_scope, preview
 from orchestration.partitions import ARTICLES
@@ -36,7 +35,7 @@ RELATION_COLUMNS = {
     kinds={"python", "duckdb"},
     deps=[get_asset_key_for_model([ledger_dbt_core], "fct_figures")],
     owners=["team:ledger"],
-    pool="duckdb",
+    pool="warehouse",
     partitions_def=ARTICLES,
     backfill_policy=dg.BackfillPolicy.single_run(),
 )
@@ -47,15 +46,14 @@ def figure_relations(
     before/after pair, a printed percentage change) and whether the figures agree with
     them, with the tolerance used (``quality.figure_relations``)."""
     keys, scope = article_scope(context)
-    figures = warehouse.read_articles(
-        ledger.warehouse,
+    figures = ledger.warehouse.read_articles(
         "SELECT figure_id, article_id, char_start, char_end, value, unit, surface "
         "FROM main.fct_figures",
         keys,
     ).sort_values(["article_id", "char_start"])
     texts = dict(
-        warehouse.read_articles(
-            ledger.warehouse, "SELECT article_id, repaired_text FROM main.stg_articles", keys
+        ledger.warehouse.read_articles(
+            "SELECT article_id, repaired_text FROM main.stg_articles", keys
         ).itertuples(index=False, name=None)
     )
     by_article: dict[str, list[FigureRef]] = defaultdict(list)
@@ -77,8 +75,8 @@ def figure_relations(
             if not relation.holds:
                 context.log.warning(f"{article_id}: relation does not hold: {relation.explanation}")
     frame = pd.DataFrame(rows)
-    warehouse.write_rows(
-        ledger.warehouse, "figure_relations", frame, RELATION_COLUMNS, scope, schema="quality"
+    ledger.warehouse.write_rows(
+        "figure_relations", frame, RELATION_COLUMNS, scope, schema="quality"
     )
     holding = int(frame["holds"].sum()) if len(frame) else 0
     return dg.MaterializeResult(

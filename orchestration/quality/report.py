@@ -18,10 +18,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
-from orchestration.warehouse import connect
-
 CHECKS_FOLDER = "checks"
 
 
@@ -37,14 +33,12 @@ class CheckRecord:
     checked_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
 
 
-def record_check(report_dir: Path, record: CheckRecord, warehouse: Path | None = None) -> Path:
+def record_check(report_dir: Path, record: CheckRecord, warehouse=None) -> Path:
     """Store one check's outcome and re-render the index; returns the index path."""
     return record_checks(report_dir, [record], warehouse)
 
 
-def record_checks(
-    report_dir: Path, records: list[CheckRecord], warehouse: Path | None = None
-) -> Path:
+def record_checks(report_dir: Path, records: list[CheckRecord], warehouse=None) -> Path:
     """Store several outcomes, then render the index once."""
     folder = report_dir / CHECKS_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
@@ -66,8 +60,8 @@ def load_records(report_dir: Path) -> list[CheckRecord]:
     return records
 
 
-def _warehouse_tables(warehouse: Path | None) -> dict[str, list[dict[str, Any]]]:
-    """Articles, quarantine and relations, read without taking the writer's lock."""
+def _warehouse_tables(warehouse) -> dict[str, list[dict[str, Any]]]:
+    """Articles, quarantine and relations, for the page."""
     tables: dict[str, list[dict[str, Any]]] = {"articles": [], "quarantine": [], "relations": []}
     if warehouse is None or not warehouse.exists():
         return tables
@@ -77,7 +71,8 @@ def _warehouse_tables(warehouse: Path | None) -> dict[str, list[dict[str, Any]]]
                    count(f.figure_id) as figures,
                    count(f.annotation_file) as annotated
             from main.stg_articles a left join main.fct_figures f using (article_id)
-            group by all order by a.article_id""",
+            group by a.article_id, a.source_file, a.section_count, a.page_break_repairs
+            order by a.article_id""",
         "quarantine": """
             select source_file, article_id, stage, severity, line, reason
             from main.quarantine order by severity, source_file, line""",
@@ -85,13 +80,12 @@ def _warehouse_tables(warehouse: Path | None) -> dict[str, list[dict[str, Any]]]
             select article_id, kind, holds, explanation from quality.figure_relations
             order by article_id""",
     }
-    with connect(warehouse, read_only=True) as con:
-        for name, sql in queries.items():
-            try:
-                frame = con.execute(sql).df()
-                tables[name] = frame.astype(object).where(frame.notna(), None).to_dict("records")
-            except duckdb.Error:
-                pass  # not built yet in this run
+    for name, sql in queries.items():
+        try:
+            frame = warehouse.read_query(sql)
+        except Exception:  # noqa: BLE001 - a table not built yet in this run
+            continue
+        tables[name] = frame.astype(object).where(frame.notna(), None).to_dict("records")
     return tables
 
 
@@ -140,7 +134,7 @@ def _rows_by_article(records: list[CheckRecord]) -> dict[str, list[tuple[str, di
     return by_article
 
 
-def render_report(report_dir: Path, warehouse: Path | None = None) -> Path:
+def render_report(report_dir: Path, warehouse=None) -> Path:
     """Write ``index.html`` from the recorded checks and the warehouse; return its path."""
     report_dir.mkdir(parents=True, exist_ok=True)
     records = load_records(report_dir)

@@ -23,16 +23,25 @@ candidates as (
         and annotations.char_start < figures.char_end
 ),
 
-best_for_annotation as (
-    select *
+ranked_for_annotation as (
+    select
+        *,
+        row_number() over (
+            partition by source_file, annotation_line order by overlap desc, figure_start
+        ) as rank_for_annotation
     from candidates
-    qualify row_number() over (
-        partition by source_file, annotation_line order by overlap desc, figure_start
-    ) = 1
+),
+
+best_for_annotation as (
+    select
+        *,
+        row_number() over (
+            partition by article_id, figure_start order by overlap desc, annotation_line
+        ) as rank_for_figure
+    from ranked_for_annotation
+    where rank_for_annotation = 1
 )
 
 select article_id, source_file, annotation_line, figure_start, overlap
 from best_for_annotation
-qualify row_number() over (
-    partition by article_id, figure_start order by overlap desc, annotation_line
-) = 1
+where rank_for_figure = 1

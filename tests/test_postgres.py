@@ -1,0 +1,142 @@
+"""The Postgres production profile against a real server: same marts as DuckDB, row for
+row, and two runs for different articles at the same time.
+
+The server comes from ``LEDGER_TEST_POSTGRES_URL`` (``.ci/run`` starts one with
+``scripts/postgres_test_server.sh``). Outside CI the tests skip when it is not set; in CI
+they fail instead, so a missing server cannot pass unnoticed.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+
+import pandas as pd
+import pytest
+
+from orchestration.warehouse_postgres import PostgresWarehouse
+from tests.conftest import DEV_DATA, RAW, ROOT, make_raw_dir, run_pipeline
+
+pytestmark = pytest.mark.integration
+TABLES = {
+    "fct_figures": "figure_id",
+    "mart_funding": "figure_id",
+    "mart_trade": "figure_id",
+    "mart_transport": "figure_id",
+    "mart_talent": "figure_id",
+    "dim_city": "city_code",
+    "annotation_reconciliation": "source_file, annotation_line",
+    "quarantine": "quarantine_id",
+}
+VOLATILE = {"detected_at"}  # when a problem was seen differs between two runs
+
+
+@pytest.fixture(scope="module")
+def server_url():
+    url = os.environ.get("LEDGER_TEST_POSTGRES_URL")
+    if not url:
+        message = (
+            'no PostgreSQL server: start one with `eval "$(scripts/postgres_test_server.sh start)"`'
+        )
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the Postgres tests; {message}")
+        pytest.skip(message)
+    return url
+
+
+def fresh_database(server_url: str) -> str:
+    """A new empty database on the test server; returns its URL."""
+    import psycopg2
+
+    name = f"ledger_{uuid.uuid4().hex[:10]}"
+    connection = psycopg2.connect(server_url)
+    connection.autocommit = True
+    with connection.cursor() as cur:
+        cur.execute(f"CREATE DATABASE {name}")
+    connection.close()
+    return server_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def table(warehouse, name: str, order: str) -> pd.DataFrame:
+    frame = warehouse.read_query(f"SELECT * FROM main.{name} ORDER BY {order}")
+    frame = frame.drop(columns=[c for c in frame.columns if c in VOLATILE])
+    return frame.astype(object).where(frame.notna(), None).reset_index(drop=True)
+
+
+def test_postgres_marts_equal_duckdb_marts_row_for_row(seed_run, server_url, tmp_path):
+    duck_settings, _ = seed_run
+    url = fresh_database(server_url)
+    pg_settings, result = run_pipeline(
+        duck_settings.raw_dir, tmp_path, warehouse_kind="postgres", postgres_url=url
+    )
+    assert result.success
+    failed = [e.check_name for e in result.get_asset_check_evaluations() if not e.passed]
+    assert failed == []
+    duck, pg = duck_settings.open_warehouse(), pg_settings.open_warehouse()
+    assert isinstance(pg, PostgresWarehouse)
+    for name, order in TABLES.items():
+        left, right = table(duck, name, order), table(pg, name, order)
+        assert list(left.columns) == list(right.columns), name
+        assert len(left) == len(right) > 0 or name == "quarantine", name
+        for column in left.columns:
+            for row, (a, b) in enumerate(zip(left[column], right[column], strict=True)):
+                assert same(a, b), (name, column, row, a, b)
+
+
+def same(a, b) -> bool:
+    """Equal values across the two databases (numbers to 1e-12, booleans and text as is)."""
+    if a is None or b is None:
+        return a is None and b is None
+    if isinstance(a, bool) or isinstance(b, bool):
+        return bool(a) == bool(b)
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return a == pytest.approx(b, rel=1e-12)
+    return str(a) == str(b)
+
+
+def test_two_runs_at_the_same_time_both_land(server_url, tmp_path):
+    url = fresh_database(server_url)
+    articles = [
+        RAW / "articles" / "nmg-regional-cooperation.txt",
+        DEV_DATA / "articles" / "dev-west-opening.txt",
+    ]
+    raw = make_raw_dir(tmp_path / "raw", articles)
+    home = tmp_path / "dagster_home"
+    home.mkdir()
+    shutil.copy(ROOT / "deploy" / "postgres" / "dagster.yaml", home / "dagster.yaml")
+    env = {
+        **os.environ,
+        "LEDGER_WAREHOUSE": "postgres",
+        "LEDGER_POSTGRES_URL": url,
+        "LEDGER_RAW_DIR": str(raw),
+        "DAGSTER_HOME": str(home),
+        "LEDGER_REPORT_DIR": str(tmp_path / "reports"),
+    }
+    started = time.monotonic()
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "orchestration.run_articles", a.stem],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for a in articles
+    ]
+    outputs, finished = [], []
+    for proc in procs:
+        outputs.append(proc.communicate(timeout=600)[0])
+        finished.append(time.monotonic() - started)
+    assert [p.returncode for p in procs] == [0, 0], outputs[0][-3000:] + outputs[1][-3000:]
+    counts = dict(
+        PostgresWarehouse(url)
+        .read_query("SELECT article_id, count(*) FROM main.fct_figures GROUP BY 1")
+        .itertuples(index=False, name=None)
+    )
+    assert set(counts) == {a.stem for a in articles}
+    assert min(counts.values()) >= 30
+    runs = PostgresWarehouse(url).read_query("SELECT count(*) FROM runs").iloc[0, 0]
+    assert runs == 2  # both runs recorded in the shared Postgres instance
