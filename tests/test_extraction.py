@@ -147,6 +147,8 @@ def test_surfaces(text: str, expected: list[str]) -> None:
         "服务热线0479-7522345。",
         # company and brand names
         "三一重工在赤峰布局。",
+        "汽车零部件产业园开工建设。",  # 零 starts words (零部件, 零售, 零碳)
+        "打造零碳产业园和零售新业态。",
         "马拉松由361度冠名。",
         # indefinite 一 and vague quantities
         "一列满载货物的列车驶向天津。",

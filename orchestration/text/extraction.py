@@ -203,6 +203,8 @@ def _reject(reading: Reading, m: re.Match[str], norm: str, masks: _Intervals) ->
     unit_surface = reading.unit_surface
     if masks.covers(reading.number_start) or masks.covers(reading.start):
         return True
+    if reading.quantity.value <= 0:
+        return True  # 零部件, 零售, 零距离: 零 starts words; reported quantities are positive
     before = norm[reading.number_start - 1] if reading.number_start else ""
     if n1.startswith("半") and before in "大多小前后":
         return True
