@@ -68,7 +68,24 @@ def exclusive(path: Path, wait_message=None) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-class DuckDBWarehouse:
+class Warehouse:
+    """What both implementations share; they provide ``replace_table`` and ``replace_rows``."""
+
+    def write_rows(
+        self,
+        table: str,
+        frame: pd.DataFrame,
+        columns: dict[str, str],
+        article_ids: list[str] | None,
+        schema: str = RAW_SCHEMA,
+    ) -> int:
+        """Replace the rows of ``article_ids`` (a partition run), or the whole table (None)."""
+        if article_ids is None:
+            return self.replace_table(table, frame, columns, schema=schema)
+        return self.replace_rows(table, frame, columns, "article_id", article_ids, schema=schema)
+
+
+class DuckDBWarehouse(Warehouse):
     """The embedded default: one DuckDB file, one writer at a time."""
 
     kind = "duckdb"
@@ -153,19 +170,6 @@ class DuckDBWarehouse:
             return con.execute(
                 f"SELECT * FROM ({sql}) AS q WHERE article_id IN (SELECT UNNEST(?))", [article_ids]
             ).df()
-
-    def write_rows(
-        self,
-        table: str,
-        frame: pd.DataFrame,
-        columns: dict[str, str],
-        article_ids: list[str] | None,
-        schema: str = RAW_SCHEMA,
-    ) -> int:
-        """Replace the rows of ``article_ids`` (a partition run), or the whole table (None)."""
-        if article_ids is None:
-            return self.replace_table(table, frame, columns, schema=schema)
-        return self.replace_rows(table, frame, columns, "article_id", article_ids, schema=schema)
 
 
 def _select(columns: dict[str, str]) -> str:

@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlparse
 
 import pandas as pd
 
-from orchestration.warehouse import RAW_SCHEMA, _ddl
+from orchestration.warehouse import RAW_SCHEMA, Warehouse, _ddl
 
 _PG_TYPES = {"DOUBLE": "DOUBLE PRECISION"}
 _DBT_LOCK = 7_204_551  # advisory lock key of the ledger's dbt builds
@@ -34,7 +34,7 @@ def libpq_parts(url: str) -> dict[str, str]:
     return parts
 
 
-class PostgresWarehouse:
+class PostgresWarehouse(Warehouse):
     kind = "postgres"
     dbt_target = "postgres"
 
@@ -146,18 +146,6 @@ class PostgresWarehouse:
                 )
             self._copy(cur, schema, table, frame, columns)
         return len(frame)
-
-    def write_rows(
-        self,
-        table: str,
-        frame: pd.DataFrame,
-        columns: dict[str, str],
-        article_ids: list[str] | None,
-        schema: str = RAW_SCHEMA,
-    ) -> int:
-        if article_ids is None:
-            return self.replace_table(table, frame, columns, schema=schema)
-        return self.replace_rows(table, frame, columns, "article_id", article_ids, schema=schema)
 
     def read_query(self, sql: str, params: tuple = ()) -> pd.DataFrame:
         with self.connect() as con, con.cursor() as cur:
