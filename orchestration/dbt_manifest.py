@@ -8,6 +8,7 @@ manifest, so it is parsed again for whichever LEDGER_DUCKDB_PATH a run uses.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import subprocess
 import sys
@@ -42,13 +43,38 @@ def prepare_manifest(settings: Settings) -> Path:
     """Run ``dbt parse`` for ``settings``' warehouse; raise with dbt's output on failure."""
     os.environ.update(dbt_warehouse_env(settings.open_warehouse()))  # read by profiles.yml
     MANIFEST_PATH.parent.mkdir(parents=True, exist_ok=True)
+    key = _manifest_key(settings)
+    key_file = MANIFEST_PATH.parent / "manifest.key"
     # two processes starting at once must not write target/ together
     with open(MANIFEST_PATH.parent / ".parse.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        if MANIFEST_PATH.exists() and key_file.exists() and key_file.read_text() == key:
+            return MANIFEST_PATH  # parsed already for these files and this warehouse
         result = _parse(settings)
-    if result.returncode != 0:
-        raise RuntimeError(f"dbt parse failed:\n{result.stdout}\n{result.stderr}")
+        if result.returncode != 0:
+            raise RuntimeError(f"dbt parse failed:\n{result.stdout}\n{result.stderr}")
+        key_file.write_text(key)
     return MANIFEST_PATH
+
+
+def _manifest_key(settings: Settings) -> str:
+    """What the manifest depends on: the project's files, the target, and the database name
+    dbt records (the DuckDB file's stem, or the Postgres database)."""
+    warehouse = settings.open_warehouse()
+    digest = hashlib.sha256(f"{warehouse.dbt_target}|{_database_name(warehouse)}".encode())
+    for path in sorted(DBT_PROJECT_DIR.rglob("*")):
+        if path.is_file() and not {"target", "logs"} & set(path.relative_to(DBT_PROJECT_DIR).parts):
+            digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _database_name(warehouse) -> str:
+    if warehouse.kind == "postgres":
+        from orchestration.warehouse_postgres import libpq_parts
+
+        return libpq_parts(warehouse.url)["PGDATABASE"]
+    return warehouse.path.stem
 
 
 def _parse(settings: Settings) -> subprocess.CompletedProcess:
