@@ -1,5 +1,10 @@
 """The dbt project as Dagster assets: staging → intermediate → marts.
 
+The dbt assets are not partitioned: a Dagster partition event per article and per model
+would cost more than the models themselves. They are incremental instead: a run for some
+article partitions passes those articles to dbt (``--vars article_ids``), whose marts
+replace exactly their rows; a run over every article rebuilds with ``--full-refresh``.
+
 Two asset definitions over one project so that the published marts run *after* the
 blocking quality checks on ``fct_figures``: a failing check stops the marts.
 """
@@ -13,7 +18,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.dbt_manifest import DBT_PROJECT_DIR, dbt_executable, dbt_warehouse_env
-from orchestration.partitions import ARTICLES, all_article_ids
+from orchestration.partitions import run_article_ids
 from orchestration.quality.report import CheckRecord, record_checks
 from orchestration.resources import LedgerPaths
 
@@ -58,8 +63,8 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledger: Ledge
     this process while dbt still writes it, which DuckDB's single-writer lock forbids."""
     warehouse = ledger.warehouse
     os.environ.update(dbt_warehouse_env(warehouse))  # read by dbt_project/profiles.yml
-    keys = list(context.partition_keys) if context.has_partition_key_range else []
-    if not keys or set(keys) >= set(all_article_ids(context.instance)):
+    keys = run_article_ids(context)
+    if keys is None:
         args = ["build", "--full-refresh"]  # every article: rebuild the tables from scratch
     else:
         args = ["build", "--vars", json.dumps({"article_ids": keys}, ensure_ascii=False)]
@@ -120,8 +125,6 @@ def _row_counts(warehouse, events: list) -> dict[str, int]:
     exclude=" ".join(PUBLISHED_MARTS),
     name="ledger_dbt_core",
     pool="warehouse",
-    partitions_def=ARTICLES,
-    backfill_policy=dg.BackfillPolicy.single_run(),
 )
 def ledger_dbt_core(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledger: LedgerPaths):
     """Staging, intermediate, fct_figures, dim_city, quarantine and the review table."""
@@ -134,8 +137,6 @@ def ledger_dbt_core(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledg
     select=" ".join(PUBLISHED_MARTS),
     name="ledger_dbt_marts",
     pool="warehouse",
-    partitions_def=ARTICLES,
-    backfill_policy=dg.BackfillPolicy.single_run(),
 )
 def ledger_dbt_marts(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledger: LedgerPaths):
     """The four published category marts, built after fct_figures passes its checks."""

@@ -8,8 +8,8 @@ import pandas as pd
 from dagster_dbt import get_asset_key_for_model
 
 from orchestration.assets.dbt import ledger_dbt_core
-from orchestration.assets.ingest import article_scope, preview
-from orchestration.partitions import ARTICLES
+from orchestration.assets.ingest import preview
+from orchestration.partitions import run_article_ids
 from orchestration.resources import LedgerPaths
 from orchestration.text.relations import FigureRef, find_relations
 
@@ -36,8 +36,6 @@ RELATION_COLUMNS = {
     deps=[get_asset_key_for_model([ledger_dbt_core], "fct_figures")],
     owners=["team:ledger"],
     pool="warehouse",
-    partitions_def=ARTICLES,
-    backfill_policy=dg.BackfillPolicy.single_run(),
 )
 def figure_relations(
     context: dg.AssetExecutionContext, ledger: LedgerPaths
@@ -45,7 +43,7 @@ def figure_relations(
     """Relations the text states between figures of the ledger (a share of a total, a
     before/after pair, a printed percentage change) and whether the figures agree with
     them, with the tolerance used (``quality.figure_relations``)."""
-    keys, scope = article_scope(context)
+    keys = scope = run_article_ids(context)  # None: every article, the whole table
     figures = ledger.warehouse.read_articles(
         "SELECT figure_id, article_id, char_start, char_end, value, unit, surface "
         "FROM main.fct_figures",
