@@ -5,6 +5,7 @@ Exits 1 when a blocking check fails or a step errors, 0 otherwise.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import sys
 import time
@@ -29,7 +30,12 @@ def project_instance(settings: Settings | None = None):
     if not home:
         return dg.DagsterInstance.ephemeral()
     os.makedirs(home, exist_ok=True)
-    return dg.DagsterInstance.get()
+    # two processes opening a new instance at once would both create its storage tables
+    with open(os.path.join(home, ".instance.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        instance = dg.DagsterInstance.get()
+        instance.get_runs(limit=1)  # storage created (and migrated) while holding the lock
+        return instance
 
 
 def materialize_everything(settings: Settings, instance=None):
