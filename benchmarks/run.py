@@ -1,0 +1,877 @@
+"""Benchmarks of the ledger: ``python -m benchmarks.run [--sizes 10,100,1000] [--with-10000]``.
+
+For every corpus size N (synthetic articles of :mod:`benchmarks.corpus`, seed 0):
+
+``generate``     write the corpus (articles + annotation CSVs);
+``extract``      decode + parse + extract every article, the text code alone (no Dagster,
+                 no DuckDB); ``seconds`` is the loop only (files already read, imports done);
+``full``         ``python -m orchestration.run_all`` on the corpus into a fresh warehouse,
+                 report folder and DAGSTER_HOME (what ``make run`` does); wall time;
+``incremental``  article N+1 (and its annotations) copied into the raw folder, then
+                 ``python -m orchestration.run_articles <id>`` against the same warehouse
+                 and DAGSTER_HOME; wall time;
+``sanity``       recall and precision of the extractor against the generator's annotations,
+                 with :mod:`orchestration.evaluation` (the ``make eval`` matching).
+
+Once per invocation, ``seed_run``: ``python -m orchestration.run_all`` on ``raw/`` (the seed),
+i.e. ``make run`` once the environment exists (without make's own second or so).
+
+Each measurement is a fresh subprocess. ``peak_mb`` is the peak of the summed VmRSS of the
+subprocess and all its descendants (the dbt subprocesses included), sampled every 0.1 s
+from ``/proc``, and never less than ``max_process_mb``: ``ru_maxrss`` from ``os.wait4``,
+the exact high-water mark of the largest single process of the tree.
+
+Writes ``<out>/results.csv`` (one row per size x step), ``<out>/results.png`` (seconds and
+peak MB against articles, log-log), ``<out>/profile.csv`` (where the time of each pipeline
+run goes: process phases, Dagster steps from the run's event log, dbt invocations, the
+slowest dbt nodes) and ``<out>/logs/`` (every subprocess's output, with timestamps).
+It prints and never asserts: the targets are shown next to the measured numbers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SIZES = (10, 100, 1000)
+BIG_SIZE = 10_000
+STEPS = ("generate", "extract", "full", "incremental", "sanity")
+COLUMNS = (
+    "size",
+    "step",
+    "seconds",
+    "peak_mb",
+    "articles_per_s",
+    "mb_per_s",
+    "recall",
+    "precision",
+    "max_process_mb",
+    "ok",
+)
+PROFILE_COLUMNS = ("size", "run", "kind", "name", "start_s", "seconds")
+RESULT_PREFIX = "BENCH-RESULT "
+
+# The commands of the pipeline steps (argv after the interpreter); tests may replace them.
+PIPELINE_COMMANDS: dict[str, list[str]] = {
+    "full": ["-m", "orchestration.run_all"],
+    "incremental": ["-m", "orchestration.run_articles"],  # + the new article id
+    "seed_run": ["-m", "orchestration.run_all"],
+}
+
+# The ledger's targets (issue): what each measured number is compared with.
+TARGET_EXTRACT_MB_S = 1.0  # extractor, one core
+TARGET_FULL_10K_S = 300.0  # 10,000 articles end to end, 2 cores
+TARGET_FULL_10K_MB = 2048.0
+TARGET_INCREMENTAL_10K_S = 15.0  # one more article into a 10,000-article warehouse
+TARGET_SEED_RUN_S = 15.0  # make run on the seed, environment installed
+
+_DAGSTER_LINE = re.compile(
+    r" - dagster - (?P<level>\w+) - \S+ - [0-9a-f-]{36} - (?P<step>\S+) - (?P<msg>.*)"
+)
+
+
+# --------------------------------------------------------------------------- measuring
+
+
+@dataclass
+class Measured:
+    seconds: float
+    peak_mb: float
+    max_process_mb: float
+    returncode: int
+    started_at: float  # epoch seconds, to line up with Dagster event timestamps
+    lines: list[tuple[float, str]] = field(default_factory=list)  # (seconds since start, line)
+
+    @property
+    def result(self) -> dict:
+        """The worker's JSON result line, or {}."""
+        for _, line in reversed(self.lines):
+            if line.startswith(RESULT_PREFIX):
+                return json.loads(line[len(RESULT_PREFIX) :])
+        return {}
+
+    def first_line(self, prefix: str) -> float | None:
+        return next((t for t, line in self.lines if line.startswith(prefix)), None)
+
+
+def _children(pid: int) -> list[int]:
+    kids: list[int] = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                kids.extend(int(k) for k in handle.read().split())
+    except OSError:
+        pass
+    return kids
+
+
+def _memory_kb(pid: int) -> tuple[int, int]:
+    """(VmRSS, VmHWM) of ``pid`` in KiB; (0, 0) when it is gone."""
+    rss = hwm = 0
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    rss = int(line.split()[1])
+                elif line.startswith("VmHWM:"):
+                    hwm = int(line.split()[1])
+    except OSError:
+        pass
+    return rss, hwm
+
+
+def _cmdline(pid: int) -> bytes:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            return handle.read()
+    except OSError:
+        return b""
+
+
+def tree_memory_kb(root: int) -> tuple[int, int]:
+    """(summed VmRSS of ``root`` and all its descendants, largest VmHWM among them).
+
+    A child that has not yet exec'd still shows its parent's image; such a process (same
+    command line as its parent) is skipped, so the parent is not counted twice."""
+    total, largest, todo, seen = 0, 0, [(root, None)], set()
+    while todo:
+        pid, parent = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        if parent is None or _cmdline(pid) != _cmdline(parent):
+            rss, hwm = _memory_kb(pid)
+            total, largest = total + rss, max(largest, hwm)
+        todo.extend((child, pid) for child in _children(pid))
+    return total, largest
+
+
+def _progress_text(line: str) -> str:
+    match = _DAGSTER_LINE.search(line)
+    text = f"{match['step']}: {match['msg']}" if match else line.strip()
+    return text[:90]
+
+
+def measure(
+    cmd: list[str], env: dict[str, str], log_path: Path, label: str, every: float = 15.0
+) -> Measured:
+    """Run ``cmd`` to its end; wall time, peak memory of its process tree, its output."""
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    started_at, t0 = time.time(), time.perf_counter()
+    proc = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        bufsize=1,
+    )
+    lines: list[tuple[float, str]] = []
+    state = {"peak_kb": 0, "hwm_kb": 0, "last": ""}
+    done = threading.Event()
+
+    def read() -> None:
+        with log_path.open("w", encoding="utf-8") as log:
+            log.write(f"# {' '.join(cmd)}\n")
+            for line in proc.stdout:
+                elapsed = time.perf_counter() - t0
+                lines.append((elapsed, line.rstrip("\n")))
+                log.write(f"{elapsed:9.2f} {line}")
+                if line.strip() and not line[0].isspace() and "Warning" not in line:
+                    state["last"] = line  # progress shows log lines, not warning noise
+
+    def poll() -> None:
+        while not done.is_set():
+            total, largest = tree_memory_kb(proc.pid)
+            state["peak_kb"] = max(state["peak_kb"], total)
+            state["hwm_kb"] = max(state["hwm_kb"], largest)
+            done.wait(0.1)
+
+    threads = [threading.Thread(target=read, daemon=True), threading.Thread(target=poll)]
+    for thread in threads:
+        thread.start()
+    next_report = every
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        elapsed = time.perf_counter() - t0
+        if elapsed >= next_report:
+            print(
+                f"      … {label}: {elapsed:5.0f} s, {state['peak_kb'] / 1024:6.0f} MB peak, "
+                f"{_progress_text(state['last'])}",
+                flush=True,
+            )
+            next_report += every
+        time.sleep(0.05)
+    seconds = time.perf_counter() - t0
+    done.set()
+    threads[1].join()
+    threads[0].join(timeout=30)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    # ru_maxrss (KiB) counts the parent's image the child had before exec: a fallback only
+    hwm_kb = state["hwm_kb"] or usage.ru_maxrss
+    for _, line in lines:  # a worker's own high-water mark, read just before it exits
+        if line.startswith(RESULT_PREFIX):
+            hwm_kb = max(state["hwm_kb"], json.loads(line[len(RESULT_PREFIX) :]).get("vmhwm_kb", 0))
+    return Measured(
+        seconds=seconds,
+        peak_mb=max(state["peak_kb"], hwm_kb) / 1024,
+        max_process_mb=hwm_kb / 1024,
+        returncode=proc.returncode,
+        started_at=started_at,
+        lines=lines,
+    )
+
+
+# --------------------------------------------------------------------------- workers
+# ``python -m benchmarks.run _worker KIND ...``: the measured code, in its own process.
+
+
+def _emit(result: dict) -> None:
+    """The worker's result line, with its own peak memory (VmHWM, exact, after exec)."""
+    result = {**result, "vmhwm_kb": _memory_kb(os.getpid())[1]}
+    print(RESULT_PREFIX + json.dumps(result), flush=True)
+
+
+def _worker_generate(n: int, out_dir: Path, seed: int) -> None:
+    from benchmarks.corpus import generate_corpus
+
+    started = time.perf_counter()
+    stats = generate_corpus(n, out_dir, seed)
+    seconds = time.perf_counter() - started
+    _emit(
+        {
+            "seconds": seconds,
+            "articles": stats.articles,
+            "bytes": stats.bytes,
+            "figures": stats.figures,
+        }
+    )
+
+
+def _worker_extract(raw_dir: Path) -> None:
+    from orchestration.text.extraction import extract_figures
+    from orchestration.text.parsing import decode_article, parse_article
+
+    paths = sorted((raw_dir / "articles").glob("*.txt"))
+    files = [(p.stem, p.read_bytes(), str(p)) for p in paths]
+    step = max(1, len(files) // 10)
+    figures = 0
+    started = time.perf_counter()
+    for index, (article_id, data, source) in enumerate(files, 1):
+        text, _ = decode_article(data, source)
+        figures += len(extract_figures(parse_article(article_id, text)))
+        if index % step == 0 and len(files) >= 100:
+            print(f"extract {index}/{len(files)}", flush=True)
+    seconds = time.perf_counter() - started
+    _emit(
+        {
+            "seconds": seconds,
+            "articles": len(files),
+            "bytes": sum(len(d) for _, d, _ in files),
+            "figures": figures,
+        }
+    )
+
+
+def _worker_sanity(raw_dir: Path) -> None:
+    from orchestration.evaluation import Result, evaluate_article, find_articles
+
+    started = time.perf_counter()
+    overall = Result("all")
+    for article, annotation in find_articles([raw_dir]):
+        overall.add(evaluate_article(article, annotation))
+    seconds = time.perf_counter() - started
+
+    def ratio(a: int, b: int) -> float | None:
+        return a / b if b else None
+
+    _emit(
+        {
+            "seconds": seconds,
+            "annotations": overall.annotations,
+            "figures": overall.figures,
+            "matched": overall.matched,
+            "recall": ratio(overall.matched, overall.annotations),
+            "precision": ratio(overall.matched, overall.figures),
+            "value_accuracy": ratio(overall.value_ok, overall.value_n),
+            "category_accuracy": ratio(overall.category_ok, overall.matched),
+            "city_accuracy": ratio(overall.city_ok, overall.matched),
+        }
+    )
+
+
+def _worker_inspect(duckdb_path: Path) -> None:
+    """After a pipeline run (DAGSTER_HOME set): its Dagster steps, dbt invocations and
+    slowest dbt nodes, and the warehouse's reconciliation counts. Never raises."""
+    out: dict = {"steps": [], "dbt_commands": [], "dbt_nodes": [], "sources": {}}
+    try:
+        import dagster as dg
+
+        instance = dg.DagsterInstance.get()
+        runs = instance.get_runs(limit=1)
+        if runs:
+            run = runs[0]
+            logs = instance.all_logs(run.run_id)
+            out["run_id"] = run.run_id
+            out["events"] = len(logs)
+            kinds: dict[str, int] = {}
+            for entry in logs:
+                kind = entry.dagster_event.event_type_value if entry.dagster_event else "LOG"
+                kinds[kind] = kinds.get(kind, 0) + 1
+            out["event_types"] = sorted(kinds.items(), key=lambda item: -item[1])
+            stamps = [e.timestamp for e in logs]
+            out["run_start"], out["run_end"] = (min(stamps), max(stamps)) if stamps else (0, 0)
+            starts: dict[str, float] = {}
+            running: dict[str, float] = {}
+            for entry in logs:
+                event = entry.dagster_event
+                message = entry.user_message or ""
+                if event is not None:
+                    kind = event.event_type_value
+                    if kind == "STEP_START":
+                        starts[entry.step_key] = entry.timestamp
+                    elif kind in ("STEP_SUCCESS", "STEP_FAILURE") and entry.step_key in starts:
+                        out["steps"].append(
+                            [entry.step_key, starts[entry.step_key], entry.timestamp, kind]
+                        )
+                elif message.startswith("Running dbt command"):
+                    running[entry.step_key] = entry.timestamp
+                elif message.startswith("Finished dbt command") and entry.step_key in running:
+                    out["dbt_commands"].append(
+                        [entry.step_key, running.pop(entry.step_key), entry.timestamp]
+                    )
+            from orchestration.settings import DBT_PROJECT_DIR
+
+            target = DBT_PROJECT_DIR / "target"
+            for results in sorted(target.glob(f"*-{run.run_id[:7]}-*/run_results.json")):
+                data = json.loads(results.read_text(encoding="utf-8"))
+                for node in data.get("results", []):
+                    out["dbt_nodes"].append(
+                        [
+                            results.parent.name.split("-")[0],
+                            node["unique_id"],
+                            node["execution_time"],
+                        ]
+                    )
+    except Exception as error:  # noqa: BLE001 - a profile is a bonus, never a failure
+        out["error"] = f"dagster: {error!r}"
+    try:
+        import duckdb
+
+        if duckdb_path.exists():
+            with duckdb.connect(str(duckdb_path), read_only=True) as con:
+                rows = con.execute(
+                    "SELECT source, count(*) FROM main.fct_figures GROUP BY source"
+                ).fetchall()
+                out["sources"] = {source: count for source, count in rows}
+                out["articles"] = con.execute("SELECT count(*) FROM raw.articles").fetchone()[0]
+    except Exception as error:  # noqa: BLE001
+        out["error_warehouse"] = repr(error)
+    _emit(out)
+
+
+def worker(argv: list[str]) -> int:
+    kind, *rest = argv
+    if kind == "generate":
+        _worker_generate(int(rest[0]), Path(rest[1]), int(rest[2]))
+    elif kind == "extract":
+        _worker_extract(Path(rest[0]))
+    elif kind == "sanity":
+        _worker_sanity(Path(rest[0]))
+    elif kind == "inspect":
+        _worker_inspect(Path(rest[0]))
+    else:
+        raise SystemExit(f"unknown worker {kind}")
+    return 0
+
+
+# --------------------------------------------------------------------------- the harness
+
+
+@dataclass
+class Row:
+    size: int
+    step: str
+    seconds: float
+    peak_mb: float
+    articles_per_s: float | None = None
+    mb_per_s: float | None = None
+    recall: float | None = None
+    precision: float | None = None
+    max_process_mb: float | None = None
+    ok: bool = True
+
+    def csv_row(self) -> dict:
+        def fmt(value, digits):
+            return "" if value is None else f"{value:.{digits}f}"
+
+        return {
+            "size": self.size,
+            "step": self.step,
+            "seconds": fmt(self.seconds, 3),
+            "peak_mb": fmt(self.peak_mb, 1),
+            "articles_per_s": fmt(self.articles_per_s, 2),
+            "mb_per_s": fmt(self.mb_per_s, 3),
+            "recall": fmt(self.recall, 4),
+            "precision": fmt(self.precision, 4),
+            "max_process_mb": fmt(self.max_process_mb, 1),
+            "ok": int(self.ok),
+        }
+
+
+def _cell(value, digits: int, width: int) -> str:
+    return f"{'-' if value is None else f'{value:.{digits}f}':>{width}}"
+
+
+TABLE_HEADER = (
+    f"{'size':>6}  {'step':<12}{'seconds':>9}{'peak MB':>9}{'art/s':>9}{'MB/s':>8}"
+    f"{'recall':>8}{'prec.':>7}  ok"
+)
+
+
+def print_row(row: Row) -> None:
+    print(
+        f"{row.size:>6}  {row.step:<12}{_cell(row.seconds, 2, 9)}{_cell(row.peak_mb, 0, 9)}"
+        f"{_cell(row.articles_per_s, 1, 9)}{_cell(row.mb_per_s, 3, 8)}"
+        f"{_cell(row.recall, 3, 8)}{_cell(row.precision, 3, 7)}  {'ok' if row.ok else 'FAILED'}",
+        flush=True,
+    )
+
+
+class Harness:
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
+        self.out: Path = args.out
+        self.work = Path(args.work) if args.work else Path(tempfile.mkdtemp(prefix="ledger-bench-"))
+        self.rows: list[Row] = []
+        self.profile: list[dict] = []
+        self.notes: list[str] = []
+
+    # ---- helpers
+
+    def env(self, **extra: str) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGER_")}
+        env.update(GX_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1", **extra)
+        return env
+
+    def pipeline_env(self, raw_dir: Path, run_dir: Path) -> dict[str, str]:
+        home = run_dir / "dagster_home"
+        home.mkdir(parents=True, exist_ok=True)
+        project_yaml = ROOT / "dagster_home" / "dagster.yaml"
+        if project_yaml.exists():  # the same instance settings as make run
+            shutil.copy(project_yaml, home / "dagster.yaml")
+        else:
+            (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+        return self.env(
+            LEDGER_RAW_DIR=str(raw_dir),
+            LEDGER_DUCKDB_PATH=str(run_dir / "warehouse.duckdb"),
+            LEDGER_REPORT_DIR=str(run_dir / "reports"),
+            DAGSTER_HOME=str(home),
+        )
+
+    def run_worker(self, label: str, log: str, *argv: str, env=None) -> Measured:
+        cmd = [sys.executable, "-m", "benchmarks.run", "_worker", *argv]
+        return measure(cmd, env or self.env(), self.out / "logs" / log, label)
+
+    def add(self, row: Row) -> Row:
+        self.rows.append(row)
+        print_row(row)
+        self.write_csv()
+        return row
+
+    def failed(self, label: str, measured: Measured) -> None:
+        tail = "\n".join(f"        {line}" for _, line in measured.lines[-15:])
+        print(f"    ! {label} exited {measured.returncode}; last lines:\n{tail}", flush=True)
+
+    # ---- the steps
+
+    def generate(self, n: int, raw_dir: Path) -> dict:
+        measured = self.run_worker(
+            f"generate {n}",
+            f"{n}-generate.log",
+            "generate",
+            str(n),
+            str(raw_dir),
+            str(self.args.seed),
+        )
+        result = measured.result
+        ok = measured.returncode == 0 and bool(result)
+        if not ok:
+            self.failed("generate", measured)
+            raise SystemExit(f"could not generate the corpus of {n} articles")
+        seconds = result["seconds"]
+        self.add(
+            Row(n, "generate", seconds, measured.peak_mb, n / seconds,
+                result["bytes"] / 1e6 / seconds, max_process_mb=measured.max_process_mb)
+        )  # fmt: skip
+        return result
+
+    def extract(self, n: int, raw_dir: Path) -> None:
+        measured = self.run_worker(f"extract {n}", f"{n}-extract.log", "extract", str(raw_dir))
+        result = measured.result
+        ok = measured.returncode == 0 and bool(result)
+        if not ok:
+            self.failed("extract", measured)
+        seconds = result.get("seconds", measured.seconds)
+        self.add(
+            Row(n, "extract", seconds, measured.peak_mb,
+                result.get("articles", n) / seconds if ok else None,
+                result.get("bytes", 0) / 1e6 / seconds if ok else None,
+                max_process_mb=measured.max_process_mb, ok=ok)
+        )  # fmt: skip
+
+    def sanity(self, n: int, raw_dir: Path) -> None:
+        measured = self.run_worker(f"sanity {n}", f"{n}-sanity.log", "sanity", str(raw_dir))
+        result = measured.result
+        ok = measured.returncode == 0 and bool(result)
+        if not ok:
+            self.failed("sanity", measured)
+        seconds = result.get("seconds", measured.seconds)
+        self.add(
+            Row(n, "sanity", seconds, measured.peak_mb, n / seconds if ok else None,
+                recall=result.get("recall"), precision=result.get("precision"),
+                max_process_mb=measured.max_process_mb, ok=ok)
+        )  # fmt: skip
+        if ok:
+            print(
+                f"        {result['annotations']} annotations, {result['figures']} extracted, "
+                f"{result['matched']} matched; value/unit accuracy "
+                f"{_cell(result['value_accuracy'], 3, 0)}, category "
+                f"{_cell(result['category_accuracy'], 3, 0)}, city "
+                f"{_cell(result['city_accuracy'], 3, 0)}",
+                flush=True,
+            )
+
+    def pipeline(
+        self, size: int, step: str, env: dict, mb: float, articles: int, extra: list[str] = ()
+    ) -> Row:
+        """A pipeline run (``full``, ``incremental``, ``seed_run``), then its profile."""
+        cmd = [sys.executable, *PIPELINE_COMMANDS[step], *extra]
+        measured = measure(cmd, env, self.out / "logs" / f"{size}-{step}.log", f"{step} {size}")
+        ok = measured.returncode == 0
+        if not ok:
+            self.failed(step, measured)
+        inspected = self.inspect(env)
+        row = Row(
+            size, step, measured.seconds, measured.peak_mb, articles / measured.seconds,
+            mb / measured.seconds, max_process_mb=measured.max_process_mb, ok=ok,
+        )  # fmt: skip
+        sources = inspected.get("sources") or {}
+        both = sources.get("both", 0)
+        if step == "full" and both:
+            row.recall = both / (both + sources.get("annotation", 0))
+            row.precision = both / (both + sources.get("extracted", 0))
+        self.add(row)
+        self.record_profile(size, step, measured, inspected)
+        return row
+
+    def inspect(self, env: dict) -> dict:
+        measured = measure(
+            [sys.executable, "-m", "benchmarks.run", "_worker", "inspect",
+             env["LEDGER_DUCKDB_PATH"]],
+            env, self.out / "logs" / "inspect.log", "inspect",
+        )  # fmt: skip
+        return measured.result
+
+    def record_profile(self, size: int, run: str, measured: Measured, inspected: dict) -> None:
+        """Where the wall time went: process phases, Dagster steps, dbt, slowest dbt nodes."""
+        rows: list[dict] = []
+
+        def add(kind: str, name: str, start: float | None, seconds: float) -> None:
+            rows.append(
+                {"size": size, "run": run, "kind": kind, "name": name,
+                 "start_s": "" if start is None else round(start, 2),
+                 "seconds": round(seconds, 3)}
+            )  # fmt: skip
+
+        t0 = measured.started_at
+        run_start = inspected.get("run_start") or None
+        run_end = inspected.get("run_end") or None
+        marks: list[tuple[str, float | None]] = [
+            ("start", 0.0),
+            ("parse", measured.first_line("preparing the dbt manifest")),
+            ("materialize", measured.first_line("materializing every asset")),
+            ("run", run_start - t0 if run_start else None),
+            ("after", run_end - t0 if run_end else None),
+            ("exit", measured.seconds),
+        ]
+        names = {
+            "start": "process start + imports",
+            "parse": "dbt parse (prepare_manifest)",
+            "materialize": "definitions + partition sync",
+            "run": "dagster run (all steps)",
+            "after": "summary + exit",
+        }
+        if measured.first_line("preparing the dbt manifest") is None:
+            names["start"] = "start (imports + dbt parse + definitions + partitions)"
+        known = [(name, at) for name, at in marks if at is not None]
+        for (name, at), (_, until) in zip(known, known[1:], strict=False):
+            add("phase", names[name], at, until - at)
+        steps = inspected.get("steps", [])
+        if run_start and steps:
+            first = min(start for _, start, _, _ in steps)
+            add("phase", "dagster: run start to first step (planned-asset events)",
+                run_start - t0, first - run_start)  # fmt: skip
+        for step_key, start, end, status in steps:
+            add("step", step_key + ("" if status == "STEP_SUCCESS" else " (failed)"),
+                start - t0, end - start)  # fmt: skip
+        for step_key, start, end in inspected.get("dbt_commands", []):
+            add("dbt_command", f"{step_key}: dbt build", start - t0, end - start)
+        nodes = sorted(inspected.get("dbt_nodes", []), key=lambda n: -n[2])
+        for kind in ("model", "test"):
+            total = sum(n[2] for n in nodes if n[1].startswith(kind + "."))
+            count = sum(1 for n in nodes if n[1].startswith(kind + "."))
+            if count:
+                add("dbt_total", f"{count} dbt {kind}s (sum of execution_time)", None, total)
+        for asset, unique_id, seconds in nodes[:8]:
+            add("dbt_node", f"{asset}: {unique_id}", None, seconds)
+        if "events" in inspected:
+            add("events", f"{inspected['events']} event-log entries in the run", None, 0.0)
+            for kind, count in inspected.get("event_types", [])[:6]:
+                add("events", f"{count} {kind}", None, 0.0)
+        self.profile.extend(rows)
+        self.write_profile()
+        top = sorted(
+            (r for r in rows if r["kind"] in ("phase", "step")), key=lambda r: -r["seconds"]
+        )
+        summary = ", ".join(f"{r['name']} {r['seconds']:.1f}s" for r in top[:6])
+        if summary:
+            print(f"        where the time went: {summary}", flush=True)
+
+    # ---- one size
+
+    def run_size(self, n: int, steps: set[str]) -> None:
+        corpus = self.work / f"corpus-{n}"
+        raw_dir = corpus / "raw"
+        if raw_dir.exists():
+            shutil.rmtree(raw_dir)
+        stats = self.generate(n, raw_dir)
+        mb = stats["bytes"] / 1e6
+        print(
+            f"        {n} articles, {mb:.2f} MB, {stats['figures']} annotated figures", flush=True
+        )
+        if "extract" in steps:
+            self.extract(n, raw_dir)
+        if "sanity" in steps:
+            self.sanity(n, raw_dir)
+        if "full" in steps:
+            run_dir = corpus / "run"
+            shutil.rmtree(run_dir, ignore_errors=True)
+            env = self.pipeline_env(raw_dir, run_dir)
+            full = self.pipeline(n, "full", env, mb, n)
+            if "incremental" in steps:
+                if not full.ok:
+                    print("        (incremental skipped: the full run failed)")
+                else:
+                    new_id, size = self.add_article(raw_dir, n + 1)
+                    self.pipeline(n, "incremental", env, size / 1e6, 1, [new_id])
+            if not self.args.keep_work:
+                shutil.rmtree(run_dir, ignore_errors=True)
+        elif "incremental" in steps:
+            print("        (incremental needs the full run's warehouse: add 'full' to --steps)")
+
+    def add_article(self, raw_dir: Path, index: int) -> tuple[str, int]:
+        """Article ``index`` of the same corpus, written as generate_corpus writes it."""
+        from benchmarks.corpus import annotation_csv, build_article
+
+        article = build_article(self.args.seed, index)
+        data = article.text.encode("utf-8")
+        (raw_dir / "articles" / f"{article.article_id}.txt").write_bytes(data)
+        (raw_dir / "annotations" / f"{article.article_id}.csv").write_bytes(
+            annotation_csv(article).encode("utf-8")
+        )
+        return article.article_id, len(data)
+
+    def seed_run(self) -> None:
+        raw_dir = ROOT / "raw"
+        articles = sorted((raw_dir / "articles").glob("*.txt"))
+        mb = sum(p.stat().st_size for p in articles) / 1e6
+        run_dir = self.work / "seed-run"
+        shutil.rmtree(run_dir, ignore_errors=True)
+        self.pipeline(
+            len(articles), "seed_run", self.pipeline_env(raw_dir, run_dir), mb, len(articles)
+        )
+
+    # ---- output
+
+    def write_csv(self) -> None:
+        self.out.mkdir(parents=True, exist_ok=True)
+        with (self.out / "results.csv").open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=COLUMNS)
+            writer.writeheader()
+            writer.writerows(r.csv_row() for r in self.rows)
+
+    def write_profile(self) -> None:
+        with (self.out / "profile.csv").open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=PROFILE_COLUMNS)
+            writer.writeheader()
+            writer.writerows(self.profile)
+
+    def plot(self) -> Path:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+
+        fig, (left, right) = plt.subplots(1, 2, figsize=(13, 5.2))
+        for step in (*STEPS, "seed_run"):
+            points = sorted((r.size, r.seconds, r.peak_mb) for r in self.rows if r.step == step)
+            if not points:
+                continue
+            sizes = [p[0] for p in points]
+            style = "*" if step == "seed_run" else "o-"
+            left.plot(sizes, [p[1] for p in points], style, label=step, markersize=8)
+            right.plot(sizes, [p[2] for p in points], style, label=step, markersize=8)
+        left.plot([BIG_SIZE], [TARGET_FULL_10K_S], "rx", markersize=12, mew=2,
+                  label="target: full, 10k ≤ 300 s")  # fmt: skip
+        left.plot([BIG_SIZE], [TARGET_INCREMENTAL_10K_S], "m+", markersize=14, mew=2,
+                  label="target: incremental at 10k ≤ 15 s")  # fmt: skip
+        left.set(xscale="log", yscale="log", xlabel="articles", ylabel="seconds (wall)",
+                 title="time against corpus size")  # fmt: skip
+        right.axhline(TARGET_FULL_10K_MB, color="r", linestyle="--", label="target: ≤ 2 GB")
+        right.set(xscale="log", yscale="log", xlabel="articles", ylabel="peak MB (process tree)",
+                  title="peak memory against corpus size")  # fmt: skip
+        for axis in (left, right):
+            axis.grid(True, which="both", alpha=0.3)
+            axis.legend(fontsize=8)
+        fig.tight_layout()
+        path = self.out / "results.png"
+        fig.savefig(path, dpi=110)
+        plt.close(fig)
+        return path
+
+    # ---- targets
+
+    def _at(self, step: str, size: int) -> Row | None:
+        return next((r for r in self.rows if r.step == step and r.size == size and r.ok), None)
+
+    def _project(self, step: str, attribute: str, size: int) -> tuple[float, str] | None:
+        """Measured at ``size``, else a straight line through the two largest sizes."""
+        row = self._at(step, size)
+        if row is not None:
+            return getattr(row, attribute), f"measured at {size}"
+        points = sorted((r.size, getattr(r, attribute)) for r in self.rows
+                        if r.step == step and r.ok and r.size != size)  # fmt: skip
+        if len(points) < 2:
+            return None
+        (n1, y1), (n2, y2) = points[-2], points[-1]
+        slope = (y2 - y1) / (n2 - n1) if n2 != n1 else 0.0
+        return y2 + slope * (size - n2), f"projected linearly from N={n1},{n2}"
+
+    def targets(self) -> list[str]:
+        lines = ["", "targets (issue) — measured number next to its target:"]
+
+        def verdict(value: float, target: float, at_least: bool) -> str:
+            good = value >= target if at_least else value <= target
+            return "meets" if good else "MISSES"
+
+        extracts = [r for r in self.rows if r.step == "extract" and r.ok and r.mb_per_s]
+        if extracts:
+            worst = min(r.mb_per_s for r in extracts)
+            each = ", ".join(f"N={r.size}: {r.mb_per_s:.2f}" for r in extracts)
+            lines.append(
+                f"  extractor ≥ {TARGET_EXTRACT_MB_S:g} MB/s on one core: {each} MB/s "
+                f"→ {verdict(worst, TARGET_EXTRACT_MB_S, True)}"
+            )
+        for label, step, attribute, target, unit in (
+            ("10,000 articles end to end", "full", "seconds", TARGET_FULL_10K_S, "s"),
+            ("10,000 articles peak memory", "full", "peak_mb", TARGET_FULL_10K_MB, "MB"),
+            ("one more article into 10,000", "incremental", "seconds", TARGET_INCREMENTAL_10K_S, "s"),
+        ):  # fmt: skip
+            found = self._project(step, attribute, BIG_SIZE)
+            if found:
+                value, how = found
+                lines.append(
+                    f"  {label} ≤ {target:g} {unit}: {value:.0f} {unit} ({how}) "
+                    f"→ {verdict(value, target, False)}"
+                )
+        seed = next((r for r in self.rows if r.step == "seed_run"), None)
+        if seed:
+            lines.append(
+                f"  make run on the seed ≤ {TARGET_SEED_RUN_S:g} s: {seed.seconds:.1f} s "
+                f"(run_all, environment installed) → {verdict(seed.seconds, TARGET_SEED_RUN_S, False)}"
+                + ("" if seed.ok else " (the run FAILED)")
+            )
+        return lines
+
+
+def parse_sizes(text: str) -> list[int]:
+    sizes = [int(s) for s in text.split(",") if s.strip()]
+    if not sizes or any(s < 1 for s in sizes):
+        raise argparse.ArgumentTypeError("sizes are positive integers, e.g. 10,100,1000")
+    return sizes
+
+
+def parse_steps(text: str) -> set[str]:
+    steps = {s.strip() for s in text.split(",") if s.strip()}
+    unknown = steps - set(STEPS)
+    if unknown:
+        raise argparse.ArgumentTypeError(f"unknown steps {sorted(unknown)}; known: {STEPS}")
+    return steps
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.run", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument("--sizes", type=parse_sizes, default=list(DEFAULT_SIZES),
+                        help="corpus sizes, comma separated (default 10,100,1000)")  # fmt: skip
+    parser.add_argument("--with-10000", action="store_true", help="also N=10000 (minutes)")
+    parser.add_argument("--out", type=Path, default=Path("bench_output"))
+    parser.add_argument("--seed", type=int, default=0, help="corpus seed (default 0)")
+    parser.add_argument("--steps", type=parse_steps, default=set(STEPS),
+                        help=f"subset of {','.join(STEPS)} (generate always runs)")  # fmt: skip
+    parser.add_argument("--no-seed-run", action="store_true",
+                        help="skip the make-run-on-the-seed measurement")  # fmt: skip
+    parser.add_argument("--work", help="folder for corpora and warehouses (default: a temp dir)")
+    parser.add_argument("--keep-work", action="store_true", help="keep corpora and warehouses")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["_worker"]:
+        return worker(argv[1:])
+    args = build_parser().parse_args(argv)
+    sizes = sorted(set(args.sizes) | ({BIG_SIZE} if args.with_10000 else set()))
+    harness = Harness(args)
+    args.out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    print(f"ledger benchmarks: sizes {sizes}, steps {sorted(args.steps)}, "
+          f"{os.cpu_count()} cores, work dir {harness.work}", flush=True)  # fmt: skip
+    print(TABLE_HEADER, flush=True)
+    try:
+        if not args.no_seed_run and ({"full", "incremental"} & args.steps):
+            harness.seed_run()
+        for n in sizes:
+            harness.run_size(n, args.steps)
+    finally:
+        if not args.keep_work and not args.work:
+            shutil.rmtree(harness.work, ignore_errors=True)
+    png = harness.plot()
+    for line in harness.targets():
+        print(line)
+    print(f"\nresults: {args.out / 'results.csv'}, {png}, {args.out / 'profile.csv'} "
+          f"({time.perf_counter() - started:.0f} s in all)")  # fmt: skip
+    return 0 if all(r.ok for r in harness.rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

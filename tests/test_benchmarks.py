@@ -1,0 +1,161 @@
+"""The benchmark harness (``python -m benchmarks.run``): its files, rows and wiring.
+
+Times are never asserted. The real pipeline takes about a minute per run on two cores, so
+the fast tests put a stand-in script in place of ``orchestration.run_all`` /
+``run_articles`` (same environment, same arguments, a small warehouse of its own); set
+``LEDGER_BENCH_PIPELINE_TEST=1`` to run the harness on the real pipeline as well.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from benchmarks import run as bench
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def read_rows(out: Path) -> tuple[list[str], list[dict]]:
+    with (out / "results.csv").open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        return list(reader.fieldnames), list(reader)
+
+
+def test_text_steps_write_csv_and_png(tmp_path):
+    out = tmp_path / "out"
+    code = bench.main(
+        ["--sizes", "3", "--steps", "generate,extract,sanity", "--out", str(out), "--no-seed-run"]
+    )
+    assert code == 0
+    columns, rows = read_rows(out)
+    assert tuple(columns) == bench.COLUMNS
+    assert [(r["size"], r["step"]) for r in rows] == [
+        ("3", "generate"),
+        ("3", "extract"),
+        ("3", "sanity"),
+    ]
+    assert all(r["ok"] == "1" for r in rows)
+    for row in rows:
+        assert float(row["seconds"]) > 0
+        assert float(row["peak_mb"]) > 0
+    extract = rows[1]
+    assert float(extract["articles_per_s"]) > 0 and float(extract["mb_per_s"]) > 0
+    sanity = rows[2]
+    assert 0 < float(sanity["recall"]) <= 1 and 0 < float(sanity["precision"]) <= 1
+    assert (out / "results.png").read_bytes()[:8] == PNG_MAGIC
+    assert (out / "logs" / "3-extract.log").exists()
+
+
+STAND_IN = textwrap.dedent(
+    """
+    import json, os, sys, time
+    import duckdb
+
+    print("raw folder ...", flush=True)
+    print("preparing the dbt manifest ...", flush=True)
+    print("materializing every asset ...", flush=True)
+    with open(os.environ["STAND_IN_CALLS"], "a") as calls:
+        calls.write(json.dumps({
+            "argv": sys.argv[1:],
+            "raw": os.environ["LEDGER_RAW_DIR"],
+            "warehouse": os.environ["LEDGER_DUCKDB_PATH"],
+            "home": os.environ["DAGSTER_HOME"],
+            "articles": sorted(os.listdir(os.path.join(os.environ["LEDGER_RAW_DIR"], "articles"))),
+        }) + "\\n")
+    with duckdb.connect(os.environ["LEDGER_DUCKDB_PATH"]) as con:
+        con.execute("CREATE OR REPLACE TABLE main.fct_figures AS SELECT * FROM (VALUES "
+                    "('both'), ('both'), ('both'), ('extracted'), ('annotation')) t(source)")
+        con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+        con.execute("CREATE OR REPLACE TABLE raw.articles AS SELECT 1 AS article_id")
+    time.sleep(0.2)
+    """
+)
+
+
+@pytest.fixture
+def stand_in(tmp_path, monkeypatch):
+    script = tmp_path / "stand_in.py"
+    script.write_text(STAND_IN, encoding="utf-8")
+    calls = tmp_path / "calls.jsonl"
+    monkeypatch.setenv("STAND_IN_CALLS", str(calls))
+    monkeypatch.setattr(
+        bench,
+        "PIPELINE_COMMANDS",
+        {"full": [str(script)], "incremental": [str(script)], "seed_run": [str(script)]},
+    )
+    return calls
+
+
+def test_pipeline_steps_rows_profile_and_wiring(tmp_path, stand_in):
+    out, work = tmp_path / "out", tmp_path / "work"
+    code = bench.main(["--sizes", "3", "--out", str(out), "--work", str(work), "--keep-work"])
+    assert code == 0
+    columns, rows = read_rows(out)
+    assert tuple(columns) == bench.COLUMNS
+    steps = [(r["size"], r["step"]) for r in rows]
+    assert steps[0][1] == "seed_run"
+    assert steps[1:] == [
+        ("3", "generate"),
+        ("3", "extract"),
+        ("3", "sanity"),
+        ("3", "full"),
+        ("3", "incremental"),
+    ]
+    full = next(r for r in rows if r["step"] == "full")
+    # recall/precision of the full run come from fct_figures.source: 3 both, 1 each other
+    assert float(full["recall"]) == pytest.approx(0.75)
+    assert float(full["precision"]) == pytest.approx(0.75)
+    assert float(full["articles_per_s"]) > 0 and float(full["peak_mb"]) > 0
+
+    seed_call, full_call, incremental_call = (
+        json.loads(line) for line in stand_in.read_text().splitlines()
+    )
+    assert Path(seed_call["raw"]) == bench.ROOT / "raw"
+    assert full_call["argv"] == []
+    assert len(full_call["articles"]) == 3
+    # the incremental run: article 4 of the same corpus, same warehouse and Dagster instance
+    assert incremental_call["argv"] == ["synth-s0-000004"]
+    assert incremental_call["articles"] == [*full_call["articles"], "synth-s0-000004.txt"]
+    assert incremental_call["warehouse"] == full_call["warehouse"]
+    assert incremental_call["home"] == full_call["home"]
+    assert (Path(full_call["raw"]) / "annotations" / "synth-s0-000004.csv").exists()
+
+    with (out / "profile.csv").open(encoding="utf-8", newline="") as handle:
+        profile = list(csv.DictReader(handle))
+    phases = {(p["run"], p["name"]) for p in profile if p["kind"] == "phase"}
+    assert ("full", "dbt parse (prepare_manifest)") in phases
+    assert (out / "results.png").read_bytes()[:8] == PNG_MAGIC
+
+
+def test_targets_project_to_10000_from_the_two_largest_sizes():
+    harness = bench.Harness(bench.build_parser().parse_args(["--work", "unused"]))
+    harness.rows = [
+        bench.Row(100, "full", 20.0, 500.0),
+        bench.Row(1000, "full", 110.0, 900.0),
+        bench.Row(1000, "extract", 1.0, 20.0, 1000.0, 4.5),
+    ]
+    text = "\n".join(harness.targets())
+    assert "4.50 MB/s → meets" in text
+    # 110 s + (10000 - 1000) * 0.1 s = 1010 s
+    assert "1010 s (projected linearly from N=100,1000) → MISSES" in text
+
+
+@pytest.mark.integration
+@pytest.mark.skipif(
+    not os.environ.get("LEDGER_BENCH_PIPELINE_TEST"),
+    reason="the real pipeline takes minutes here; set LEDGER_BENCH_PIPELINE_TEST=1",
+)
+def test_real_pipeline_at_size_3(tmp_path):
+    out = tmp_path / "out"
+    code = bench.main(["--sizes", "3", "--out", str(out), "--no-seed-run"])
+    _, rows = read_rows(out)
+    assert code == 0, rows
+    assert {r["step"] for r in rows} == set(bench.STEPS)
+    assert all(r["ok"] == "1" for r in rows)
+    assert (out / "results.png").exists()
