@@ -27,8 +27,22 @@ PUBLISHED_MARTS = ("mart_funding", "mart_trade", "mart_transport", "mart_talent"
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
+class LedgerDbtCliResource(DbtCliResource):
+    """dagster-dbt asks ``dbt --version`` before every dbt step (3–4 s here, twice a run) to
+    tell dbt Core from the Fusion engine. The dbt run here is always the dbt-core package of
+    this environment, so its version is read from the package metadata instead."""
+
+    @property
+    def _cli_version(self):
+        from importlib.metadata import version as package_version
+
+        from packaging import version
+
+        return version.parse(package_version("dbt-core"))
+
+
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(
+    return LedgerDbtCliResource(
         project_dir=dbt_project, profiles_dir=str(DBT_PROJECT_DIR), dbt_executable=dbt_executable()
     )
 
