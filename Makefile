@@ -30,16 +30,16 @@ run: $(STAMP)
 	$(BIN)/python -m orchestration.run_all
 
 test: $(STAMP)
-	$(BIN)/ruff check orchestration tests
+	$(BIN)/ruff check orchestration tests benchmarks
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP)
-	$(BIN)/ruff check orchestration tests
-	$(BIN)/ruff format --check orchestration tests
+	$(BIN)/ruff check orchestration tests benchmarks
+	$(BIN)/ruff format --check orchestration tests benchmarks
 
 format: $(STAMP)
-	$(BIN)/ruff format orchestration tests
-	$(BIN)/ruff check --fix orchestration tests
+	$(BIN)/ruff format orchestration tests benchmarks
+	$(BIN)/ruff check --fix orchestration tests benchmarks
 
 eval: $(STAMP)
 	$(BIN)/python -m orchestration.evaluation
