@@ -117,6 +117,15 @@ def main() -> int:
     started = time.perf_counter()
     settings = Settings.from_env()
     print(f"raw folder {settings.raw_dir}; warehouse {settings.open_warehouse()}", flush=True)
+    from orchestration.inventory import scan_raw_dir
+
+    if not scan_raw_dir(settings.raw_dir):
+        print(
+            f"error: no input under {settings.raw_dir}: expected articles in "
+            f"{settings.raw_dir / 'articles'}/<article_id>.txt (set LEDGER_RAW_DIR)",
+            file=sys.stderr,
+        )
+        return 1
     print("preparing the dbt manifest ...", flush=True)
     prepare_manifest(settings)
     print("materializing every asset ...", flush=True)

@@ -179,3 +179,12 @@ def test_wrong_unit_in_the_ledger_fails_the_content_check(seed_run, tmp_path):
     assert unit_failure["rows"][0]["surface"] == "84.44%"
     assert unit_failure["rows"][0]["unit"] == "kg"
     assert "84.44%" in (tmp_path / "report" / "index.html").read_text(encoding="utf-8")
+
+
+def test_make_run_on_an_empty_raw_folder_says_so(tmp_path, monkeypatch, capsys):
+    from orchestration.run_all import main
+
+    monkeypatch.setenv("LEDGER_RAW_DIR", str(tmp_path))
+    monkeypatch.setenv("LEDGER_DUCKDB_PATH", str(tmp_path / "x.duckdb"))
+    assert main() == 1
+    assert f"no input under {tmp_path}" in capsys.readouterr().err
