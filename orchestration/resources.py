@@ -34,13 +34,5 @@ class LedgerPaths(dg.ConfigurableResource):
         return open_warehouse(self.warehouse_kind, Path(self.duckdb_path), self.postgres_url)
 
     @property
-    def articles_dir(self) -> Path:
-        return Path(self.raw_dir) / "articles"
-
-    @property
-    def annotations_dir(self) -> Path:
-        return Path(self.raw_dir) / "annotations"
-
-    @property
     def reports(self) -> Path:
         return Path(self.report_dir)

@@ -24,14 +24,6 @@ class Settings:
 
         return open_warehouse(self.warehouse_kind, self.duckdb_path, self.postgres_url)
 
-    @property
-    def articles_dir(self) -> Path:
-        return self.raw_dir / "articles"
-
-    @property
-    def annotations_dir(self) -> Path:
-        return self.raw_dir / "annotations"
-
     @classmethod
     def from_env(cls, env: os._Environ | dict | None = None) -> Settings:
         """Relative paths are taken from the current directory, as a shell user expects."""

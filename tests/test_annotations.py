@@ -7,8 +7,8 @@ from orchestration.text.annotations import (
     find_occurrence,
     locate_annotations,
     read_annotation_file,
-    sentence_around,
 )
+from orchestration.text.sentences import sentence_around
 
 TEXT = "全市引进资金17.41亿元。另有17.41亿元农畜产品进京,占比84.44%。"
 HEADER = "quote,occurrence,city,category,metric,value,unit,bound,note\n"

@@ -26,7 +26,14 @@ from orchestration.text.annotations import (
 from orchestration.text.cities import CITIES
 from orchestration.text.extraction import extract_figures
 from orchestration.text.numbers import read_quantity
-from orchestration.text.parsing import ArticleDecodeError, decode_article, parse_article
+from orchestration.text.parsing import (
+    ArticleDecodeError,
+    Block,
+    ParsedArticle,
+    Section,
+    decode_article,
+    parse_article,
+)
 
 ARTICLE_COLUMNS = {
     "article_id": "VARCHAR",
@@ -496,8 +503,6 @@ def extracted_figures(
 
 def _reparse(article_id: str, repaired_text: str, blocks: pd.DataFrame):
     """Rebuild the ParsedArticle from the stored blocks (no second parse of the raw text)."""
-    from orchestration.text.parsing import Block, ParsedArticle, Section
-
     rows = blocks.sort_values("block_index")
     block_list, sections = [], []
     for row in rows.itertuples():

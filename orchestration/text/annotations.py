@@ -11,9 +11,10 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from orchestration.text.cities import CITY_CODES
+from orchestration.text.sentences import sentence_around, sentence_spans
 
 REQUIRED_COLUMNS = ("quote", "city", "category", "metric")
 OPTIONAL_COLUMNS = ("occurrence", "value", "unit", "bound", "note")
@@ -165,10 +166,9 @@ def find_occurrence(text: str, quote: str, occurrence: int) -> int | None:
 
 def locate_annotations(annotations: list[Annotation], text: str) -> list[Annotation]:
     """Give each usable annotation its span in ``text``; mark missing quotes and duplicates."""
-    from dataclasses import replace
-
     located: list[Annotation] = []
     seen: dict[tuple[str, int], int] = {}
+    spans = sentence_spans(text)
     for ann in annotations:
         if not ann.usable:
             located.append(ann)
@@ -203,17 +203,11 @@ def locate_annotations(annotations: list[Annotation], text: str) -> list[Annotat
             continue
         end = start + len(ann.quote)
         located.append(
-            replace(ann, char_start=start, char_end=end, sentence=sentence_around(text, start, end))
+            replace(
+                ann,
+                char_start=start,
+                char_end=end,
+                sentence=sentence_around(text, start, end, spans),
+            )
         )
     return located
-
-
-_SENTENCE_BREAKS = "。！？!?；;\n"
-
-
-def sentence_around(text: str, start: int, end: int) -> str:
-    """The sentence of ``text`` that holds the span [start, end)."""
-    left = max(text.rfind(ch, 0, start) for ch in _SENTENCE_BREAKS) + 1
-    rights = [i for ch in _SENTENCE_BREAKS if (i := text.find(ch, end)) >= 0]
-    right = min(rights) + 1 if rights else len(text)
-    return text[left:right].strip()

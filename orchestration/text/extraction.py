@@ -71,6 +71,7 @@ from orchestration.text.numbers import (
     read_number,
 )
 from orchestration.text.parsing import Block, ParsedArticle
+from orchestration.text.sentences import sentence_spans
 
 FIGURE_BLOCK_KINDS = ("paragraph", "subheadline", "caption", "headline")
 
@@ -101,7 +102,6 @@ _SHORT_QUOTE_RE = re.compile(
     r"|\"[^\"\n，,。；;！？!?]{1,15}\""
 )
 _PHONE_RE = re.compile(r"(?<![\d-])(?:0\d{2,3}-?\d{7,8}|1[3-9]\d{9})(?![\d-])")
-_SENTENCE_RE = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』]?|(?=\n)|$)")
 _CLAUSE_PUNCT = "，,；;：:。！？!?"
 
 # Words that make "三个X" an enumeration of a discourse (三个方面, 四个意识, 两个维护,
@@ -316,10 +316,6 @@ def _modality(sentence: str, rel: int) -> str:
     return "actual"
 
 
-def _sentence_spans(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _SENTENCE_RE.finditer(text) if m.end() > m.start()]
-
-
 def _subject_city(sentence: str, mentions: list[tuple[int, int, str]]) -> str | None:
     """The city a sentence is about when it starts with the city's name."""
     offset = 0
@@ -348,7 +344,7 @@ def extract_figures(parsed: ParsedArticle) -> list[Figure]:
     reading_starts = [r.start for r in readings]
     blocks = parsed.blocks
     block_starts = [b.start for b in blocks]
-    sentences = _sentence_spans(text)
+    sentences = sentence_spans(text)
     sentence_starts = [s for s, _ in sentences]
     mentions = city_mentions(text)
     mention_starts = [s for s, _, _ in mentions]

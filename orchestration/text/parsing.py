@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from orchestration.text.cities import CITY_BY_CODE, city_for_section_line
+from orchestration.text.cities import city_for_section_line
 
 BLOCK_SEPARATOR = "\n"
 
@@ -243,7 +243,3 @@ def parse_article(article_id: str, text: str) -> ParsedArticle:
     if not any(b.kind == "paragraph" for b in blocks):
         warnings.append("no paragraphs found")
     return ParsedArticle(article_id, repaired, blocks, sections, repairs, warnings)
-
-
-def city_name(code: str | None) -> str | None:
-    return CITY_BY_CODE[code].name if code else None
