@@ -47,15 +47,16 @@ ledger_job = dg.define_asset_job(
 def raw_files_sensor(context: dg.SensorEvaluationContext, ledger: LedgerPaths):
     inventory = scan_raw_dir(Path(ledger.raw_dir))
     seen: dict[str, str] = json.loads(context.cursor) if context.cursor else {}
-    known = set(all_article_ids(context.instance))
+    known_order = all_article_ids(context.instance)
+    known = set(known_order)
     new_partitions = [a for a in inventory if a not in known]
     changed = {a: e.fingerprint for a, e in inventory.items() if seen.get(a) != e.fingerprint}
     if len(changed) > BATCH_ABOVE:
         # many at once (a first tick, a bulk copy): one run over the range that holds them,
         # not one run each; unchanged articles inside the range are re-run, idempotently
-        order = [a for a in all_article_ids(context.instance)] + new_partitions
-        positions = sorted(order.index(a) for a in changed)
-        first, last = order[positions[0]], order[positions[-1]]
+        order = [*known_order, *new_partitions]
+        position = {a: i for i, a in enumerate(order)}  # one pass: a first tick has thousands
+        first, last = min(changed, key=position.get), max(changed, key=position.get)
         batch_key = hashlib.sha256(json.dumps(changed, sort_keys=True).encode()).hexdigest()[:16]
         requests = [
             dg.RunRequest(run_key=f"batch:{batch_key}", tags={RANGE_START: first, RANGE_END: last})

@@ -26,8 +26,9 @@ def materialize_articles(settings: Settings, article_ids: list[str], instance):
         partition_key = article_ids[0]
     else:
         order = all_article_ids(instance)
-        chosen = sorted(article_ids, key=order.index)
-        if chosen != order[order.index(chosen[0]) : order.index(chosen[-1]) + 1]:
+        position = {a: i for i, a in enumerate(order)}
+        chosen = sorted(article_ids, key=position.get)
+        if chosen != order[position[chosen[0]] : position[chosen[-1]] + 1]:
             raise SystemExit("articles must be consecutive partitions; run them one by one")
         tags, partition_key = {RANGE_START: chosen[0], RANGE_END: chosen[-1]}, None
     return job.execute_in_process(
