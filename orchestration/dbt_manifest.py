@@ -62,11 +62,21 @@ def _manifest_key(settings: Settings) -> str:
     dbt records (the DuckDB file's stem, or the Postgres database)."""
     warehouse = settings.open_warehouse()
     digest = hashlib.sha256(f"{warehouse.dbt_target}|{_database_name(warehouse)}".encode())
-    for path in sorted(DBT_PROJECT_DIR.rglob("*")):
-        if path.is_file() and not {"target", "logs"} & set(path.relative_to(DBT_PROJECT_DIR).parts):
-            digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode())
-            digest.update(path.read_bytes())
+    for path in _project_files():
+        digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()
+
+
+def _project_files() -> list[Path]:
+    """The dbt project's own files: target/ and logs/ are not walked (they hold every dbt
+    invocation's artifacts)."""
+    files = []
+    for folder, subfolders, names in os.walk(DBT_PROJECT_DIR):
+        if Path(folder) == DBT_PROJECT_DIR:
+            subfolders[:] = [name for name in subfolders if name not in {"target", "logs"}]
+        files += [Path(folder) / name for name in names]
+    return sorted(files)
 
 
 def _database_name(warehouse) -> str:

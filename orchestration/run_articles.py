@@ -9,6 +9,7 @@ Exits 1 when a blocking check fails or a step errors.
 
 import sys
 
+from orchestration import dbt_server
 from orchestration.dbt_manifest import prepare_manifest
 from orchestration.settings import Settings
 
@@ -47,8 +48,9 @@ def main(argv: list[str]) -> int:
         print(__doc__)
         return 2
     settings = Settings.from_env()
-    prepare_manifest(settings)
-    result = materialize_articles(settings, argv, project_instance(settings))
+    with dbt_server.running():  # dbt imports on the other core meanwhile
+        prepare_manifest(settings)
+        result = materialize_articles(settings, argv, project_instance(settings))
     text, ok = summarize(settings, result)
     print(text)
     return 0 if ok else 1

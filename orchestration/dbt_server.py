@@ -1,0 +1,187 @@
+"""dbt started once per ledger run, forked for each dbt command.
+
+Every dbt command is a new Python process that imports dbt-core and its adapter before it
+does anything: ≈ 3 s here, paid by both dbt steps of every run. ``make run`` and
+``run_articles`` start this server when they start, so dbt is imported on the second core
+while Dagster loads the definitions. The dbt steps then run ``ledger-dbt`` (the
+``dbt_executable`` of the resource), which hands its command line, environment, working
+folder and standard streams to the server; the server forks a child that is dbt's own CLI
+entry point, already imported, and reports the child's exit code back. To dagster-dbt it
+looks exactly like a ``dbt`` process: same arguments, same JSON log lines on stdout.
+
+Without a server (``LEDGER_DBT_SERVER`` unset, or its socket gone) ``ledger-dbt`` replaces
+itself with the real ``dbt`` executable, so Dagster runs started from the UI, the daemon
+or a test behave as before. Only the standard library is imported here: ``ledger-dbt``
+must start in milliseconds.
+"""
+
+import contextlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+SOCKET_ENV = "LEDGER_DBT_SERVER"
+_STREAMS = [0, 1, 2]  # stdin, stdout, stderr of ledger-dbt, passed to the forked dbt
+
+
+def real_dbt() -> str:
+    return str(Path(sys.executable).parent / "dbt")
+
+
+# ----------------------------------------------------------------------------- the client
+
+
+def client_main() -> int:
+    """``ledger-dbt ARGS``: run ``dbt ARGS`` in the run's dbt server, or as a process."""
+    path = os.environ.get(SOCKET_ENV)
+    if path:
+        try:
+            connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            connection.connect(path)
+        except OSError:
+            connection = None  # no server (any more): run dbt the ordinary way
+        if connection is not None:
+            return _run_in_server(connection)
+    os.execv(real_dbt(), [real_dbt(), *sys.argv[1:]])
+    return 1  # not reached
+
+
+def _run_in_server(connection: socket.socket) -> int:
+    request = {"argv": ["dbt", *sys.argv[1:]], "env": dict(os.environ), "cwd": os.getcwd()}
+    socket.send_fds(connection, [b"\0"], _STREAMS)
+    connection.sendall(json.dumps(request).encode())
+    connection.shutdown(socket.SHUT_WR)
+    reply = connection.makefile("r")
+    first = reply.readline()
+    if not first.strip():  # the server died before forking (say, dbt failed to import)
+        os.execv(real_dbt(), [real_dbt(), *sys.argv[1:]])
+    child = int(first)
+
+    def forward(signum, _frame):  # dagster-dbt interrupts its dbt process to cancel a step
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(child, signum)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, forward)
+    line = reply.readline()
+    return int(line) if line.strip() else 1
+
+
+# ----------------------------------------------------------------------------- the server
+
+
+def serve(path: str) -> None:
+    """Listen on ``path`` (bound before dbt is imported, so early clients wait in the
+    backlog), then run each request in a forked child, one at a time."""
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(path)
+    listener.listen(8)
+    import dbt.cli.main  # noqa: F401 - the import this server exists to do once
+
+    for adapter in ("dbt.adapters.duckdb", "dbt.adapters.postgres"):
+        with contextlib.suppress(ImportError):
+            __import__(adapter)
+    while True:
+        connection, _ = listener.accept()
+        with connection:
+            _, fds, _, _ = socket.recv_fds(connection, 1, len(_STREAMS))
+            request = json.loads(connection.makefile("rb").read() or b"{}")
+            if request.get("stop"):
+                return
+            pid = os.fork()
+            if pid == 0:
+                listener.close()
+                connection.close()
+                _child(request, fds)  # never returns
+            for fd in fds:
+                os.close(fd)
+            connection.sendall(f"{pid}\n".encode())
+            _, status = os.waitpid(pid, 0)
+            with contextlib.suppress(OSError):  # the client may have been killed
+                connection.sendall(f"{os.waitstatus_to_exitcode(status)}\n".encode())
+
+
+def _child(request: dict, fds: list[int]) -> None:
+    """Become ``dbt <args>`` with the client's streams, folder and environment."""
+    code = 1
+    try:
+        for target, fd in zip(_STREAMS, fds, strict=True):
+            os.dup2(fd, target)
+            os.close(fd)
+        sys.stdout.reconfigure(line_buffering=True)  # dagster-dbt reads the log line by line
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(request["env"])
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        sys.argv = request["argv"]
+        from dbt.cli.main import cli
+
+        try:
+            cli()  # click: ends with SystemExit, as the dbt script does
+            code = 0
+        except SystemExit as done:
+            code = done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    except BaseException:  # noqa: BLE001 - reported on the client's stderr, exit 1
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        with contextlib.suppress(Exception):
+            sys.stdout.flush()
+            sys.stderr.flush()
+        os._exit(code)
+
+
+@contextlib.contextmanager
+def running():
+    """A dbt server for this process and its children for the duration of the block."""
+    if os.environ.get(SOCKET_ENV):  # already under a server (a nested call)
+        yield
+        return
+    folder = tempfile.mkdtemp(prefix="ledger-dbt-")
+    path = os.path.join(folder, "dbt.sock")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "orchestration.dbt_server", "serve", path],
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,  # a Ctrl-C in the terminal reaches it through stop() only
+    )
+    deadline = time.monotonic() + 10
+    while not os.path.exists(path) and server.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.environ[SOCKET_ENV] = path
+    try:
+        yield
+    finally:
+        os.environ.pop(SOCKET_ENV, None)
+        _stop(server, path)
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+            os.rmdir(folder)
+
+
+def _stop(server: subprocess.Popen, path: str) -> None:
+    with contextlib.suppress(OSError):
+        connection = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        connection.connect(path)
+        socket.send_fds(connection, [b"\0"], _STREAMS)
+        connection.sendall(json.dumps({"stop": True}).encode())
+        connection.close()
+    try:
+        server.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "serve":
+        serve(sys.argv[2])
+    else:
+        sys.exit("usage: python -m orchestration.dbt_server serve SOCKET")
