@@ -15,6 +15,7 @@ or a test behave as before. Only the standard library is imported here: ``ledger
 must start in milliseconds.
 """
 
+import atexit
 import contextlib
 import json
 import os
@@ -134,9 +135,10 @@ def _child(request: dict, fds: list[int]) -> None:
         traceback.print_exc()
     finally:
         with contextlib.suppress(Exception):
+            atexit._run_exitfuncs()  # what a dbt process does at exit (multiprocessing's cleanup)
             sys.stdout.flush()
             sys.stderr.flush()
-        os._exit(code)
+        os._exit(code)  # never unwind into the server's loop
 
 
 @contextlib.contextmanager

@@ -22,6 +22,7 @@ from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_as
 
 from orchestration.dbt_manifest import DBT_PROJECT_DIR, dbt_executable, dbt_warehouse_env
 from orchestration.partitions import run_article_ids
+from orchestration.quality import gx_suites
 from orchestration.quality.report import CheckRecord, record_checks
 from orchestration.resources import LedgerPaths
 
@@ -102,6 +103,7 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledger: Ledge
         warehouse.replace_table(
             "dbt_batch", pd.DataFrame({"article_id": keys or []}), BATCH_COLUMNS
         )
+        gx_suites.import_in_background()  # for the checks after this step, while dbt runs
         invocation = dbt.cli(args, context=context)
         events = list(invocation.stream())
     if invocation.is_successful():  # a failed invocation keeps its target folder and logs
@@ -160,6 +162,9 @@ def _row_counts(warehouse, events: list) -> dict[str, int]:
     exclude=" ".join(PUBLISHED_MARTS),
     name="ledger_dbt_core",
     pool="warehouse",
+    # before the (non-blocking) checks on the raw tables when both are ready: GX is then
+    # imported in the background while dbt runs (gx_suites.import_in_background)
+    op_tags={"dagster/priority": "1"},
 )
 def ledger_dbt_core(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledger: LedgerPaths):
     """Staging, intermediate, fct_figures, dim_city, quarantine and the review table."""
