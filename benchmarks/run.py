@@ -16,8 +16,9 @@ For every corpus size N (synthetic articles of :mod:`benchmarks.corpus`, seed 0)
 Once per invocation, ``seed_run``: ``python -m orchestration.run_all`` on ``raw/`` (the seed),
 i.e. ``make run`` once the environment exists (without make's own second or so).
 
-Each measurement is a fresh subprocess. ``peak_mb`` is the peak of the summed VmRSS of the
-subprocess and all its descendants (the dbt subprocesses included), sampled every 0.1 s
+Each measurement is a fresh subprocess. ``peak_mb`` is the peak of the summed Pss
+(proportional set size; VmRSS where the kernel lacks it) of the subprocess and all its
+descendants (the dbt server and its forked dbt commands included), sampled every 0.1 s
 from ``/proc``, and never less than ``max_process_mb``: ``ru_maxrss`` from ``os.wait4``,
 the exact high-water mark of the largest single process of the tree.
 
@@ -132,6 +133,20 @@ def _memory_kb(pid: int) -> tuple[int, int]:
     return rss, hwm
 
 
+def _pss_kb(pid: int) -> int | None:
+    """Proportional set size of ``pid`` in KiB: its private pages plus its share of pages
+    it shares with others (a forked child and its parent). None where the kernel has no
+    ``smaps_rollup``."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
 def _cmdline(pid: int) -> bytes:
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as handle:
@@ -141,19 +156,25 @@ def _cmdline(pid: int) -> bytes:
 
 
 def tree_memory_kb(root: int) -> tuple[int, int]:
-    """(summed VmRSS of ``root`` and all its descendants, largest VmHWM among them).
+    """(memory of ``root`` and all its descendants, largest VmHWM among them).
 
-    A child that has not yet exec'd still shows its parent's image; such a process (same
-    command line as its parent) is skipped, so the parent is not counted twice."""
+    The sum is of proportional set sizes (Pss): the dbt commands are children forked from
+    the warm dbt server (orchestration/dbt_server.py) and share most of their pages with
+    it, which summed VmRSS would count twice. Without Pss, VmRSS is summed and a child that
+    has not exec'd (same command line as its parent) is skipped instead."""
     total, largest, todo, seen = 0, 0, [(root, None)], set()
     while todo:
         pid, parent = todo.pop()
         if pid in seen:
             continue
         seen.add(pid)
-        if parent is None or _cmdline(pid) != _cmdline(parent):
-            rss, hwm = _memory_kb(pid)
-            total, largest = total + rss, max(largest, hwm)
+        rss, hwm = _memory_kb(pid)
+        pss = _pss_kb(pid)
+        if pss is not None:
+            total += pss
+        elif parent is None or _cmdline(pid) != _cmdline(parent):
+            total += rss
+        largest = max(largest, hwm)
         todo.extend((child, pid) for child in _children(pid))
     return total, largest
 

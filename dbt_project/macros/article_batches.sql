@@ -20,11 +20,21 @@
 {%- endmacro %}
 
 {% macro in_batch(column='article_id') -%}
-    {%- if not is_incremental() -%}
+    {#- The batch is read when the model runs and written into the SQL as a list of
+        literals: a filter DuckDB and Postgres push down into the views below, so an
+        incremental build reads the batch's rows only, however large the warehouse. -#}
+    {%- if not is_incremental() or not execute -%}
         true
     {%- else -%}
-        (not exists (select 1 from {{ batch_relation() }})
-         or {{ column }} in (select article_id from {{ batch_relation() }}))
+        {%- set ids = run_query('select distinct article_id from ' ~ batch_relation() ~ ' order by 1').columns[0].values() -%}
+        {%- if ids | length == 0 -%}
+            true
+        {%- else -%}
+            {{ column }} in (
+            {%- for id in ids -%}
+                '{{ id | replace("'", "''") }}'{{ ", " if not loop.last }}
+            {%- endfor -%})
+        {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
 

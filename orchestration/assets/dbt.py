@@ -106,8 +106,7 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledger: Ledge
         gx_suites.import_in_background()  # for the checks after this step, while dbt runs
         invocation = dbt.cli(args, context=context)
         events = list(invocation.stream())
-    if invocation.is_successful():  # a failed invocation keeps its target folder and logs
-        shutil.rmtree(invocation.target_path, ignore_errors=True)
+        _prune_dbt_targets(Path(invocation.target_path).parent)
     counts = _row_counts(warehouse, events)
     tests = []
     for event in events:
@@ -120,6 +119,20 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledger: Ledge
             tests.append(_test_record(event))
         yield event
     record_checks(ledger.reports, tests, ledger.warehouse)
+
+
+KEEP_DBT_TARGETS = 8
+
+
+def _prune_dbt_targets(target: Path) -> None:
+    """dagster-dbt gives every dbt command its own folder under ``target/`` (≈ 4 MB:
+    manifest, run results, compiled SQL, log) and never removes it. The newest few are kept
+    for debugging and ``make bench``'s profile."""
+    folders = sorted(
+        (p for p in target.glob("ledger_dbt_*-*") if p.is_dir()), key=lambda p: p.stat().st_mtime
+    )
+    for folder in folders[:-KEEP_DBT_TARGETS]:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _test_record(event) -> CheckRecord:

@@ -7,8 +7,13 @@ what the previous one wrote, runs one pure text step from
 one row per input it could not use). The dbt project picks everything up from there.
 """
 
+import contextlib
+import ctypes
+import gc
 import hashlib
-from dataclasses import asdict
+import itertools
+from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -119,6 +124,9 @@ PROBLEM_COLUMNS = {
     "detected_at": "TIMESTAMP",
 }
 
+CHUNK_ARTICLES = 1000  # articles a Python asset holds in memory at once
+PREVIEW_ROWS = 10
+
 _COMMON = {"pool": "warehouse", "owners": ["team:ledger"]}
 _PARTITIONED = {
     "partitions_def": ARTICLES,
@@ -159,22 +167,63 @@ def article_scope(context: dg.AssetExecutionContext) -> tuple[list[str], list[st
     return keys, None if full else keys
 
 
-def _problems_result(
-    paths: LedgerPaths, stage: str, problems: list[dict], scope: list[str] | None
-) -> dg.MaterializeResult:
+def chunks(keys: list[str]) -> Iterator[list[str]]:
+    """The run's articles in chunks of ``CHUNK_ARTICLES`` (read at call time: tests shrink it)."""
+    for start in range(0, len(keys), CHUNK_ARTICLES):
+        yield keys[start : start + CHUNK_ARTICLES]
+
+
+class ChunkedTable:
+    """Writes one raw table a chunk of articles at a time, so a run over ten thousand
+    articles never holds all their rows. In a run over every article the first chunk
+    replaces the table (rows of vanished articles go); every other chunk, and every chunk
+    of a partition run, replaces its own articles' rows."""
+
+    def __init__(self, ledger: LedgerPaths, table: str, columns: dict, scope: list[str] | None):
+        self.ledger, self.table, self.columns = ledger, table, columns
+        self.replace_all = scope is None
+        self.rows = 0
+        self.head = pd.DataFrame(columns=list(columns))  # the first rows, for the preview
+
+    def write(self, rows: list[dict], chunk: list[str]) -> pd.DataFrame:
+        frame = pd.DataFrame(rows)
+        self.ledger.warehouse.write_rows(
+            self.table, frame, self.columns, None if self.replace_all else chunk
+        )
+        self.replace_all = False
+        self.rows += len(frame)
+        if len(self.head) < PREVIEW_ROWS and len(frame):
+            self.head = frame.head(PREVIEW_ROWS) if self.head.empty else self.head
+        return frame
+
+    def preview(self, columns: list[str]) -> dg.MetadataValue:
+        return preview(self.head, columns)
+
+
+def release_memory() -> None:
+    """Hand freed memory back to the system after a large step (glibc keeps it otherwise,
+    and the dbt and check steps that follow would add to a bloated process)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def _problems_result(problems: ChunkedTable, stage: str) -> dg.MaterializeResult:
     """Each stage owns its table ``raw.<stage>_problems``; dbt unions them into ``quarantine``."""
-    frame = pd.DataFrame(problems)
-    paths.warehouse.write_rows(f"{stage}_problems", frame, PROBLEM_COLUMNS, scope)
     return dg.MaterializeResult(
         asset_key=f"{stage}_problems",
         metadata={
-            "dagster/row_count": len(frame),
-            "preview": preview(frame, ["source_file", "line", "severity", "reason"]),
+            "dagster/row_count": problems.rows,
+            "preview": problems.preview(["source_file", "line", "severity", "reason"]),
         },
     )
 
 
-def preview(frame: pd.DataFrame, columns: list[str], rows: int = 10) -> dg.MetadataValue:
+def _problems_table(ledger: LedgerPaths, stage: str, scope: list[str] | None) -> ChunkedTable:
+    return ChunkedTable(ledger, f"{stage}_problems", PROBLEM_COLUMNS, scope)
+
+
+def preview(frame: pd.DataFrame, columns: list[str], rows: int = PREVIEW_ROWS) -> dg.MetadataValue:
     """A markdown table of the first rows, for the asset's page in the UI."""
     if frame.empty:
         return dg.MetadataValue.md("_no rows_")
@@ -250,31 +299,37 @@ def raw_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
     Unreadable, mis-encoded, empty, misnamed and removed files go to ``raw.decode_problems``."""
     keys, scope = article_scope(context)
     raw_dir = Path(ledger.raw_dir)
-    rows, problems = [], []
-    for index, article_id in enumerate(keys, 1):
-        row, problem = _read_article(raw_dir, article_id)
-        if problem:
-            log = context.log.warning if problem["severity"] == "warning" else context.log.error
-            log(f"[{index}/{len(keys)}] {problem['reason']}")
-            problems.append(problem)
-        if row:
-            rows.append(row)
-            if index % 500 == 0 or len(keys) <= 20:
-                context.log.info(
-                    f"[{index}/{len(keys)}] read {row['source_file']} "
-                    f"({row['encoding']}, {row['byte_size']} bytes)"
-                )
-    frame = pd.DataFrame(rows)
-    ledger.warehouse.write_rows("articles", frame, ARTICLE_COLUMNS, scope)
+    table = ChunkedTable(ledger, "articles", ARTICLE_COLUMNS, scope)
+    problem_table = _problems_table(ledger, "decode", scope)
+    done = 0
+    for chunk in chunks(keys):
+        rows, problems = [], []
+        for article_id in chunk:
+            done += 1
+            row, problem = _read_article(raw_dir, article_id)
+            if problem:
+                log = context.log.warning if problem["severity"] == "warning" else context.log.error
+                log(f"[{done}/{len(keys)}] {problem['reason']}")
+                problems.append(problem)
+            if row:
+                rows.append(row)
+                if done % 500 == 0 or len(keys) <= 20:
+                    context.log.info(
+                        f"[{done}/{len(keys)}] read {row['source_file']} "
+                        f"({row['encoding']}, {row['byte_size']} bytes)"
+                    )
+        table.write(rows, chunk)
+        problem_table.write(problems, chunk)
+    release_memory()
     yield dg.MaterializeResult(
         asset_key="raw_articles",
         metadata={
-            "dagster/row_count": len(frame),
+            "dagster/row_count": table.rows,
             "articles_in_run": len(keys),
-            "preview": preview(frame, ["article_id", "encoding", "byte_size"]),
+            "preview": table.preview(["article_id", "encoding", "byte_size"]),
         },
     )
-    yield _problems_result(ledger, "decode", problems, scope)
+    yield _problems_result(problem_table, "decode")
 
 
 @dg.multi_asset(
@@ -299,66 +354,78 @@ def parse_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
 
     Writes ``raw.parsed_articles`` (one row per article) and ``raw.article_blocks``."""
     keys, scope = article_scope(context)
-    articles = ledger.warehouse.read_articles("SELECT * FROM raw.articles", keys)
-    parsed_rows, block_rows, problems = [], [], []
-    for article in articles.itertuples():
-        parsed = parse_article(article.article_id, article.raw_text)
-        for warning in parsed.warnings:
-            context.log.warning(f"{article.source_file}: {warning}")
-            problems.append(
-                _problem(
-                    "parse", article.source_file, article.article_id, warning, severity="warning"
+    parsed_table = ChunkedTable(ledger, "parsed_articles", PARSED_COLUMNS, scope)
+    block_table = ChunkedTable(ledger, "article_blocks", BLOCK_COLUMNS, scope)
+    problem_table = _problems_table(ledger, "parse", scope)
+    repairs = 0
+    for chunk in chunks(keys):
+        articles = ledger.warehouse.read_articles("SELECT * FROM raw.articles", chunk)
+        parsed_rows, block_rows, problems = [], [], []
+        for article in articles.itertuples():
+            parsed = parse_article(article.article_id, article.raw_text)
+            for warning in parsed.warnings:
+                context.log.warning(f"{article.source_file}: {warning}")
+                problems.append(
+                    _problem(
+                        "parse",
+                        article.source_file,
+                        article.article_id,
+                        warning,
+                        severity="warning",
+                    )
                 )
-            )
-        parsed_rows.append(
-            {
-                "article_id": parsed.article_id,
-                "headline": parsed.headline,
-                "repaired_text": parsed.text,
-                "section_count": len(parsed.sections),
-                "block_count": len(parsed.blocks),
-                "page_break_repairs": len(parsed.repairs),
-                "warnings": "; ".join(parsed.warnings) or None,
-            }
-        )
-        city_lines = {s.index: s.city_line for s in parsed.sections}
-        for index, block in enumerate(parsed.blocks):
-            block_rows.append(
+            parsed_rows.append(
                 {
                     "article_id": parsed.article_id,
-                    "block_index": index,
-                    "kind": block.kind,
-                    "text": block.text,
-                    "char_start": block.start,
-                    "char_end": block.end,
-                    "source_line": block.line,
-                    "section_index": block.section,
-                    "city_code": block.city_code,
-                    "section_city_line": city_lines.get(block.section),
+                    "headline": parsed.headline,
+                    "repaired_text": parsed.text,
+                    "section_count": len(parsed.sections),
+                    "block_count": len(parsed.blocks),
+                    "page_break_repairs": len(parsed.repairs),
+                    "warnings": "; ".join(parsed.warnings) or None,
                 }
             )
-    parsed_frame, blocks = pd.DataFrame(parsed_rows), pd.DataFrame(block_rows)
-    ledger.warehouse.write_rows("parsed_articles", parsed_frame, PARSED_COLUMNS, scope)
-    ledger.warehouse.write_rows("article_blocks", blocks, BLOCK_COLUMNS, scope)
-    repairs = int(parsed_frame["page_break_repairs"].sum()) if len(parsed_frame) else 0
+            repairs += len(parsed.repairs)
+            city_lines = {s.index: s.city_line for s in parsed.sections}
+            for index, block in enumerate(parsed.blocks):
+                block_rows.append(
+                    {
+                        "article_id": parsed.article_id,
+                        "block_index": index,
+                        "kind": block.kind,
+                        "text": block.text,
+                        "char_start": block.start,
+                        "char_end": block.end,
+                        "source_line": block.line,
+                        "section_index": block.section,
+                        "city_code": block.city_code,
+                        "section_city_line": city_lines.get(block.section),
+                    }
+                )
+        parsed_table.write(parsed_rows, chunk)
+        block_table.write(block_rows, chunk)
+        problem_table.write(problems, chunk)
+    release_memory()
     yield dg.MaterializeResult(
         asset_key="parsed_articles",
         metadata={
-            "dagster/row_count": len(parsed_frame),
+            "dagster/row_count": parsed_table.rows,
             "page_break_repairs": repairs,
-            "preview": preview(
-                parsed_frame, ["article_id", "headline", "section_count", "page_break_repairs"]
+            "preview": parsed_table.preview(
+                ["article_id", "headline", "section_count", "page_break_repairs"]
             ),
         },
     )
     yield dg.MaterializeResult(
         asset_key="article_blocks",
         metadata={
-            "dagster/row_count": len(blocks),
-            "preview": preview(blocks, ["article_id", "kind", "source_line", "city_code", "text"]),
+            "dagster/row_count": block_table.rows,
+            "preview": block_table.preview(
+                ["article_id", "kind", "source_line", "city_code", "text"]
+            ),
         },
     )
-    yield _problems_result(ledger, "parse", problems, scope)
+    yield _problems_result(problem_table, "parse")
 
 
 def _annotation_rows(context, raw_dir: Path, article_id: str, text: str | None):
@@ -392,7 +459,7 @@ def _annotation_rows(context, raw_dir: Path, article_id: str, text: str | None):
     rows = []
     for ann in annotations:
         quantity = read_quantity(ann.quote) if ann.quote else None
-        row = asdict(ann)
+        row = _fields(ann)
         if text is None and ann.usable:
             row["status"] = "article_missing"
             row["problem"] = f"{source}:{ann.line}: article not readable"
@@ -432,28 +499,32 @@ def article_annotations(context: dg.AssetExecutionContext, ledger: LedgerPaths):
     Every CSV row lands in ``raw.annotations`` with a status; unusable rows and unreadable
     files also go to ``raw.annotations_problems`` naming file and line."""
     keys, scope = article_scope(context)
-    texts = dict(
-        ledger.warehouse.read_articles(
-            "SELECT article_id, repaired_text FROM raw.parsed_articles", keys
-        ).itertuples(index=False, name=None)
-    )
-    rows, problems = [], []
-    for article_id in keys:
-        more_rows, more_problems = _annotation_rows(
-            context, Path(ledger.raw_dir), article_id, texts.get(article_id)
+    table = ChunkedTable(ledger, "annotations", ANNOTATION_COLUMNS, scope)
+    problem_table = _problems_table(ledger, "annotations", scope)
+    for chunk in chunks(keys):
+        texts = dict(
+            ledger.warehouse.read_articles(
+                "SELECT article_id, repaired_text FROM raw.parsed_articles", chunk
+            ).itertuples(index=False, name=None)
         )
-        rows.extend(more_rows)
-        problems.extend(more_problems)
-    frame = pd.DataFrame(rows)
-    ledger.warehouse.write_rows("annotations", frame, ANNOTATION_COLUMNS, scope)
+        rows, problems = [], []
+        for article_id in chunk:
+            more_rows, more_problems = _annotation_rows(
+                context, Path(ledger.raw_dir), article_id, texts.get(article_id)
+            )
+            rows.extend(more_rows)
+            problems.extend(more_problems)
+        table.write(rows, chunk)
+        problem_table.write(problems, chunk)
+    release_memory()
     yield dg.MaterializeResult(
         asset_key="article_annotations",
         metadata={
-            "dagster/row_count": len(frame),
-            "preview": preview(frame, ["article_id", "quote", "city_code", "category", "status"]),
+            "dagster/row_count": table.rows,
+            "preview": table.preview(["article_id", "quote", "city_code", "category", "status"]),
         },
     )
-    yield _problems_result(ledger, "annotations", problems, scope)
+    yield _problems_result(problem_table, "annotations")
 
 
 @dg.asset(
@@ -469,43 +540,66 @@ def extracted_figures(
     """Every figure the extractor finds in the repaired texts, with span, unit, base value,
     bound, modality, category, metric and city; no annotations are used here."""
     keys, scope = article_scope(context)
-    articles = ledger.warehouse.read_articles(
-        "SELECT article_id, repaired_text FROM raw.parsed_articles", keys
-    ).sort_values("article_id")
-    blocks = ledger.warehouse.read_articles("SELECT * FROM raw.article_blocks", keys)
-    blocks_by_article = dict(iter(blocks.groupby("article_id"))) if len(blocks) else {}
-    rows = []
-    for index, article in enumerate(articles.itertuples(), 1):
-        parsed = _reparse(
-            article.article_id,
-            article.repaired_text,
-            blocks_by_article.get(article.article_id, blocks.iloc[0:0]),
+    table = ChunkedTable(ledger, "extracted_figures", FIGURE_COLUMNS, scope)
+    by_unit: Counter[str] = Counter()
+    done = 0
+    for chunk in chunks(keys):
+        texts = dict(
+            ledger.warehouse.read_articles(
+                "SELECT article_id, repaired_text FROM raw.parsed_articles", chunk
+            ).itertuples(index=False, name=None)
         )
-        figures = extract_figures(parsed)
-        if index % 500 == 0 or len(articles) <= 20:
-            context.log.info(
-                f"[{index}/{len(articles)}] {article.article_id}: {len(figures)} figures"
-            )
-        rows.extend({"article_id": article.article_id, **asdict(f)} for f in figures)
-    frame = pd.DataFrame(rows)
-    ledger.warehouse.write_rows("extracted_figures", frame, FIGURE_COLUMNS, scope)
-    by_unit = frame["unit"].value_counts().to_dict() if len(frame) else {}
+        blocks = ledger.warehouse.read_articles(
+            f"SELECT {', '.join(_BLOCK_FIELDS)} FROM raw.article_blocks", chunk
+        ).sort_values(["article_id", "block_index"])
+        grouped = itertools.groupby(blocks.itertuples(index=False), key=lambda b: b.article_id)
+        blocks_by_article = {article_id: list(group) for article_id, group in grouped}
+        rows = []
+        for article_id in sorted(texts):
+            done += 1
+            parsed = _reparse(article_id, texts[article_id], blocks_by_article.get(article_id, []))
+            figures = extract_figures(parsed)
+            if done % 500 == 0 or len(keys) <= 20:
+                context.log.info(f"[{done}/{len(keys)}] {article_id}: {len(figures)} figures")
+            rows.extend({"article_id": article_id, **_fields(f)} for f in figures)
+        frame = table.write(rows, chunk)
+        if len(frame):
+            by_unit.update(frame["unit"].value_counts().to_dict())
+    release_memory()
     return dg.MaterializeResult(
         metadata={
-            "dagster/row_count": len(frame),
+            "dagster/row_count": table.rows,
             "figures_by_unit": dg.MetadataValue.json({k: int(v) for k, v in by_unit.items()}),
-            "preview": preview(
-                frame, ["article_id", "surface", "value", "unit", "category", "city_code"]
+            "preview": table.preview(
+                ["article_id", "surface", "value", "unit", "category", "city_code"]
             ),
         }
     )
 
 
-def _reparse(article_id: str, repaired_text: str, blocks: pd.DataFrame):
-    """Rebuild the ParsedArticle from the stored blocks (no second parse of the raw text)."""
-    rows = blocks.sort_values("block_index")
+_BLOCK_FIELDS = (
+    "article_id",
+    "block_index",
+    "kind",
+    "text",
+    "char_start",
+    "char_end",
+    "source_line",
+    "section_index",
+    "city_code",
+)
+
+
+def _fields(record) -> dict:
+    """A dataclass's fields, shallow (``dataclasses.asdict`` deep-copies: slow over 10^5 rows)."""
+    return {name: getattr(record, name) for name in record.__dataclass_fields__}
+
+
+def _reparse(article_id: str, repaired_text: str, blocks) -> ParsedArticle:
+    """Rebuild the ParsedArticle from its stored blocks, in block order (no second parse of
+    the raw text)."""
     block_list, sections = [], []
-    for row in rows.itertuples():
+    for row in blocks:
         section = None if pd.isna(row.section_index) else int(row.section_index)
         city = None if pd.isna(row.city_code) else row.city_code
         block_list.append(

@@ -1,0 +1,159 @@
+"""The machinery that makes runs cheap: the warm dbt server (``ledger-dbt``) and the batched
+sqlite event log. Both must behave exactly like what they replace."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from orchestration import dbt_server
+from orchestration.instance_storage import EVENT_BATCH_SIZE, LedgerSqliteEventLogStorage
+
+ROOT = Path(__file__).resolve().parent.parent
+LEDGER_DBT = Path(sys.executable).parent / "ledger-dbt"
+REAL_DBT = Path(sys.executable).parent / "dbt"
+
+pytestmark = pytest.mark.skipif(
+    not LEDGER_DBT.exists(), reason="ledger-dbt not installed (run make install)"
+)
+
+
+def _run(executable: Path, *args: str, env: dict[str, str] | None = None):
+    return subprocess.run(
+        [str(executable), *args],
+        capture_output=True,
+        text=True,
+        env=env or dict(os.environ),
+        cwd=ROOT / "dbt_project",
+        timeout=120,
+    )
+
+
+def _without_server() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k != dbt_server.SOCKET_ENV}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--version",),  # exit 0, output on stdout
+        ("no-such-command",),  # click's usage error: exit 2, message on stderr
+    ],
+)
+def test_ledger_dbt_is_dbt_with_and_without_the_server(args):
+    expected = _run(REAL_DBT, *args, env=_without_server())
+    plain = _run(LEDGER_DBT, *args, env=_without_server())
+    with dbt_server.running():
+        served = _run(LEDGER_DBT, *args)
+    for got in (plain, served):
+        assert got.returncode == expected.returncode, got.stderr
+        assert got.stdout == expected.stdout
+        assert got.stderr.splitlines()[-1:] == expected.stderr.splitlines()[-1:]
+
+
+def test_ledger_dbt_without_a_listening_server_runs_dbt_itself(tmp_path):
+    """A socket path that nobody listens on (a server that died): plain dbt, no hang."""
+    path = tmp_path / "dead.sock"
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(path))
+    listener.close()  # the file stays, nobody accepts
+    env = {**_without_server(), dbt_server.SOCKET_ENV: str(path)}
+    got = _run(LEDGER_DBT, "--version", env=env)
+    assert got.returncode == 0
+    assert "Core" in got.stdout
+
+
+def test_server_stops_and_cleans_up():
+    with dbt_server.running():
+        path = os.environ[dbt_server.SOCKET_ENV]
+        assert Path(path).exists()
+    assert dbt_server.SOCKET_ENV not in os.environ
+    assert not Path(path).exists()
+
+
+# ------------------------------------------------------------------- the batched event log
+
+LETTERS = dg.StaticPartitionsDefinition([f"p{i:03d}" for i in range(60)])
+
+
+@dg.asset(partitions_def=LETTERS, backfill_policy=dg.BackfillPolicy.single_run())
+def letters(context: dg.AssetExecutionContext) -> None:
+    context.log.info(f"{len(context.partition_keys)} partitions")
+
+
+@dg.asset(partitions_def=LETTERS, backfill_policy=dg.BackfillPolicy.single_run(), deps=[letters])
+def words() -> None:
+    pass
+
+
+@dg.asset_check(asset=words)
+def words_check() -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(passed=True)
+
+
+def _instance(home: Path, ledger_storage: bool) -> dg.DagsterInstance:
+    home.mkdir()
+    if ledger_storage:
+        shutil.copy(ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    else:
+        (home / "dagster.yaml").write_text("telemetry:\n  enabled: false\n")
+    return dg.DagsterInstance.from_config(str(home))
+
+
+def _run_range(instance: dg.DagsterInstance) -> dg.ExecuteInProcessResult:
+    keys = LETTERS.get_partition_keys()
+    return dg.materialize(
+        [letters, words, words_check],
+        instance=instance,
+        tags={
+            "dagster/asset_partition_range_start": keys[0],
+            "dagster/asset_partition_range_end": keys[-1],
+        },
+    )
+
+
+def _summary(instance: dg.DagsterInstance, run_id: str) -> dict:
+    records = instance.all_logs(run_id)
+    kinds: dict[str, int] = {}
+    for record in records:
+        if record.dagster_event:
+            kinds[record.dagster_event.event_type_value] = (
+                kinds.get(record.dagster_event.event_type_value, 0) + 1
+            )
+    summary = {"events": kinds}
+    for key in (letters.key, words.key):
+        summary[key.to_user_string()] = sorted(instance.get_materialized_partitions(key))
+        latest = instance.get_latest_materialization_event(key)
+        summary[f"{key.to_user_string()} latest"] = latest.dagster_event.partition
+    summary["check"] = [
+        (r.status.value, r.run_id == run_id)
+        for r in instance.event_log_storage.get_asset_check_execution_history(
+            words_check.check_key, limit=5
+        )
+    ]
+    return summary
+
+
+def test_batched_event_log_records_what_the_stock_one_does(tmp_path, monkeypatch):
+    monkeypatch.setenv("DAGSTER_EVENT_BATCH_SIZE", str(EVENT_BATCH_SIZE))
+    batched = _instance(tmp_path / "ledger", ledger_storage=True)
+    stock = _instance(tmp_path / "stock", ledger_storage=False)
+    assert isinstance(batched.event_log_storage, LedgerSqliteEventLogStorage)
+    assert not isinstance(stock.event_log_storage, LedgerSqliteEventLogStorage)
+
+    got = {name: _run_range(i) for name, i in (("batched", batched), ("stock", stock))}
+    assert got["batched"].success and got["stock"].success
+    batched_summary = _summary(batched, got["batched"].run_id)
+    assert batched_summary == _summary(stock, got["stock"].run_id)
+    assert batched_summary["events"]["ASSET_MATERIALIZATION"] == 2 * 60
+    assert batched_summary["letters"] == LETTERS.get_partition_keys()
+    # a second run reads back through the kept engines
+    again = _run_range(batched)
+    assert _summary(batched, again.run_id)["events"] == batched_summary["events"]
+    batched.dispose()
+    stock.dispose()
