@@ -9,7 +9,6 @@ one row per input it could not use). The dbt project picks everything up from th
 
 import contextlib
 import ctypes
-import gc
 import hashlib
 import itertools
 from collections import Counter
@@ -202,8 +201,8 @@ class ChunkedTable:
 
 def release_memory() -> None:
     """Hand freed memory back to the system after a large step (glibc keeps it otherwise,
-    and the dbt and check steps that follow would add to a bloated process)."""
-    gc.collect()
+    and the dbt and check steps that follow would add to a bloated process). The rows are
+    freed by reference counting already; no ``gc.collect`` (0.3 s in this process)."""
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
