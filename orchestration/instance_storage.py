@@ -48,8 +48,14 @@ def enable_event_batching() -> None:
 
 
 def _default_base_dir() -> str:
-    home = os.environ.get("DAGSTER_HOME") or os.getcwd()
-    return os.path.join(home, "history", "runs")  # where Dagster's default sqlite storage is
+    """Where Dagster's default sqlite event log lives: ``$DAGSTER_HOME/history/runs``."""
+    home = os.environ.get("DAGSTER_HOME")
+    if not home:
+        raise ValueError(
+            "LedgerSqliteEventLogStorage: set DAGSTER_HOME (the Makefile sets it to "
+            "dagster_home/) or give the storage a base_dir in dagster.yaml"
+        )
+    return os.path.join(home, "history", "runs")
 
 
 class LedgerSqliteEventLogStorage(SqliteEventLogStorage):

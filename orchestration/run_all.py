@@ -69,25 +69,21 @@ def sync_partitions(instance, settings: Settings) -> list[str]:
     return wanted
 
 
-def summarize(settings: Settings, result) -> tuple[str, bool]:
-    """The end-of-run summary and whether the run is good (no step failure, no blocking
-    check failure)."""
-    evaluations = result.get_asset_check_evaluations()
-    failed = [e for e in evaluations if not e.passed]
-    blocking_failed = [e for e in failed if e.blocking]
-    lines = ["", "=" * 64, "regional ledger: run summary", "=" * 64]
-    counts: dict[str, object] = {}
-    warehouse = settings.open_warehouse()
-    if warehouse.exists():
+def _counts(warehouse) -> dict[str, object]:
+    """The summary's row counts, on one connection; "n/a" for a table a failed step left
+    unbuilt."""
 
-        def count(sql: str):
-            try:
-                return int(warehouse.read_query(sql).iloc[0, 0])
-            except Exception:  # noqa: BLE001 - table missing after a failed step
-                return "n/a"
+    def count(sql: str):
+        try:
+            return int(warehouse.read_query(sql).iloc[0, 0])
+        except Exception:  # noqa: BLE001 - table missing after a failed step
+            return "n/a"
 
-        counts["articles read"] = count("SELECT count(*) FROM raw.articles")
-        counts["figures (fct_figures)"] = count("SELECT count(*) FROM main.fct_figures")
+    with warehouse.session():
+        counts: dict[str, object] = {
+            "articles read": count("SELECT count(*) FROM raw.articles"),
+            "figures (fct_figures)": count("SELECT count(*) FROM main.fct_figures"),
+        }
         for mart in MARTS:
             counts[f"  {mart}"] = count(f"SELECT count(*) FROM main.{mart}")
         counts["quarantined inputs (errors)"] = count(
@@ -96,6 +92,18 @@ def summarize(settings: Settings, result) -> tuple[str, bool]:
         counts["warnings"] = count(
             "SELECT count(*) FROM main.quarantine WHERE severity = 'warning'"
         )
+    return counts
+
+
+def summarize(settings: Settings, result) -> tuple[str, bool]:
+    """The end-of-run summary and whether the run is good (no step failure, no blocking
+    check failure)."""
+    evaluations = result.get_asset_check_evaluations()
+    failed = [e for e in evaluations if not e.passed]
+    blocking_failed = [e for e in failed if e.blocking]
+    lines = ["", "=" * 64, "regional ledger: run summary", "=" * 64]
+    warehouse = settings.open_warehouse()
+    counts = _counts(warehouse) if warehouse.exists() else {}
     for key, value in counts.items():
         lines.append(f"{key:<32}{value}")
     lines.append(f"{'checks passed':<32}{len(evaluations) - len(failed)}")

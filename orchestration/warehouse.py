@@ -21,7 +21,7 @@ import os
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import duckdb
@@ -71,6 +71,10 @@ def exclusive(path: Path, wait_message=None) -> Iterator[None]:
 class Warehouse:
     """What both implementations share; they provide ``replace_table`` and ``replace_rows``."""
 
+    def session(self):
+        """A block of work that may share one connection (see ``DuckDBWarehouse``)."""
+        return nullcontext()
+
     def write_rows(
         self,
         table: str,
@@ -104,16 +108,43 @@ class DuckDBWarehouse(Warehouse):
         return exclusive(self.path, wait_message)
 
     @contextmanager
-    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        with exclusive(self.path):
-            if read_only and not self.path.exists():
-                raise FileNotFoundError(f"{self.path}: warehouse does not exist yet")
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            connection = duckdb.connect(str(self.path), read_only=read_only)
+    def session(self) -> Iterator[None]:
+        """Hold the lock and one connection for a block of work (a check reads its table,
+        then the report reads three more): every ``connect`` inside it, in this thread,
+        reuses the connection. Opening the file costs ≈ 12 ms a time. Never around a dbt
+        command, which needs the file to itself."""
+        sessions: dict = getattr(_local, "sessions", None) or {}
+        _local.sessions = sessions
+        key = str(self.path)
+        if key in sessions:
+            yield
+            return
+        with exclusive(self.path), self._open(read_only=False) as connection:
+            sessions[key] = connection
             try:
-                yield connection
+                yield
             finally:
-                connection.close()
+                del sessions[key]
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        shared = (getattr(_local, "sessions", None) or {}).get(str(self.path))
+        if shared is not None:
+            yield shared
+            return
+        with exclusive(self.path), self._open(read_only) as connection:
+            yield connection
+
+    @contextmanager
+    def _open(self, read_only: bool) -> Iterator[duckdb.DuckDBPyConnection]:
+        if read_only and not self.path.exists():
+            raise FileNotFoundError(f"{self.path}: warehouse does not exist yet")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        connection = duckdb.connect(str(self.path), read_only=read_only)
+        try:
+            yield connection
+        finally:
+            connection.close()
 
     def replace_table(
         self, table: str, frame: pd.DataFrame, columns: dict[str, str], schema: str = RAW_SCHEMA
@@ -147,14 +178,19 @@ class DuckDBWarehouse(Warehouse):
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
             con.execute(f"CREATE TABLE IF NOT EXISTS {schema}.{table} ({_ddl(columns)})")
             con.execute("BEGIN TRANSACTION")
-            if values:
-                con.execute(
-                    f'DELETE FROM {schema}.{table} WHERE "{key}" IN (SELECT UNNEST(?))', [values]
-                )
-            con.register("incoming", frame)
-            con.execute(f"INSERT INTO {schema}.{table} SELECT {_select(columns)} FROM incoming")
-            con.unregister("incoming")
-            con.execute("COMMIT")
+            try:
+                if values:
+                    con.execute(
+                        f'DELETE FROM {schema}.{table} WHERE "{key}" IN (SELECT UNNEST(?))',
+                        [values],
+                    )
+                con.register("incoming", frame)
+                con.execute(f"INSERT INTO {schema}.{table} SELECT {_select(columns)} FROM incoming")
+                con.unregister("incoming")
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")  # a session's connection lives on
+                raise
         return len(frame)
 
     def read_query(self, sql: str) -> pd.DataFrame:

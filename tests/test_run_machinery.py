@@ -141,6 +141,7 @@ def _summary(instance: dg.DagsterInstance, run_id: str) -> dict:
 
 def test_batched_event_log_records_what_the_stock_one_does(tmp_path, monkeypatch):
     monkeypatch.setenv("DAGSTER_EVENT_BATCH_SIZE", str(EVENT_BATCH_SIZE))
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "ledger"))  # the storage's base_dir
     batched = _instance(tmp_path / "ledger", ledger_storage=True)
     stock = _instance(tmp_path / "stock", ledger_storage=False)
     assert isinstance(batched.event_log_storage, LedgerSqliteEventLogStorage)
@@ -155,5 +156,12 @@ def test_batched_event_log_records_what_the_stock_one_does(tmp_path, monkeypatch
     # a second run reads back through the kept engines
     again = _run_range(batched)
     assert _summary(batched, again.run_id)["events"] == batched_summary["events"]
+    assert (tmp_path / "ledger" / "history" / "runs" / "index.db").exists()
     batched.dispose()
     stock.dispose()
+
+
+def test_storage_without_dagster_home_says_what_to_set(monkeypatch):
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    with pytest.raises(ValueError, match="DAGSTER_HOME"):
+        LedgerSqliteEventLogStorage()

@@ -107,6 +107,12 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledger: Ledge
         invocation = dbt.cli(args, context=context)
         events = list(invocation.stream())
         _prune_dbt_targets(Path(invocation.target_path).parent)
+    with warehouse.session():  # row counts and the report's reads on one connection
+        yield from _annotated(events, warehouse, ledger)
+
+
+def _annotated(events: list, warehouse, ledger: LedgerPaths):
+    """dagster-dbt's events with row counts; the dbt tests recorded in the report."""
     counts = _row_counts(warehouse, events)
     tests = []
     for event in events:

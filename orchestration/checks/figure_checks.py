@@ -62,24 +62,26 @@ def gx_check(
         metadata={"suite": f"expectations/{suite}.json"},
     )
     def _check(context: dg.AssetCheckExecutionContext, ledger: LedgerPaths) -> dg.AssetCheckResult:
-        # a partition run validates its own articles; a full run the whole table
-        frame = ledger.warehouse.read_articles(sql, run_article_ids(context))
-        frame = frame.drop(columns=["sentence"], errors="ignore")  # long text, not validated
-        outcome = validate_frame(suite, frame, ledger.reports)
-        asset_key = dg.AssetKey.from_coercible(asset) if isinstance(asset, str) else asset
-        index = record_check(
-            ledger.reports,
-            CheckRecord(
-                check=name,
-                asset=asset_key.to_user_string(),
-                passed=outcome.success,
-                blocking=blocking,
-                description=f"{outcome.successful}/{outcome.evaluated} expectations hold",
-                failures=outcome.failures,
-                suite=f"expectations/{suite}.json",
-            ),
-            ledger.warehouse,
-        )
+        warehouse = ledger.warehouse
+        with warehouse.session():  # one connection for the table and the report's reads
+            # a partition run validates its own articles; a full run the whole table
+            frame = warehouse.read_articles(sql, run_article_ids(context))
+            frame = frame.drop(columns=["sentence"], errors="ignore")  # long text
+            outcome = validate_frame(suite, frame, ledger.reports)
+            asset_key = dg.AssetKey.from_coercible(asset) if isinstance(asset, str) else asset
+            index = record_check(
+                ledger.reports,
+                CheckRecord(
+                    check=name,
+                    asset=asset_key.to_user_string(),
+                    passed=outcome.success,
+                    blocking=blocking,
+                    description=f"{outcome.successful}/{outcome.evaluated} expectations hold",
+                    failures=outcome.failures,
+                    suite=f"expectations/{suite}.json",
+                ),
+                warehouse,
+            )
         return suite_result(outcome, blocking, index)
 
     return _check
