@@ -33,8 +33,9 @@ class _Tables(HTMLParser):
         if tag == "td" and self._cell is not None:
             self._row.append("".join(self._cell).strip())
             self._cell = None
-        elif tag == "tr" and self._row:
-            self.tables[self._table].append(self._row)
+        elif tag == "tr":
+            if self._row and self._table:
+                self.tables[self._table].append(self._row)
             self._row = None
         elif tag == "table":
             self._table = None
@@ -96,3 +97,60 @@ def test_report_renders_in_headless_chromium(seed_run, tmp_path):
     data = shot.read_bytes()
     assert data.startswith(b"\x89PNG")
     assert len(data) > 20_000  # a blank page is a few kB; the rendered tables are far more
+
+
+class _StubWarehouse:
+    """What render_report reads, for a corpus of many clean articles and one bad one."""
+
+    def __init__(self, articles: int):
+        import pandas as pd
+
+        self.frames = {
+            "stg_articles": pd.DataFrame(
+                {
+                    "article_id": [f"a{i:04d}" for i in range(articles)],
+                    "source_file": [f"raw/articles/a{i:04d}.txt" for i in range(articles)],
+                    "section_count": 2,
+                    "page_break_repairs": 0,
+                    "figures": 30,
+                    "annotated": 0,
+                }
+            ),
+            "quarantine": pd.DataFrame(
+                [
+                    {
+                        "source_file": "raw/annotations/a0150.csv",
+                        "article_id": "a0150",
+                        "stage": "annotations",
+                        "severity": "error",
+                        "line": 3,
+                        "reason": "raw/annotations/a0150.csv:3: quote not in the text",
+                    }
+                ]
+            ),
+            "figure_relations": pd.DataFrame(
+                columns=["article_id", "kind", "holds", "explanation"]
+            ),
+        }
+
+    def exists(self) -> bool:
+        return True
+
+    def read_query(self, sql: str):
+        return next(frame for name, frame in self.frames.items() if name in sql)
+
+
+def test_report_over_many_articles_lists_the_flagged_ones_first(tmp_path):
+    from orchestration.quality.report import MAX_CLEAN_ARTICLES, render_report
+
+    page = render_report(tmp_path, _StubWarehouse(articles=500)).read_text(encoding="utf-8")
+    rows = parse(page)["articles"]
+    assert rows[0][0] == "a0150"  # the one with a quarantine entry comes first
+    assert len(rows) == 1 + MAX_CLEAN_ARTICLES + 1  # flagged, clean ones, the "more" line
+    assert (
+        rows[-1][0]
+        == f"{500 - 1 - MAX_CLEAN_ARTICLES} more articles without failing rows or quarantine entries (query fct_figures for them)"
+    )
+    assert "id='article-a0150'" in page
+    assert "id='article-a0000'" not in page  # detail sections only where there is something
+    assert "articles: <b>500</b>" in page
