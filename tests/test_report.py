@@ -106,6 +106,7 @@ class _StubWarehouse:
         import pandas as pd
 
         self.frames = {
+            "group by severity": pd.DataFrame({"severity": ["error"], "n": [1]}),
             "stg_articles": pd.DataFrame(
                 {
                     "article_id": [f"a{i:04d}" for i in range(articles)],
@@ -154,3 +155,4 @@ def test_report_over_many_articles_lists_the_flagged_ones_first(tmp_path):
     assert "id='article-a0150'" in page
     assert "id='article-a0000'" not in page  # detail sections only where there is something
     assert "articles: <b>500</b>" in page
+    assert "quarantined inputs: <b>1</b>" in page

@@ -62,7 +62,12 @@ def load_records(report_dir: Path) -> list[CheckRecord]:
 
 def _warehouse_tables(warehouse) -> dict[str, list[dict[str, Any]]]:
     """Articles, quarantine and relations, for the page."""
-    tables: dict[str, list[dict[str, Any]]] = {"articles": [], "quarantine": [], "relations": []}
+    tables: dict[str, list[dict[str, Any]]] = {
+        "articles": [],
+        "quarantine": [],
+        "quarantine_counts": [],
+        "relations": [],
+    }
     if warehouse is None or not warehouse.exists():
         return tables
     queries = {
@@ -73,12 +78,15 @@ def _warehouse_tables(warehouse) -> dict[str, list[dict[str, Any]]]:
             from main.stg_articles a left join main.fct_figures f using (article_id)
             group by a.article_id, a.source_file, a.section_count, a.page_break_repairs
             order by a.article_id""",
-        "quarantine": """
+        "quarantine": f"""
             select source_file, article_id, stage, severity, line, reason
-            from main.quarantine order by severity, source_file, line""",
-        "relations": """
+            from main.quarantine order by severity, source_file, line
+            limit {MAX_LISTED_ROWS}""",
+        "quarantine_counts": """
+            select severity, count(*) as n from main.quarantine group by severity""",
+        "relations": f"""
             select article_id, kind, holds, explanation from quality.figure_relations
-            order by article_id""",
+            order by holds, article_id limit {MAX_LISTED_ROWS}""",
     }
     for name, sql in queries.items():
         try:
@@ -135,6 +143,7 @@ def _rows_by_article(records: list[CheckRecord]) -> dict[str, list[tuple[str, di
 
 
 MAX_CLEAN_ARTICLES = 200  # clean articles listed in the articles table
+MAX_LISTED_ROWS = 1000  # quarantine entries and relations read for the page (failing first)
 
 
 def render_report(report_dir: Path, warehouse=None) -> Path:
@@ -146,6 +155,8 @@ def render_report(report_dir: Path, warehouse=None) -> Path:
     quarantine_by_article: dict[str, list[dict]] = defaultdict(list)
     for row in tables["quarantine"]:
         quarantine_by_article[str(row.get("article_id"))].append(row)
+    counts = {row["severity"]: int(row["n"]) for row in tables["quarantine_counts"]}
+    quarantined = counts.get("error", 0)
     passed = sum(r.passed for r in records)
     blocking_failed = [r for r in records if not r.passed and r.blocking]
 
@@ -163,7 +174,8 @@ def render_report(report_dir: Path, warehouse=None) -> Path:
         for a in tables["articles"]
         if failing_by_article.get(a["article_id"]) or quarantine_by_article.get(a["article_id"])
     ]
-    clean = [a for a in tables["articles"] if a not in flagged]
+    flagged_ids = {a["article_id"] for a in flagged}
+    clean = [a for a in tables["articles"] if a["article_id"] not in flagged_ids]
     listed = flagged + clean[: max(0, MAX_CLEAN_ARTICLES)]
     omitted = len(tables["articles"]) - len(listed)
     article_rows = "".join(
@@ -215,7 +227,7 @@ th {{ background: #f2f2f2; }} td {{ overflow-wrap: anywhere; max-width: 40em; }}
 <span>checks failed: <b id="failed-count">{len(records) - passed}</b></span>
 <span>blocking failures: <b>{len(blocking_failed)}</b></span>
 <span>articles: <b>{len(tables["articles"])}</b></span>
-<span>quarantined inputs: <b>{sum(1 for q in tables["quarantine"] if q.get("severity") == "error")}</b></span></p>
+<span>quarantined inputs: <b>{quarantined}</b></span></p>
 <p>Rendered {datetime.now(UTC).isoformat(timespec="seconds")} ·
 <a href="gx/index.html">Great Expectations Data Docs</a> (every validation, expectation by expectation)</p>
 <h2>Articles</h2>
@@ -230,6 +242,8 @@ th {{ background: #f2f2f2; }} td {{ overflow-wrap: anywhere; max-width: 40em; }}
 <h2>Stated relations between figures</h2>
 {_table(tables["relations"])}
 <h2>Quarantine</h2>
+<p class="muted">{sum(counts.values())} entries in all: {quarantined} errors,
+{counts.get("warning", 0)} warnings (the table <code>quarantine</code> holds every one)</p>
 {_table(tables["quarantine"], limit=200)}
 <h2>Per article</h2>
 {article_details or "<p class='muted'>no article has failing rows or quarantine entries</p>"}
