@@ -7,8 +7,6 @@ what the previous one wrote, runs one pure text step from
 one row per input it could not use). The dbt project picks everything up from there.
 """
 
-import contextlib
-import ctypes
 import hashlib
 import itertools
 from collections import Counter
@@ -20,6 +18,7 @@ import dagster as dg
 import pandas as pd
 
 from orchestration.inventory import annotation_file, article_file, other_files
+from orchestration.memory import release_memory
 from orchestration.partitions import ARTICLES, all_article_ids
 from orchestration.resources import LedgerPaths
 from orchestration.text.annotations import (
@@ -197,14 +196,6 @@ class ChunkedTable:
 
     def preview(self, columns: list[str]) -> dg.MetadataValue:
         return preview(self.head, columns)
-
-
-def release_memory() -> None:
-    """Hand freed memory back to the system after a large step (glibc keeps it otherwise,
-    and the dbt and check steps that follow would add to a bloated process). The rows are
-    freed by reference counting already; no ``gc.collect`` (0.3 s in this process)."""
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _problems_result(problems: ChunkedTable, stage: str) -> dg.MaterializeResult:

@@ -9,6 +9,7 @@ from dagster_dbt import get_asset_key_for_model
 
 from orchestration.assets.dbt import ledger_dbt_core
 from orchestration.assets.ingest import preview
+from orchestration.memory import release_memory
 from orchestration.partitions import run_article_ids
 from orchestration.resources import LedgerPaths
 from orchestration.text.relations import FigureRef, find_relations
@@ -77,6 +78,8 @@ def figure_relations(
         "figure_relations", frame, RELATION_COLUMNS, scope, schema="quality"
     )
     holding = int(frame["holds"].sum()) if len(frame) else 0
+    del figures, texts, by_article
+    release_memory()
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": len(frame),

@@ -14,8 +14,9 @@ import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
 from orchestration.assets.dbt import ledger_dbt_core, ledger_dbt_marts
+from orchestration.memory import release_memory
 from orchestration.partitions import run_article_ids
-from orchestration.quality.gx_suites import SuiteOutcome, validate_frame
+from orchestration.quality.gx_suites import SuiteOutcome, load_suite_json, validate_frame
 from orchestration.quality.report import CheckRecord, record_check
 from orchestration.resources import LedgerPaths
 
@@ -24,6 +25,32 @@ def _model(name: str) -> dg.AssetKey:
     """The asset key of a dbt model (a typo raises instead of creating a phantom asset)."""
     definition = ledger_dbt_marts if name.startswith("mart_") else ledger_dbt_core
     return get_asset_key_for_model([definition], name)
+
+
+# shown with a failing row, so that a person can find it in the article
+IDENTIFYING_COLUMNS = (
+    "article_id",
+    "figure_id",
+    "source_file",
+    "line",
+    "quote",
+    "surface",
+    "char_start",
+    "char_end",
+)
+
+
+def validated_columns(suite: str, columns) -> list[str]:
+    """The columns a suite's expectations name, plus those that identify a failing row:
+    a full run reads tables of 10^5 rows, and long text (sentences) would only cost memory."""
+    wanted = set(IDENTIFYING_COLUMNS)
+    for expectation in load_suite_json(suite)["expectations"]:
+        for key, value in expectation["kwargs"].items():
+            if key in ("column", "column_A", "column_B"):
+                wanted.add(value)
+            elif key in ("column_list", "column_set"):
+                wanted.update(value)
+    return [c for c in columns if c in wanted]
 
 
 def suite_result(outcome: SuiteOutcome, blocking: bool, report_index) -> dg.AssetCheckResult:
@@ -66,7 +93,7 @@ def gx_check(
         with warehouse.session():  # one connection for the table and the report's reads
             # a partition run validates its own articles; a full run the whole table
             frame = warehouse.read_articles(sql, run_article_ids(context))
-            frame = frame.drop(columns=["sentence"], errors="ignore")  # long text
+            frame = frame[validated_columns(suite, frame.columns)]
             outcome = validate_frame(suite, frame, ledger.reports)
             asset_key = dg.AssetKey.from_coercible(asset) if isinstance(asset, str) else asset
             index = record_check(
@@ -82,6 +109,8 @@ def gx_check(
                 ),
                 warehouse,
             )
+        del frame
+        release_memory()  # a full run validates tables of 10^5 rows, one after another
         return suite_result(outcome, blocking, index)
 
     return _check
