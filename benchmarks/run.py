@@ -37,6 +37,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -721,14 +722,30 @@ class Harness:
         return article.article_id, len(data)
 
     def seed_run(self) -> None:
+        """``make run`` on the seed once the environment exists: a first run in a fresh
+        folder (it parses the dbt project for the new warehouse path, as the first
+        ``make run`` of a clone does) is shown, not counted; then ``--seed-runs`` runs in the
+        same folder, each a row, the median against the target (this machine's timings vary
+        by ±20 % from run to run)."""
         raw_dir = ROOT / "raw"
         articles = sorted((raw_dir / "articles").glob("*.txt"))
         mb = sum(p.stat().st_size for p in articles) / 1e6
         run_dir = self.work / "seed-run"
         shutil.rmtree(run_dir, ignore_errors=True)
-        self.pipeline(
-            len(articles), "seed_run", self.pipeline_env(raw_dir, run_dir), mb, len(articles)
+        env = self.pipeline_env(raw_dir, run_dir)
+        first = measure(
+            [sys.executable, *PIPELINE_COMMANDS["seed_run"]],
+            env,
+            self.out / "logs" / "1-seed_run-first.log",
+            "seed_run first",
         )
+        print(
+            f"        first seed run in a fresh folder (dbt parse included): "
+            f"{first.seconds:.1f} s (not counted)",
+            flush=True,
+        )
+        for _ in range(self.args.seed_runs):
+            self.pipeline(len(articles), "seed_run", env, mb, len(articles))
 
     # ---- output
 
@@ -823,12 +840,15 @@ class Harness:
                     f"  {label} ≤ {target:g} {unit}: {value:.0f} {unit} ({how}) "
                     f"→ {verdict(value, target, False)}"
                 )
-        seed = next((r for r in self.rows if r.step == "seed_run"), None)
-        if seed:
+        seeds = [r for r in self.rows if r.step == "seed_run"]
+        if seeds:
+            median = statistics.median(r.seconds for r in seeds)
+            each = ", ".join(f"{r.seconds:.1f}" for r in seeds)
             lines.append(
-                f"  make run on the seed ≤ {TARGET_SEED_RUN_S:g} s: {seed.seconds:.1f} s "
-                f"(run_all, environment installed) → {verdict(seed.seconds, TARGET_SEED_RUN_S, False)}"
-                + ("" if seed.ok else " (the run FAILED)")
+                f"  make run on the seed ≤ {TARGET_SEED_RUN_S:g} s: {median:.1f} s "
+                f"(median of {len(seeds)}: {each}; run_all, environment installed) → "
+                f"{verdict(median, TARGET_SEED_RUN_S, False)}"
+                + ("" if all(r.ok for r in seeds) else " (a run FAILED)")
             )
         return lines
 
@@ -861,6 +881,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help=f"subset of {','.join(STEPS)} (generate always runs)")  # fmt: skip
     parser.add_argument("--no-seed-run", action="store_true",
                         help="skip the make-run-on-the-seed measurement")  # fmt: skip
+    parser.add_argument("--seed-runs", type=int, default=3,
+                        help="seed runs counted, after an uncounted first (default 3)")  # fmt: skip
     parser.add_argument("--work", help="folder for corpora and warehouses (default: a temp dir)")
     parser.add_argument("--keep-work", action="store_true", help="keep corpora and warehouses")
     return parser

@@ -94,7 +94,9 @@ def stand_in(tmp_path, monkeypatch):
 
 def test_pipeline_steps_rows_profile_and_wiring(tmp_path, stand_in):
     out, work = tmp_path / "out", tmp_path / "work"
-    code = bench.main(["--sizes", "3", "--out", str(out), "--work", str(work), "--keep-work"])
+    code = bench.main(
+        ["--sizes", "3", "--out", str(out), "--work", str(work), "--keep-work", "--seed-runs", "1"]
+    )
     assert code == 0
     columns, rows = read_rows(out)
     assert tuple(columns) == bench.COLUMNS
@@ -113,10 +115,12 @@ def test_pipeline_steps_rows_profile_and_wiring(tmp_path, stand_in):
     assert float(full["precision"]) == pytest.approx(0.75)
     assert float(full["articles_per_s"]) > 0 and float(full["peak_mb"]) > 0
 
-    seed_call, full_call, incremental_call = (
+    first_seed_call, seed_call, full_call, incremental_call = (
         json.loads(line) for line in stand_in.read_text().splitlines()
     )
     assert Path(seed_call["raw"]) == bench.ROOT / "raw"
+    # the uncounted first seed run uses the same folder as the counted one
+    assert first_seed_call["warehouse"] == seed_call["warehouse"]
     assert full_call["argv"] == []
     assert len(full_call["articles"]) == 3
     # the incremental run: article 4 of the same corpus, same warehouse and Dagster instance
