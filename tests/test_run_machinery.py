@@ -165,3 +165,35 @@ def test_storage_without_dagster_home_says_what_to_set(monkeypatch):
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     with pytest.raises(ValueError, match="DAGSTER_HOME"):
         LedgerSqliteEventLogStorage()
+
+
+# ------------------------------------------------------------------- memory over a long run
+
+
+def test_gx_keeps_no_validated_table(tmp_path):
+    """GX's execution engine caches every DataFrame it validates; a full run validates tables
+    of 10^5 rows one after another, so the ledger makes it let go (gx_suites)."""
+    import gc
+    import weakref
+
+    import pandas as pd
+
+    from orchestration.quality.gx_suites import validate_frame
+
+    frame = pd.DataFrame(
+        {
+            "figure_id": [f"f{i}" for i in range(200)],
+            "article_id": "nmg-regional-cooperation",
+            "surface": "17.41亿元",
+            "value": 1741000000.0,
+            "unit": "CNY",
+            "category": "trade",
+            "city_code": "ulanqab",
+        }
+    )
+    outcome = validate_frame("fct_figures_known", frame, tmp_path)
+    assert outcome.success
+    alive = weakref.ref(frame)
+    del frame
+    gc.collect()
+    assert alive() is None
