@@ -75,6 +75,15 @@ def test_sensor_runs_only_the_new_article(operated):
     partitioned = {e.asset_key.to_user_string() for e in events if e.partition}
     assert {"raw_articles", "parsed_articles", "extracted_figures"} <= partitioned
     assert len(snapshot(settings, NEW_ID)) >= 40
+    # dbt's tests checked the run's article (macros/article_batches.sql: get_where_subquery);
+    # a model without article_id is tested whole
+    core = max(
+        (ROOT / "dbt_project" / "target").glob("ledger_dbt_core-*"), key=lambda p: p.stat().st_mtime
+    )
+    scoped = next(core.rglob("not_null_fct_figures_figure_id.sql")).read_text()
+    assert f"article_id in ('{NEW_ID}')" in scoped
+    whole = next(core.rglob("row_count_equals_dim_city_12.sql")).read_text()
+    assert "article_id" not in whole
     assert (
         query(settings, f"select count(*) from mart_trade where article_id = '{NEW_ID}'")[0][0] > 0
     )

@@ -19,22 +19,31 @@
     create table if not exists {{ batch_relation() }} (article_id varchar)
 {%- endmacro %}
 
+{% macro batch_ids() -%}
+    {#- The run's articles, read when a node runs (at parse time: none). -#}
+    {%- if not execute -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set query = 'select distinct article_id from ' ~ batch_relation() ~ ' order by 1' -%}
+    {{ return(run_query(query).columns[0].values() | list) }}
+{%- endmacro %}
+
+{% macro article_id_filter(column, ids) -%}
+    {{ column }} in (
+    {%- for id in ids -%}
+        '{{ id | replace("'", "''") }}'{{ ", " if not loop.last }}
+    {%- endfor -%})
+{%- endmacro %}
+
 {% macro in_batch(column='article_id') -%}
-    {#- The batch is read when the model runs and written into the SQL as a list of
-        literals: a filter DuckDB and Postgres push down into the views below, so an
-        incremental build reads the batch's rows only, however large the warehouse. -#}
-    {%- if not is_incremental() or not execute -%}
+    {#- The batch is written into the SQL as a list of literals: a filter DuckDB and
+        Postgres push down into the views below, so an incremental build reads the
+        batch's rows only, however large the warehouse. -#}
+    {%- set ids = batch_ids() if is_incremental() else [] -%}
+    {%- if ids | length == 0 -%}
         true
     {%- else -%}
-        {%- set ids = run_query('select distinct article_id from ' ~ batch_relation() ~ ' order by 1').columns[0].values() -%}
-        {%- if ids | length == 0 -%}
-            true
-        {%- else -%}
-            {{ column }} in (
-            {%- for id in ids -%}
-                '{{ id | replace("'", "''") }}'{{ ", " if not loop.last }}
-            {%- endfor -%})
-        {%- endif -%}
+        {{ article_id_filter(column, ids) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -43,5 +52,35 @@
         delete from {{ this }} where {{ in_batch('article_id') }}
     {%- else -%}
         select 1
+    {%- endif -%}
+{%- endmacro %}
+
+{#-
+  dbt's tests on a model with an `article_id` column check the run's articles only in a
+  partition run (the daily run over every article checks everything, with --full-refresh),
+  as the GX checks do. Without this, a one-article run into a warehouse of 10,000 articles
+  re-tested every row of the views (≈ 2.5 s). Overrides dbt's own `get_where_subquery`,
+  which every generic test wraps its model in; a test's own `where` config still applies.
+-#}
+{% macro get_where_subquery(relation) -%}
+    {%- set conditions = [] -%}
+    {%- set where = config.get('where', '') -%}
+    {%- if where -%}
+        {%- do conditions.append(where) -%}
+    {%- endif -%}
+    {%- set tested = graph.nodes.get(model.attached_node) if model.attached_node else none -%}
+    {%- if execute and not flags.FULL_REFRESH and tested and 'article_id' in tested.columns -%}
+        {%- set ids = batch_ids() -%}
+        {%- if ids | length > 0 -%}
+            {%- do conditions.append(article_id_filter('article_id', ids)) -%}
+        {%- endif -%}
+    {%- endif -%}
+    {%- if conditions -%}
+        {%- set filtered -%}
+            (select * from {{ relation }} where {{ conditions | join(' and ') }}) dbt_subquery
+        {%- endset -%}
+        {%- do return(filtered) -%}
+    {%- else -%}
+        {%- do return(relation) -%}
     {%- endif -%}
 {%- endmacro %}
