@@ -20,9 +20,16 @@
 {%- endmacro %}
 
 {% macro batch_ids() -%}
-    {#- The run's articles, read when a node runs (at parse time: none). -#}
+    {#- The run's articles, when a node runs (at parse time: none). Dagster also passes a
+        batch of modest size in LEDGER_DBT_BATCH (JSON), which saves a query per model and
+        test (≈ 15 ms each, 1–2 s a build); the table serves larger batches and builds by
+        hand. The variable is read only when executing, so partial parsing ignores it. -#}
     {%- if not execute -%}
         {{ return([]) }}
+    {%- endif -%}
+    {%- set listed = env_var('LEDGER_DBT_BATCH', '') -%}
+    {%- if listed -%}
+        {{ return(fromjson(listed)) }}
     {%- endif -%}
     {%- set query = 'select distinct article_id from ' ~ batch_relation() ~ ' order by 1' -%}
     {{ return(run_query(query).columns[0].values() | list) }}

@@ -9,6 +9,7 @@ Two asset definitions over one project so that the published marts run *after* t
 blocking quality checks on ``fct_figures``: a failing check stops the marts.
 """
 
+import json
 import os
 import shutil
 import sys
@@ -27,6 +28,8 @@ from orchestration.quality.report import CheckRecord, record_checks
 from orchestration.resources import LedgerPaths
 
 BATCH_COLUMNS = {"article_id": "VARCHAR"}
+BATCH_ENV = "LEDGER_DBT_BATCH"  # read by dbt_project/macros/article_batches.sql
+MAX_BATCH_ENV_BYTES = 64_000  # Linux caps one variable at 128 KiB; larger batches: the table
 PUBLISHED_MARTS = ("mart_funding", "mart_trade", "mart_transport", "mart_talent")
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -103,6 +106,10 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledger: Ledge
         warehouse.replace_table(
             "dbt_batch", pd.DataFrame({"article_id": keys or []}), BATCH_COLUMNS
         )
+        os.environ.pop(BATCH_ENV, None)
+        listed = json.dumps(sorted(keys or []), ensure_ascii=False)
+        if keys and len(listed.encode()) <= MAX_BATCH_ENV_BYTES:
+            os.environ[BATCH_ENV] = listed  # the same batch, without a query per dbt node
         gx_suites.import_in_background()  # for the checks after this step, while dbt runs
         invocation = dbt.cli(args, context=context)
         events = list(invocation.stream())
