@@ -2,8 +2,9 @@
 
 The dbt assets are not partitioned: a Dagster partition event per article and per model
 would cost more than the models themselves. They are incremental instead: a run for some
-article partitions hands those articles to dbt in the table ``raw.dbt_batch``, whose marts
-replace exactly their rows; a run over every article rebuilds with ``--full-refresh``.
+article partitions hands those articles to dbt (the table ``raw.dbt_batch``, and the variable
+``LEDGER_DBT_BATCH`` when small), whose marts replace exactly their rows, and whose tests
+check those rows; a run over every article rebuilds with ``--full-refresh``.
 
 Two asset definitions over one project so that the published marts run *after* the
 blocking quality checks on ``fct_figures``: a failing check stops the marts.
