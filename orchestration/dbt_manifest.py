@@ -73,13 +73,14 @@ def _manifest_key(settings: Settings) -> str:
 
 
 def _project_files() -> list[Path]:
-    """The dbt project's own files: target/ and logs/ are not walked (they hold every dbt
-    invocation's artifacts)."""
+    """The dbt project's own files: not target/ and logs/ (every dbt invocation's
+    artifacts), nor the hidden files dbt writes itself (``.user.yml``, made by the first dbt
+    command: counting it made the second ``make run`` of a fresh clone parse again)."""
     files = []
     for folder, subfolders, names in os.walk(DBT_PROJECT_DIR):
         if Path(folder) == DBT_PROJECT_DIR:
             subfolders[:] = [name for name in subfolders if name not in {"target", "logs"}]
-        files += [Path(folder) / name for name in names]
+        files += [Path(folder) / name for name in names if not name.startswith(".")]
     return sorted(files)
 
 
