@@ -1,11 +1,12 @@
 -- Pairs each usable annotation with the extracted figure whose span overlaps it most.
 -- Each annotation and each extracted figure is used at most once.
+-- Incremental by article (dbt_project.yml): a partition run pairs its articles' rows only.
 with annotations as (
-    select * from {{ ref('stg_annotations') }} where status = 'ok'
+    select * from {{ ref('stg_annotations') }} where status = 'ok' and {{ in_batch() }}
 ),
 
 figures as (
-    select * from {{ ref('stg_extracted_figures') }}
+    select * from {{ ref('stg_extracted_figures') }} where {{ in_batch() }}
 ),
 
 candidates as (

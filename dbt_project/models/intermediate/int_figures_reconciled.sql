@@ -1,16 +1,19 @@
 -- One row per figure mention: annotation and extraction merged where their spans match.
 -- The annotation wins for city, category and metric; the parser's reading wins for the
 -- value, unit and bound (the person's reading is kept beside it and checked).
+-- Incremental by article (dbt_project.yml): a partition run merges its articles' rows only;
+-- the batch filter sits on each input, where it reaches the tables (a filter on the merged
+-- article_id, a coalesce over a full outer join, would not).
 with annotations as (
-    select * from {{ ref('stg_annotations') }} where status = 'ok'
+    select * from {{ ref('stg_annotations') }} where status = 'ok' and {{ in_batch() }}
 ),
 
 figures as (
-    select * from {{ ref('stg_extracted_figures') }}
+    select * from {{ ref('stg_extracted_figures') }} where {{ in_batch() }}
 ),
 
 matches as (
-    select * from {{ ref('int_annotation_matches') }}
+    select * from {{ ref('int_annotation_matches') }} where {{ in_batch() }}
 ),
 
 paired as (
