@@ -11,8 +11,8 @@ looks exactly like a ``dbt`` process: same arguments, same JSON log lines on std
 
 Without a server (``LEDGER_DBT_SERVER`` unset, or its socket gone) ``ledger-dbt`` replaces
 itself with the real ``dbt`` executable, so Dagster runs started from the UI, the daemon
-or a test behave as before. Only the standard library is imported here: ``ledger-dbt``
-must start in milliseconds.
+or a test behave as before. Nothing heavy is imported here (the standard library and
+``dbt_manifest``'s lookup of the dbt executable): ``ledger-dbt`` must start in milliseconds.
 """
 
 import atexit
@@ -25,14 +25,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
+
+from orchestration.dbt_manifest import dbt_executable
 
 SOCKET_ENV = "LEDGER_DBT_SERVER"
 _STREAMS = [0, 1, 2]  # stdin, stdout, stderr of ledger-dbt, passed to the forked dbt
-
-
-def real_dbt() -> str:
-    return str(Path(sys.executable).parent / "dbt")
 
 
 # ----------------------------------------------------------------------------- the client
@@ -49,8 +46,14 @@ def client_main() -> int:
             connection = None  # no server (any more): run dbt the ordinary way
         if connection is not None:
             return _run_in_server(connection)
-    os.execv(real_dbt(), [real_dbt(), *sys.argv[1:]])
+    _exec_dbt()
     return 1  # not reached
+
+
+def _exec_dbt() -> None:
+    """Become the ordinary ``dbt`` process."""
+    dbt = dbt_executable()
+    os.execvp(dbt, [dbt, *sys.argv[1:]])
 
 
 def _run_in_server(connection: socket.socket) -> int:
@@ -61,7 +64,7 @@ def _run_in_server(connection: socket.socket) -> int:
     reply = connection.makefile("r")
     first = reply.readline()
     if not first.strip():  # the server died before forking (say, dbt failed to import)
-        os.execv(real_dbt(), [real_dbt(), *sys.argv[1:]])
+        _exec_dbt()
     child = int(first)
 
     def forward(signum, _frame):  # dagster-dbt interrupts its dbt process to cancel a step
