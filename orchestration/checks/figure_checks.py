@@ -42,11 +42,12 @@ IDENTIFYING_COLUMNS = (
 )
 
 
-def validated_columns(suite: str, columns) -> list[str]:
-    """The columns a suite's expectations name, plus those that identify a failing row:
-    a full run reads tables of 10^5 rows, and long text (sentences) would only cost memory."""
+def validated_columns(spec: dict, columns) -> list[str]:
+    """The columns a suite (its JSON, ``spec``) names, plus those that identify a failing
+    row: a full run reads tables of 10^5 rows, and long text (sentences) would only cost
+    memory."""
     wanted = set(IDENTIFYING_COLUMNS)
-    for expectation in load_suite_json(suite)["expectations"]:
+    for expectation in spec["expectations"]:
         for key, value in expectation["kwargs"].items():
             if key in ("column", "column_A", "column_B"):
                 wanted.add(value)
@@ -95,8 +96,9 @@ def gx_check(
         with warehouse.session():  # one connection for the table and the report's reads
             # a partition run validates its own articles; a full run the whole table
             frame = warehouse.read_articles(sql, run_article_ids(context))
-            frame = frame[validated_columns(suite, frame.columns)]
-            outcome = validate_frame(suite, frame, ledger.reports)
+            spec = load_suite_json(suite)  # read once: it picks the columns and validates
+            frame = frame[validated_columns(spec, frame.columns)]
+            outcome = validate_frame(suite, frame, ledger.reports, suite=spec)
             asset_key = dg.AssetKey.from_coercible(asset) if isinstance(asset, str) else asset
             index = record_check(
                 ledger.reports,
