@@ -29,13 +29,17 @@ class _ProcessBytecodeCache(BytecodeCache):
 _CACHE = _ProcessBytecodeCache()
 
 
-class CachedPageView(DefaultJinjaPageView):
+class _SharedBytecode:
+    """Gives a GX Jinja view the process's bytecode cache."""
+
     def __init__(self, custom_styles_directory=None, custom_views_directory=None) -> None:
         super().__init__(custom_styles_directory, custom_views_directory)
         self.env.bytecode_cache = _CACHE
 
 
-class CachedIndexPageView(DefaultJinjaIndexPageView):
-    def __init__(self, custom_styles_directory=None, custom_views_directory=None) -> None:
-        super().__init__(custom_styles_directory, custom_views_directory)
-        self.env.bytecode_cache = _CACHE
+class CachedPageView(_SharedBytecode, DefaultJinjaPageView):
+    pass
+
+
+class CachedIndexPageView(_SharedBytecode, DefaultJinjaIndexPageView):
+    pass
