@@ -524,19 +524,21 @@ class Harness:
 
     # ---- the steps
 
-    def generate(self, n: int, raw_dir: Path) -> dict:
-        measured = self.run_worker(
-            f"generate {n}",
-            f"{n}-generate.log",
-            "generate",
-            str(n),
-            str(raw_dir),
-            str(self.args.seed),
-        )
+    def worker_step(self, step: str, n: int, *argv: str) -> tuple[Measured, dict, bool]:
+        """A step measured in a worker process: its measurement, result, and whether it
+        worked (a failure prints the worker's last lines)."""
+        measured = self.run_worker(f"{step} {n}", f"{n}-{step}.log", step, *argv)
         result = measured.result
         ok = measured.returncode == 0 and bool(result)
         if not ok:
-            self.failed("generate", measured)
+            self.failed(step, measured)
+        return measured, result, ok
+
+    def generate(self, n: int, raw_dir: Path) -> dict:
+        measured, result, ok = self.worker_step(
+            "generate", n, str(n), str(raw_dir), str(self.args.seed)
+        )
+        if not ok:
             raise SystemExit(f"could not generate the corpus of {n} articles")
         seconds = result["seconds"]
         self.add(
@@ -546,11 +548,7 @@ class Harness:
         return result
 
     def extract(self, n: int, raw_dir: Path) -> None:
-        measured = self.run_worker(f"extract {n}", f"{n}-extract.log", "extract", str(raw_dir))
-        result = measured.result
-        ok = measured.returncode == 0 and bool(result)
-        if not ok:
-            self.failed("extract", measured)
+        measured, result, ok = self.worker_step("extract", n, str(raw_dir))
         seconds = result.get("seconds", measured.seconds)
         self.add(
             Row(n, "extract", seconds, measured.peak_mb,
@@ -560,11 +558,7 @@ class Harness:
         )  # fmt: skip
 
     def sanity(self, n: int, raw_dir: Path) -> None:
-        measured = self.run_worker(f"sanity {n}", f"{n}-sanity.log", "sanity", str(raw_dir))
-        result = measured.result
-        ok = measured.returncode == 0 and bool(result)
-        if not ok:
-            self.failed("sanity", measured)
+        measured, result, ok = self.worker_step("sanity", n, str(raw_dir))
         seconds = result.get("seconds", measured.seconds)
         self.add(
             Row(n, "sanity", seconds, measured.peak_mb, n / seconds if ok else None,
