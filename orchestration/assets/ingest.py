@@ -190,8 +190,8 @@ class ChunkedTable:
         )
         self.replace_all = False
         self.rows += len(frame)
-        if len(self.head) < PREVIEW_ROWS and len(frame):
-            self.head = frame.head(PREVIEW_ROWS) if self.head.empty else self.head
+        if self.head.empty and len(frame):
+            self.head = frame.head(PREVIEW_ROWS)
         return frame
 
     def preview(self, columns: list[str]) -> dg.MetadataValue:
