@@ -17,6 +17,7 @@ or a test behave as before. Nothing heavy is imported here (the standard library
 
 import atexit
 import contextlib
+import gc
 import json
 import os
 import signal
@@ -91,6 +92,7 @@ def serve(path: str) -> None:
     for adapter in ("dbt.adapters.duckdb", "dbt.adapters.postgres"):
         with contextlib.suppress(ImportError):
             __import__(adapter)
+    gc.freeze()  # dbt's modules: out of the collector's sight in every forked command
     while True:
         connection, _ = listener.accept()
         with connection:

@@ -1,8 +1,25 @@
-"""Keeping a long run's process small."""
+"""Keeping a long run's process small, and its start quick."""
 
 import contextlib
 import ctypes
 import gc
+from collections.abc import Iterator
+
+
+@contextlib.contextmanager
+def loading_code() -> Iterator[None]:
+    """For the start of a run: importing dagster, dbt and the definitions creates millions
+    of objects that live as long as the process. The cyclic garbage collector would
+    traverse them again and again while they load (≈ 0.6 s of a 3.5 s start) and in every
+    full collection of the run after it. So it is off while the block loads them, and
+    afterwards they are moved out of its sight (``gc.freeze``); it is on again for the
+    run's own objects."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        gc.enable()
 
 
 def release_memory(collect: bool = False) -> None:

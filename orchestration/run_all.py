@@ -12,6 +12,7 @@ import time
 
 from orchestration import dbt_server
 from orchestration.dbt_manifest import prepare_manifest
+from orchestration.memory import loading_code
 from orchestration.settings import Settings
 
 MARTS = ("mart_funding", "mart_trade", "mart_transport", "mart_talent")
@@ -137,9 +138,12 @@ def main() -> int:
         return 1
     with dbt_server.running():  # dbt imports on the other core meanwhile
         print("preparing the dbt manifest ...", flush=True)
-        prepare_manifest(settings)
+        with loading_code():
+            prepare_manifest(settings)
+            instance = project_instance(settings)
+            import orchestration.definitions  # noqa: F401
         print("materializing every asset ...", flush=True)
-        result = materialize_everything(settings)
+        result = materialize_everything(settings, instance)
     text, ok = summarize(settings, result)
     print(text)
     print(f"{'elapsed':<32}{time.perf_counter() - started:.1f} s")

@@ -11,6 +11,7 @@ import sys
 
 from orchestration import dbt_server
 from orchestration.dbt_manifest import prepare_manifest
+from orchestration.memory import loading_code
 from orchestration.settings import Settings
 
 
@@ -49,8 +50,11 @@ def main(argv: list[str]) -> int:
         return 2
     settings = Settings.from_env()
     with dbt_server.running():  # dbt imports on the other core meanwhile
-        prepare_manifest(settings)
-        result = materialize_articles(settings, argv, project_instance(settings))
+        with loading_code():
+            prepare_manifest(settings)
+            instance = project_instance(settings)
+            import orchestration.definitions  # noqa: F401
+        result = materialize_articles(settings, argv, instance)
     text, ok = summarize(settings, result)
     print(text)
     return 0 if ok else 1
