@@ -99,60 +99,87 @@ def test_report_renders_in_headless_chromium(seed_run, tmp_path):
     assert len(data) > 20_000  # a blank page is a few kB; the rendered tables are far more
 
 
-class _StubWarehouse:
-    """What render_report reads, for a corpus of many clean articles and one bad one."""
+def _many_articles_warehouse(path, articles: int):
+    """A real DuckDB warehouse with the tables render_report reads: many clean articles
+    (30 figures each) and one with a quarantine entry."""
+    import pandas as pd
 
-    def __init__(self, articles: int):
-        import pandas as pd
+    from orchestration.warehouse import DuckDBWarehouse
 
-        self.frames = {
-            "group by severity": pd.DataFrame({"severity": ["error"], "n": [1]}),
-            "stg_articles": pd.DataFrame(
-                {
-                    "article_id": [f"a{i:04d}" for i in range(articles)],
-                    "source_file": [f"raw/articles/a{i:04d}.txt" for i in range(articles)],
-                    "section_count": 2,
-                    "page_break_repairs": 0,
-                    "figures": 30,
-                    "annotated": 0,
-                }
-            ),
-            "quarantine": pd.DataFrame(
-                [
-                    {
-                        "source_file": "raw/annotations/a0150.csv",
-                        "article_id": "a0150",
-                        "stage": "annotations",
-                        "severity": "error",
-                        "line": 3,
-                        "reason": "raw/annotations/a0150.csv:3: quote not in the text",
-                    }
-                ]
-            ),
-            "figure_relations": pd.DataFrame(
-                columns=["article_id", "kind", "holds", "explanation"]
-            ),
+    warehouse = DuckDBWarehouse(path / "w.duckdb")
+    ids = [f"a{i:04d}" for i in range(articles)]
+    stg_articles = pd.DataFrame(
+        {
+            "article_id": ids,
+            "source_file": [f"raw/articles/{a}.txt" for a in ids],
+            "section_count": 2,
+            "page_break_repairs": 0,
         }
-
-    def exists(self) -> bool:
-        return True
-
-    def read_query(self, sql: str):
-        return next(frame for name, frame in self.frames.items() if name in sql)
+    )
+    figures = pd.DataFrame(
+        {
+            "figure_id": [f"{a}-{n}" for a in ids for n in range(30)],
+            "article_id": [a for a in ids for _ in range(30)],
+            "annotation_file": None,
+        }
+    )
+    quarantine = pd.DataFrame(
+        [
+            {
+                "source_file": "raw/annotations/a0150.csv",
+                "article_id": "a0150",
+                "stage": "annotations",
+                "severity": "error",
+                "line": 3,
+                "reason": "raw/annotations/a0150.csv:3: quote not in the text",
+            }
+        ]
+    )
+    with warehouse.connect() as con:
+        con.execute("CREATE SCHEMA quality")
+        for name, frame in [
+            ("stg_articles", stg_articles),
+            ("fct_figures", figures),
+            ("quarantine", quarantine),
+        ]:
+            con.register("frame", frame)
+            con.execute(f"CREATE TABLE main.{name} AS SELECT * FROM frame")
+            con.unregister("frame")
+        con.execute(
+            "CREATE TABLE quality.figure_relations "
+            "(article_id VARCHAR, kind VARCHAR, holds BOOLEAN, explanation VARCHAR)"
+        )
+    return warehouse
 
 
 def test_report_over_many_articles_lists_the_flagged_ones_first(tmp_path):
-    from orchestration.quality.report import MAX_CLEAN_ARTICLES, render_report
+    from orchestration.quality.report import MAX_CLEAN_ARTICLES, CheckRecord, record_check
 
-    page = render_report(tmp_path, _StubWarehouse(articles=500)).read_text(encoding="utf-8")
+    warehouse = _many_articles_warehouse(tmp_path, articles=500)
+    failing = CheckRecord(
+        check="fct_figures_content",
+        asset="fct_figures",
+        passed=False,
+        blocking=True,
+        description="1 failing row",
+        failures=[{"expectation": "x", "rows": [{"article_id": "a0450", "figure_id": "a0450-3"}]}],
+    )
+    page = record_check(tmp_path / "report", failing, warehouse).read_text(encoding="utf-8")
     rows = parse(page)["articles"]
-    assert rows[0][0] == "a0150"  # the one with a quarantine entry comes first
-    assert len(rows) == 1 + MAX_CLEAN_ARTICLES + 1  # flagged, clean ones, the "more" line
+    # the two with something to show come first: a quarantine entry, a failing row (an
+    # article far past the clean ones listed)
+    assert [r[0] for r in rows[:2]] == ["a0150", "a0450"]
+    assert [r[1] for r in rows[:2]] == ["30", "30"]  # their figures, counted
+    assert rows[2][0] == "a0000" and rows[2][1] == "30"
+    assert [r[0] for r in rows[2:-1]] == [
+        f"a{i:04d}" for i in range(MAX_CLEAN_ARTICLES + 1) if i != 150
+    ]
+    assert len(rows) == 2 + MAX_CLEAN_ARTICLES + 1  # flagged, clean ones, the "more" line
     assert (
         rows[-1][0]
-        == f"{500 - 1 - MAX_CLEAN_ARTICLES} more articles without failing rows or quarantine entries (query fct_figures for them)"
+        == f"{500 - 2 - MAX_CLEAN_ARTICLES} more articles without failing rows or quarantine entries (query fct_figures for them)"
     )
-    assert "id='article-a0150'" in page
+    assert "id='article-a0150'" in page and "id='article-a0450'" in page
     assert "id='article-a0000'" not in page  # detail sections only where there is something
     assert "articles: <b>500</b>" in page
     assert "quarantined inputs: <b>1</b>" in page
