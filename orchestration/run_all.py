@@ -49,12 +49,24 @@ def materialize_everything(settings: Settings, instance=None):
     job = defs.resolve_implicit_global_asset_job_def()
     instance = instance if instance is not None else project_instance(settings)
     sync_partitions(instance, settings)
-    return job.execute_in_process(
-        instance=instance,
-        raise_on_error=False,
-        tags=full_range_tags(instance),
-        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
-    )
+    return execute(job, settings, instance=instance, tags=full_range_tags(instance))
+
+
+def execute(job, settings: Settings, **options):
+    """Run ``job`` in this process on one warehouse connection, handed to dbt for its
+    commands (``Warehouse.session``): a run of few articles would otherwise spend seconds
+    opening and closing the file. Another process waits for the whole run."""
+    warehouse = settings.open_warehouse()
+
+    def waiting(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    with warehouse.session(wait_message=waiting):
+        return job.execute_in_process(
+            raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            **options,
+        )
 
 
 def sync_partitions(instance, settings: Settings) -> list[str]:

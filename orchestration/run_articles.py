@@ -19,6 +19,7 @@ def materialize_articles(settings: Settings, article_ids: list[str], instance):
     """One run over ``article_ids`` (added as partitions when new)."""
     from orchestration.definitions import build_definitions
     from orchestration.partitions import ARTICLES, RANGE_END, RANGE_START, all_article_ids
+    from orchestration.run_all import execute
 
     known = all_article_ids(instance)
     instance.add_dynamic_partitions(ARTICLES.name, [a for a in article_ids if a not in known])
@@ -33,12 +34,12 @@ def materialize_articles(settings: Settings, article_ids: list[str], instance):
         if chosen != order[position[chosen[0]] : position[chosen[-1]] + 1]:
             raise SystemExit("articles must be consecutive partitions; run them one by one")
         tags, partition_key = {RANGE_START: chosen[0], RANGE_END: chosen[-1]}, None
-    return job.execute_in_process(
+    return execute(
+        job,
+        settings,
         instance=instance,
         partition_key=partition_key,
         tags=tags if partition_key is None else None,
-        raise_on_error=False,
-        run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
     )
 
 

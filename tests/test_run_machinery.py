@@ -197,3 +197,36 @@ def test_gx_keeps_no_validated_table(tmp_path):
     del frame
     gc.collect()
     assert alive() is None
+
+
+def _other_process_writes(path: Path) -> subprocess.CompletedProcess:
+    script = (
+        "import duckdb, sys; con = duckdb.connect(sys.argv[1]); "
+        "con.execute('INSERT INTO raw.t VALUES (2)'); con.close()"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", script, str(path)], capture_output=True, text=True, check=False
+    )
+
+
+def test_run_session_keeps_one_connection_and_hands_the_file_to_dbt(tmp_path):
+    """A run holds one connection (Warehouse.session) that every read and write reuses; a
+    dbt command inside it (handed_over) gets the file to itself, and the run sees what it
+    wrote afterwards."""
+    import pandas as pd
+
+    from orchestration.warehouse import DuckDBWarehouse
+
+    warehouse = DuckDBWarehouse(tmp_path / "w.duckdb")
+    with warehouse.session():
+        warehouse.replace_table("t", pd.DataFrame({"n": [1]}), {"n": "INTEGER"})
+        with warehouse.connect() as first, warehouse.connect() as second:
+            assert first is second  # the session's connection, not a new one
+        held = _other_process_writes(warehouse.path)
+        assert held.returncode != 0 and "lock" in held.stderr.lower()  # DuckDB: one process
+        with warehouse.handed_over():
+            lent = _other_process_writes(warehouse.path)
+            assert lent.returncode == 0, lent.stderr
+        rows = warehouse.read_query("SELECT n FROM raw.t ORDER BY n")["n"].tolist()
+        assert rows == [1, 2]
+    assert _other_process_writes(warehouse.path).returncode == 0  # closed at the end

@@ -112,8 +112,9 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledger: Ledge
         if keys and len(listed.encode()) <= MAX_BATCH_ENV_BYTES:
             os.environ[BATCH_ENV] = listed  # the same batch, without a query per dbt node
         gx_suites.import_in_background()  # for the checks after this step, while dbt runs
-        invocation = dbt.cli(args, context=context)
-        events = list(invocation.stream())
+        with warehouse.handed_over():  # dbt's process has the file to itself
+            invocation = dbt.cli(args, context=context)
+            events = list(invocation.stream())
         _prune_dbt_targets(Path(invocation.target_path).parent)
     with warehouse.session():  # row counts and the report's reads on one connection
         yield from _annotated(events, warehouse, ledger)
