@@ -230,3 +230,11 @@ def test_run_session_keeps_one_connection_and_hands_the_file_to_dbt(tmp_path):
         rows = warehouse.read_query("SELECT n FROM raw.t ORDER BY n")["n"].tolist()
         assert rows == [1, 2]
     assert _other_process_writes(warehouse.path).returncode == 0  # closed at the end
+
+
+def test_dbt_server_warms_every_schema_it_names():
+    """The pinned dbt has every class the server builds schemas for: a dbt upgrade that
+    moves one shows here (the server would silently skip it and lose the time again)."""
+    warmed = dbt_server.warm_schemas()
+    named = [f"{m}.{n}" for m, names in dbt_server.SCHEMA_CLASSES.items() for n in names]
+    assert warmed == named
