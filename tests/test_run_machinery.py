@@ -238,3 +238,18 @@ def test_dbt_server_warms_every_schema_it_names():
     warmed = dbt_server.warm_schemas()
     named = [f"{m}.{n}" for m, names in dbt_server.SCHEMA_CLASSES.items() for n in names]
     assert warmed == named
+
+
+def test_old_dbt_target_folders_are_pruned_to_the_newest(tmp_path):
+    from orchestration.assets.dbt import KEEP_DBT_TARGETS, _prune_dbt_targets
+
+    for age in range(KEEP_DBT_TARGETS + 3):
+        folder = tmp_path / f"ledger_dbt_core-{age:04d}"
+        (folder / "compiled").mkdir(parents=True)
+        (folder / "compiled" / "model.sql").write_text("select 1")
+        os.utime(folder, (1_000_000 - age, 1_000_000 - age))  # age 0 is the newest
+    (tmp_path / "manifest.json").write_text("{}")  # not a command's folder: kept
+    _prune_dbt_targets(tmp_path)
+    kept = sorted(p.name for p in tmp_path.glob("ledger_dbt_*"))
+    assert kept == [f"ledger_dbt_core-{age:04d}" for age in range(KEEP_DBT_TARGETS)]
+    assert (tmp_path / "manifest.json").exists()
