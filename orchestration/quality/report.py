@@ -60,15 +60,15 @@ def load_records(report_dir: Path) -> list[CheckRecord]:
     return records
 
 
-def _articles_sql(articles: str) -> str:
-    """Per article of the relation ``articles``: its figures and annotated figures."""
-    return f"""
-        select a.article_id, a.source_file, a.section_count, a.page_break_repairs,
-               count(f.figure_id) as figures,
-               count(f.annotation_file) as annotated
-        from {articles} a left join main.fct_figures f using (article_id)
-        group by a.article_id, a.source_file, a.section_count, a.page_break_repairs
-        order by a.article_id"""
+# per article: its figures and annotated figures (filtered by ``read_articles``, which the
+# database pushes into the aggregate: only the listed articles' figures are counted)
+ARTICLES_SQL = """
+    select a.article_id, a.source_file, a.section_count, a.page_break_repairs,
+           coalesce(f.figures, 0) as figures, coalesce(f.annotated, 0) as annotated
+    from main.stg_articles a left join (
+        select article_id, count(*) as figures, count(annotation_file) as annotated
+        from main.fct_figures group by article_id
+    ) f using (article_id)"""
 
 
 def _warehouse_tables(warehouse, failing_articles: set[str]) -> dict[str, list[dict[str, Any]]]:
@@ -80,6 +80,7 @@ def _warehouse_tables(warehouse, failing_articles: set[str]) -> dict[str, list[d
     tables: dict[str, list[dict[str, Any]]] = {
         "articles": [],
         "article_count": [],
+        "first_ids": [],
         "quarantine": [],
         "quarantine_counts": [],
         "relations": [],
@@ -96,7 +97,7 @@ def _warehouse_tables(warehouse, failing_articles: set[str]) -> dict[str, list[d
         except Exception:  # noqa: BLE001 - a table not built yet in this run
             return
         rows = frame.astype(object).where(frame.notna(), None).to_dict("records")
-        tables[name] = tables[name] + rows
+        tables[name] = rows
 
     read(
         "quarantine",
@@ -116,16 +117,16 @@ def _warehouse_tables(warehouse, failing_articles: set[str]) -> dict[str, list[d
     flagged = sorted(
         failing_articles | {str(r["article_id"]) for r in tables["quarantine"] if r["article_id"]}
     )
-    if flagged:
-        read("articles", _articles_sql("main.stg_articles"), flagged)
     # the first clean articles are among the first (MAX_CLEAN_ARTICLES + flagged) of all
-    first = MAX_CLEAN_ARTICLES + len(flagged)
     read(
-        "articles",
-        _articles_sql(f"(select * from main.stg_articles order by article_id limit {first})"),
+        "first_ids",
+        "select article_id from main.stg_articles order by article_id "
+        f"limit {MAX_CLEAN_ARTICLES + len(flagged)}",
     )
-    unique = {row["article_id"]: row for row in tables["articles"]}  # a flagged one read twice
-    tables["articles"] = sorted(unique.values(), key=lambda row: row["article_id"])
+    listed = set(flagged) | {row["article_id"] for row in tables.pop("first_ids")}
+    if listed:
+        read("articles", ARTICLES_SQL, sorted(listed))
+    tables["articles"].sort(key=lambda row: row["article_id"])
     return tables
 
 
