@@ -55,13 +55,16 @@ def materialize_everything(settings: Settings, instance=None):
 def execute(job, settings: Settings, **options):
     """Run ``job`` in this process on one warehouse connection, handed to dbt for its
     commands (``Warehouse.session``): a run of few articles would otherwise spend seconds
-    opening and closing the file. Another process waits for the whole run."""
+    opening and closing the file. Another process waits for the whole run. The report and
+    the Data Docs are published once, when the run ends (``report.published_at_end``)."""
+    from orchestration.quality.report import published_at_end
+
     warehouse = settings.open_warehouse()
 
     def waiting(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
-    with warehouse.session(wait_message=waiting):
+    with warehouse.session(wait_message=waiting), published_at_end(settings.report_dir, warehouse):
         return job.execute_in_process(
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},

@@ -183,3 +183,29 @@ def test_report_over_many_articles_lists_the_flagged_ones_first(tmp_path):
     assert "id='article-a0000'" not in page  # detail sections only where there is something
     assert "articles: <b>500</b>" in page
     assert "quarantined inputs: <b>1</b>" in page
+
+
+def test_a_run_in_process_publishes_the_report_once_when_it_ends(tmp_path):
+    """Inside published_at_end the checks record as they go, but the page and the Data
+    Docs are built when the block ends, also when it ends with an error."""
+    import pandas as pd
+
+    from orchestration.quality.gx_suites import validate_frame
+    from orchestration.quality.report import CheckRecord, published_at_end, record_check
+
+    index, docs = tmp_path / "index.html", tmp_path / "gx" / "index.html"
+    frame = pd.DataFrame({"figure_id": ["f1"], "article_id": "a", "surface": "17.41亿元"})
+    failed = CheckRecord(
+        check="c", asset="fct_figures", passed=False, blocking=True, description="x"
+    )
+    with pytest.raises(RuntimeError), published_at_end(tmp_path):
+        validate_frame("fct_figures_known", frame, tmp_path)
+        assert record_check(tmp_path, failed) == index
+        assert not index.exists() and not docs.exists()  # nothing built after the check
+        raise RuntimeError("a step failed")
+    assert '<b id="failed-count">1</b>' in index.read_text(encoding="utf-8")
+    assert "fct_figures_known" in docs.read_text(encoding="utf-8")
+    # outside such a block, every record renders the page at once
+    index.unlink()
+    record_check(tmp_path, failed)
+    assert index.exists()

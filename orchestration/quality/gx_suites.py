@@ -8,9 +8,11 @@ all of them. GX is imported lazily: it costs seconds and loading definitions mus
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,7 @@ _SITE = "ledger_quality_report"
 _VIEWS = "orchestration.quality.gx_views"  # Data Docs views that compile templates once
 _lock = threading.Lock()
 _contexts: dict[str, Any] = {}
+_docs_at_end: set[str] = set()  # report folders whose Data Docs are built when a block ends
 _counter = [0]
 _import_started = threading.Event()
 
@@ -97,6 +100,25 @@ def _context(report_dir: Path):
     return _contexts[key]
 
 
+@contextlib.contextmanager
+def data_docs_at_end(report_dir: Path) -> Iterator[None]:
+    """Validations inside the block skip the Data Docs; the site is built once at its end,
+    with every validation of the process (as each build does)."""
+    key = str(report_dir)
+    if key in _docs_at_end:
+        yield
+        return
+    _docs_at_end.add(key)
+    try:
+        yield
+    finally:
+        _docs_at_end.discard(key)
+        with _lock:
+            context = _contexts.get(key)  # None: GX never ran in this process for the folder
+            if context is not None:
+                context.build_data_docs(site_names=[_SITE])
+
+
 def validate_frame(
     suite_name: str, frame: pd.DataFrame, report_dir: Path, suite: dict | None = None
 ) -> SuiteOutcome:
@@ -128,7 +150,9 @@ def validate_frame(
             gx.Checkpoint(
                 name=run_name,
                 validation_definitions=[definition],
-                actions=[UpdateDataDocsAction(name="update_report", site_names=[_SITE])],
+                actions=[]
+                if str(report_dir) in _docs_at_end
+                else [UpdateDataDocsAction(name="update_report", site_names=[_SITE])],
                 result_format={"result_format": "COMPLETE", "partial_unexpected_count": 20},
             )
         )

@@ -6,19 +6,29 @@ from all recorded outcomes and from the warehouse (articles, quarantine, relatio
 the page is complete whichever check runs last, and shows failures even when a blocking
 check stopped the rest of the run. The Great Expectations Data Docs site sits beside it
 in ``<report>/gx/``.
+
+A run in this process (``make run``, ``run_articles``) wraps itself in
+:func:`published_at_end`: the checks still record as they go, and the page and the Data
+Docs are built once when the run ends, however it ends (after every check they cost
+≈ 0.1 s each at 10,000 articles: a tenth of a one-article run).
 """
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from orchestration.quality import gx_suites
+
 CHECKS_FOLDER = "checks"
+_published_at_end: dict[str, bool] = {}  # report folder -> recorded since the block began
 
 
 @dataclass
@@ -47,7 +57,27 @@ def record_checks(report_dir: Path, records: list[CheckRecord], warehouse=None) 
         (folder / f"{safe}.json").write_text(
             json.dumps(asdict(record), ensure_ascii=False, indent=1, default=str), encoding="utf-8"
         )
+    if str(report_dir) in _published_at_end:
+        _published_at_end[str(report_dir)] = True
+        return report_dir / "index.html"  # rendered when the run ends
     return render_report(report_dir, warehouse)
+
+
+@contextlib.contextmanager
+def published_at_end(report_dir: Path, warehouse=None) -> Iterator[None]:
+    """Render the page and build the Data Docs once, when the block ends, for the checks
+    recorded inside it (in this thread or not)."""
+    key = str(report_dir)
+    if key in _published_at_end:  # nested: the outer block publishes
+        yield
+        return
+    _published_at_end[key] = False
+    try:
+        with gx_suites.data_docs_at_end(report_dir):
+            yield
+    finally:
+        if _published_at_end.pop(key):
+            render_report(report_dir, warehouse)
 
 
 def load_records(report_dir: Path) -> list[CheckRecord]:
