@@ -696,8 +696,9 @@ class Harness:
                 if not full.ok:
                     print("        (incremental skipped: the full run failed)")
                 else:
-                    new_id, size = self.add_article(raw_dir, n + 1)
-                    self.pipeline(n, "incremental", env, size / 1e6, 1, [new_id])
+                    for extra in range(1, self.args.incremental_runs + 1):
+                        new_id, size = self.add_article(raw_dir, n + extra)
+                        self.pipeline(n, "incremental", env, size / 1e6, 1, [new_id])
             if not self.args.keep_work:
                 shutil.rmtree(run_dir, ignore_errors=True)
         elif "incremental" in steps:
@@ -791,16 +792,22 @@ class Harness:
 
     # ---- targets
 
-    def _at(self, step: str, size: int) -> Row | None:
-        return next((r for r in self.rows if r.step == step and r.size == size and r.ok), None)
+    def _measured(self, step: str, attribute: str, size: int) -> list[float]:
+        return [
+            getattr(r, attribute) for r in self.rows if r.step == step and r.size == size and r.ok
+        ]
 
     def _project(self, step: str, attribute: str, size: int) -> tuple[float, str] | None:
-        """Measured at ``size``, else a straight line through the two largest sizes."""
-        row = self._at(step, size)
-        if row is not None:
-            return getattr(row, attribute), f"measured at {size}"
-        points = sorted((r.size, getattr(r, attribute)) for r in self.rows
-                        if r.step == step and r.ok and r.size != size)  # fmt: skip
+        """Measured at ``size`` (the median of its runs), else a straight line through the
+        two largest sizes."""
+        values = self._measured(step, attribute, size)
+        if values:
+            how = f"measured at {size}"
+            if len(values) > 1:
+                how += f", median of {len(values)}: " + ", ".join(f"{v:.1f}" for v in values)
+            return statistics.median(values), how
+        sizes = sorted({r.size for r in self.rows if r.step == step and r.ok and r.size != size})
+        points = [(n, statistics.median(self._measured(step, attribute, n))) for n in sizes]
         if len(points) < 2:
             return None
         (n1, y1), (n2, y2) = points[-2], points[-1]
@@ -830,8 +837,9 @@ class Harness:
             found = self._project(step, attribute, BIG_SIZE)
             if found:
                 value, how = found
+                shown = f"{value:.0f}" if value >= 100 else f"{value:.1f}"
                 lines.append(
-                    f"  {label} ≤ {target:g} {unit}: {value:.0f} {unit} ({how}) "
+                    f"  {label} ≤ {target:g} {unit}: {shown} {unit} ({how}) "
                     f"→ {verdict(value, target, False)}"
                 )
         seeds = [r for r in self.rows if r.step == "seed_run"]
@@ -877,6 +885,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="skip the make-run-on-the-seed measurement")  # fmt: skip
     parser.add_argument("--seed-runs", type=int, default=3,
                         help="seed runs counted, after an uncounted first (default 3)")  # fmt: skip
+    parser.add_argument("--incremental-runs", type=int, default=3,
+                        help="incremental runs per size, each adding one more article; "
+                             "the target takes their median (default 3)")  # fmt: skip
     parser.add_argument("--work", help="folder for corpora and warehouses (default: a temp dir)")
     parser.add_argument("--keep-work", action="store_true", help="keep corpora and warehouses")
     return parser

@@ -95,8 +95,9 @@ def stand_in(tmp_path, monkeypatch):
 def test_pipeline_steps_rows_profile_and_wiring(tmp_path, stand_in):
     out, work = tmp_path / "out", tmp_path / "work"
     code = bench.main(
-        ["--sizes", "3", "--out", str(out), "--work", str(work), "--keep-work", "--seed-runs", "1"]
-    )
+        ["--sizes", "3", "--out", str(out), "--work", str(work), "--keep-work", "--seed-runs", "1",
+         "--incremental-runs", "2"]
+    )  # fmt: skip
     assert code == 0
     columns, rows = read_rows(out)
     assert tuple(columns) == bench.COLUMNS
@@ -108,6 +109,7 @@ def test_pipeline_steps_rows_profile_and_wiring(tmp_path, stand_in):
         ("3", "sanity"),
         ("3", "full"),
         ("3", "incremental"),
+        ("3", "incremental"),
     ]
     full = next(r for r in rows if r["step"] == "full")
     # recall/precision of the full run come from fct_figures.source: 3 both, 1 each other
@@ -115,7 +117,7 @@ def test_pipeline_steps_rows_profile_and_wiring(tmp_path, stand_in):
     assert float(full["precision"]) == pytest.approx(0.75)
     assert float(full["articles_per_s"]) > 0 and float(full["peak_mb"]) > 0
 
-    first_seed_call, seed_call, full_call, incremental_call = (
+    first_seed_call, seed_call, full_call, incremental_call, second_call = (
         json.loads(line) for line in stand_in.read_text().splitlines()
     )
     assert Path(seed_call["raw"]) == bench.ROOT / "raw"
@@ -129,6 +131,9 @@ def test_pipeline_steps_rows_profile_and_wiring(tmp_path, stand_in):
     assert incremental_call["warehouse"] == full_call["warehouse"]
     assert incremental_call["home"] == full_call["home"]
     assert (Path(full_call["raw"]) / "annotations" / "synth-s0-000004.csv").exists()
+    # each further incremental run adds one more article
+    assert second_call["argv"] == ["synth-s0-000005"]
+    assert second_call["articles"] == [*incremental_call["articles"], "synth-s0-000005.txt"]
 
     with (out / "profile.csv").open(encoding="utf-8", newline="") as handle:
         profile = list(csv.DictReader(handle))
@@ -148,6 +153,18 @@ def test_targets_project_to_10000_from_the_two_largest_sizes():
     assert "4.50 MB/s → meets" in text
     # 110 s + (10000 - 1000) * 0.1 s = 1010 s
     assert "1010 s (projected linearly from N=100,1000) → MISSES" in text
+
+
+def test_incremental_target_takes_the_median_of_its_runs():
+    harness = bench.Harness(bench.build_parser().parse_args(["--work", "unused"]))
+    harness.rows = [
+        bench.Row(10000, "incremental", seconds, 800.0) for seconds in (16.0, 12.5, 13.1)
+    ]
+    text = "\n".join(harness.targets())
+    assert (
+        "one more article into 10,000 ≤ 15 s: 13.1 s "
+        "(measured at 10000, median of 3: 16.0, 12.5, 13.1) → meets"
+    ) in text
 
 
 @pytest.mark.integration
