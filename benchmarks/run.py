@@ -623,6 +623,7 @@ class Harness:
         marks: list[tuple[str, float | None]] = [
             ("start", 0.0),
             ("parse", measured.first_line("preparing the dbt manifest")),
+            ("load", measured.first_line("loading dagster and the definitions")),
             ("materialize", measured.first_line("materializing every asset")),
             ("run", run_start - t0 if run_start else None),
             ("after", run_end - t0 if run_end else None),
@@ -631,7 +632,8 @@ class Harness:
         names = {
             "start": "process start + imports",
             "parse": "dbt parse (prepare_manifest)",
-            "materialize": "definitions + partition sync",
+            "load": "imports, instance, definitions",
+            "materialize": "partition sync + run setup",
             "run": "dagster run (all steps)",
             "after": "summary + exit",
         }

@@ -155,6 +155,7 @@ def main() -> int:
         print("preparing the dbt manifest ...", flush=True)
         with loading_code():
             prepare_manifest(settings)
+            print("loading dagster and the definitions ...", flush=True)
             instance = project_instance(settings)
             import orchestration.definitions  # noqa: F401
         print("materializing every asset ...", flush=True)

@@ -59,6 +59,7 @@ STAND_IN = textwrap.dedent(
 
     print("raw folder ...", flush=True)
     print("preparing the dbt manifest ...", flush=True)
+    print("loading dagster and the definitions ...", flush=True)
     print("materializing every asset ...", flush=True)
     with open(os.environ["STAND_IN_CALLS"], "a") as calls:
         calls.write(json.dumps({
@@ -139,6 +140,7 @@ def test_pipeline_steps_rows_profile_and_wiring(tmp_path, stand_in):
         profile = list(csv.DictReader(handle))
     phases = {(p["run"], p["name"]) for p in profile if p["kind"] == "phase"}
     assert ("full", "dbt parse (prepare_manifest)") in phases
+    assert ("full", "imports, instance, definitions") in phases
     assert (out / "results.png").read_bytes()[:8] == PNG_MAGIC
 
 
