@@ -20,8 +20,11 @@ Configured in ``dagster_home/dagster.yaml`` (``event_log_storage``); the Postgre
 ``deploy/postgres`` has its own batch writes in dagster-postgres.
 """
 
+import atexit
+import contextlib
 import os
 import threading
+import weakref
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -65,6 +68,7 @@ class LedgerSqliteEventLogStorage(SqliteEventLogStorage):
         self._engines: OrderedDict[str, db.Engine] = OrderedDict()
         self._engines_lock = threading.Lock()
         super().__init__(base_dir or _default_base_dir(), inst_data=inst_data)
+        atexit.register(_close_at_exit, weakref.ref(self))
 
     @classmethod
     def config_type(cls):
@@ -101,11 +105,14 @@ class LedgerSqliteEventLogStorage(SqliteEventLogStorage):
             with engine.connect() as conn, conn.begin():
                 yield conn
 
-    def dispose(self) -> None:
+    def close_engines(self) -> None:
         with self._engines_lock:
             for engine in self._engines.values():
                 engine.dispose()
             self._engines.clear()
+
+    def dispose(self) -> None:
+        self.close_engines()
         super().dispose()
 
     def store_event_batch(self, events: Sequence[EventLogEntry]) -> None:
@@ -158,6 +165,17 @@ class LedgerSqliteEventLogStorage(SqliteEventLogStorage):
                         self._store_asset_event(conn, event, event_id)
         for event, event_id in zip(check_events, check_ids, strict=True):
             self.store_asset_check_event(event, event_id)  # opens its own index connection
+
+
+def _close_at_exit(storage: "weakref.ref[LedgerSqliteEventLogStorage]") -> None:
+    """Close the kept connections when the process ends (``make run`` and ``run_articles``
+    leave through ``exit_now``, which runs this). SQLite then moves each WAL file into its
+    database and deletes it; left open, every run kept a 4 MB ``<run>.db-wal`` beside its
+    0.9 MB database."""
+    alive = storage()
+    if alive is not None:
+        with contextlib.suppress(Exception):
+            alive.close_engines()
 
 
 def _relaxed_sync(dbapi_connection, _record) -> None:

@@ -253,3 +253,26 @@ def test_old_dbt_target_folders_are_pruned_to_the_newest(tmp_path):
     kept = sorted(p.name for p in tmp_path.glob("ledger_dbt_*"))
     assert kept == [f"ledger_dbt_core-{age:04d}" for age in range(KEEP_DBT_TARGETS)]
     assert (tmp_path / "manifest.json").exists()
+
+
+def test_a_run_process_leaves_no_sqlite_wal_files_behind(tmp_path):
+    """The kept engines are closed when the process leaves (as make run does, through
+    exit_now): SQLite then folds each WAL file into its database. Left open, every run
+    kept a 4 MB ``<run>.db-wal``."""
+    home = tmp_path / "home"
+    script = (
+        "import pathlib, sys\n"
+        "from orchestration.run_all import exit_now\n"
+        "from tests.test_run_machinery import _instance, _run_range\n"
+        "assert _run_range(_instance(pathlib.Path(sys.argv[1]), ledger_storage=True)).success\n"
+        "exit_now(0)\n"
+    )
+    env = {**os.environ, "DAGSTER_HOME": str(home), "DAGSTER_EVENT_BATCH_SIZE": "1000"}
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(home)],
+        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    runs = home / "history" / "runs"
+    assert len(list(runs.glob("*.db"))) == 2  # the index and the run's own database
+    assert not list(runs.glob("*.db-wal"))
