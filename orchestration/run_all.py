@@ -52,6 +52,19 @@ def materialize_everything(settings: Settings, instance=None):
     return execute(job, settings, instance=instance, tags=full_range_tags(instance))
 
 
+def prepare(settings: Settings):
+    """What a run in this process needs first: the dbt manifest, the Dagster instance and
+    the definitions, loaded with the garbage collector off (``memory.loading_code``).
+    Returns the instance."""
+    print("preparing the dbt manifest ...", flush=True)
+    with loading_code():
+        prepare_manifest(settings)
+        print("loading dagster and the definitions ...", flush=True)
+        instance = project_instance(settings)
+        import orchestration.definitions  # noqa: F401
+    return instance
+
+
 def execute(job, settings: Settings, **options):
     """Run ``job`` in this process on one warehouse connection, handed to dbt for its
     commands (``Warehouse.session``): a run of few articles would otherwise spend seconds
@@ -152,12 +165,7 @@ def main() -> int:
         )
         return 1
     with dbt_server.running():  # dbt imports on the other core meanwhile
-        print("preparing the dbt manifest ...", flush=True)
-        with loading_code():
-            prepare_manifest(settings)
-            print("loading dagster and the definitions ...", flush=True)
-            instance = project_instance(settings)
-            import orchestration.definitions  # noqa: F401
+        instance = prepare(settings)
         print("materializing every asset ...", flush=True)
         result = materialize_everything(settings, instance)
     text, ok = summarize(settings, result)

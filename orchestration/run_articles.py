@@ -10,8 +10,6 @@ Exits 1 when a blocking check fails or a step errors.
 import sys
 
 from orchestration import dbt_server
-from orchestration.dbt_manifest import prepare_manifest
-from orchestration.memory import loading_code
 from orchestration.settings import Settings
 
 
@@ -44,18 +42,14 @@ def materialize_articles(settings: Settings, article_ids: list[str], instance):
 
 
 def main(argv: list[str]) -> int:
-    from orchestration.run_all import project_instance, summarize
+    from orchestration.run_all import prepare, summarize
 
     if not argv:
         print(__doc__)
         return 2
     settings = Settings.from_env()
     with dbt_server.running():  # dbt imports on the other core meanwhile
-        with loading_code():
-            prepare_manifest(settings)
-            instance = project_instance(settings)
-            import orchestration.definitions  # noqa: F401
-        result = materialize_articles(settings, argv, instance)
+        result = materialize_articles(settings, argv, prepare(settings))
     text, ok = summarize(settings, result)
     print(text)
     return 0 if ok else 1

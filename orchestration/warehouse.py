@@ -131,7 +131,9 @@ class DuckDBWarehouse(Warehouse):
             try:
                 yield
             finally:
-                sessions.pop(key).close()
+                connection = sessions.pop(key, None)  # None: reopening after dbt failed
+                if connection is not None:
+                    connection.close()
 
     @contextmanager
     def handed_over(self, wait_message=None) -> Iterator[None]:
