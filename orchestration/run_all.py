@@ -178,7 +178,7 @@ def exit_now(code: int) -> None:
     """Leave without Python's own shutdown, which takes ≈ 2 s here (it frees the dagster,
     dbt and GX modules object by object). By now the summary is printed, the warehouse
     connections are closed, the dbt server is stopped and every event is committed; the
-    exit handlers still run (they flush the logs)."""
+    exit handlers still run (they flush the logs and close the event log's SQLite files)."""
     import atexit
 
     atexit._run_exitfuncs()

@@ -75,7 +75,7 @@ class Warehouse:
         """A block of work that may share one connection (see ``DuckDBWarehouse``)."""
         return nullcontext()
 
-    def handed_over(self, wait_message=None):
+    def handed_over(self):
         """A block in which another process (dbt) writes the warehouse, inside ``exclusive``.
         A database server needs nothing more (and Postgres's advisory lock is not
         re-entrant: taking it again here waited forever)."""
@@ -136,13 +136,13 @@ class DuckDBWarehouse(Warehouse):
                     connection.close()
 
     @contextmanager
-    def handed_over(self, wait_message=None) -> Iterator[None]:
+    def handed_over(self) -> Iterator[None]:
         """Hold the lock while another process (dbt) writes the file: DuckDB lets only one
         process open it, so this thread's session connection is closed for the block and
         opened again after it."""
         sessions: dict = getattr(_local, "sessions", None) or {}
         key = str(self.path)
-        with exclusive(self.path, wait_message):
+        with exclusive(self.path):
             connection = sessions.pop(key, None)
             if connection is not None:
                 connection.close()
