@@ -9,6 +9,13 @@ folder and standard streams to the server; the server forks a child that is dbt'
 entry point, already imported, and reports the child's exit code back. To dagster-dbt it
 looks exactly like a ``dbt`` process: same arguments, same JSON log lines on stdout.
 
+The server dies with the run that started it: it is in its own session (a Ctrl-C in the
+terminal must not reach it mid-command), so killing the run's process group misses it.
+On Linux it asks for a signal when its parent dies (``prctl(PR_SET_PDEATHSIG)``), elsewhere
+a thread watches its parent's pid; either way it then kills the dbt command it is running
+and leaves, and each forked dbt command is itself killed when the server dies. A dbt
+command thus never writes the warehouse after the run that held the lock is gone.
+
 Without a server (``LEDGER_DBT_SERVER`` unset, or its socket gone) ``ledger-dbt`` replaces
 itself with the real ``dbt`` executable, so Dagster runs started from the UI, the daemon
 or a test behave as before. Nothing heavy is imported here (the standard library and
@@ -17,6 +24,7 @@ or a test behave as before. Nothing heavy is imported here (the standard library
 
 import atexit
 import contextlib
+import ctypes
 import gc
 import json
 import os
@@ -25,6 +33,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 from orchestration.dbt_manifest import dbt_executable
@@ -80,10 +89,65 @@ def _run_in_server(connection: socket.socket) -> int:
 
 # ----------------------------------------------------------------------------- the server
 
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_command = {"pid": 0}  # the dbt command the server is running (0: none)
 
-def serve(path: str) -> None:
+
+def die_with_parent(parent: int, signum: int) -> bool:
+    """Ask Linux to send ``signum`` to this process when ``parent`` (the process that
+    started it) dies; True when it could. A parent that died before the request is caught
+    by comparing ``getppid`` afterwards (this process is then killed with ``signum`` at
+    once)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(_PR_SET_PDEATHSIG, signum, 0, 0, 0) != 0:
+            return False
+    except (OSError, AttributeError):  # not Linux
+        return False
+    if os.getppid() != parent:
+        os.kill(os.getpid(), signum)
+    return True
+
+
+def _watch_parent(parent: int) -> None:
+    """Where there is no parent-death signal: poll the parent's pid (an orphan is adopted
+    by another process) and send this process SIGTERM when it changes."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _orphaned(path: str):
+    """SIGTERM handler of the server: its run is gone (or someone stopped it). Kill the dbt
+    command it is running (it writes under the run's lock, now released), remove the
+    socket and leave."""
+
+    def handler(_signum, _frame) -> None:
+        child = _command["pid"]
+        if child:
+            with contextlib.suppress(OSError):
+                os.kill(child, signal.SIGKILL)
+                os.waitpid(child, 0)
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+            os.rmdir(os.path.dirname(path))
+        os._exit(1)
+
+    return handler
+
+
+def serve(path: str, parent: int | None = None) -> None:
     """Listen on ``path`` (bound before dbt is imported, so early clients wait in the
-    backlog), then run each request in a forked child, one at a time."""
+    backlog), then run each request in a forked child, one at a time. With ``parent`` (the
+    run's pid) it leaves, killing its dbt command, as soon as the parent dies."""
+    if parent is not None:
+        signal.signal(signal.SIGTERM, _orphaned(path))
+        if not die_with_parent(parent, signal.SIGTERM):
+            _watch_parent(parent)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(path)
     listener.listen(8)
@@ -101,15 +165,21 @@ def serve(path: str) -> None:
             request = json.loads(connection.makefile("rb").read() or b"{}")
             if request.get("stop"):
                 os._exit(0)  # nothing to clean up: the server only holds imported modules
+            server = os.getpid()
             pid = os.fork()
             if pid == 0:
                 listener.close()
                 connection.close()
+                signal.signal(signal.SIGTERM, signal.SIG_DFL)
+                die_with_parent(server, signal.SIGKILL)  # dbt dies with the server
                 _child(request, fds)  # never returns
+            _command["pid"] = pid
             for fd in fds:
                 os.close(fd)
-            connection.sendall(f"{pid}\n".encode())
+            with contextlib.suppress(OSError):  # the client may have been killed
+                connection.sendall(f"{pid}\n".encode())
             _, status = os.waitpid(pid, 0)
+            _command["pid"] = 0
             with contextlib.suppress(OSError):  # the client may have been killed
                 connection.sendall(f"{os.waitstatus_to_exitcode(status)}\n".encode())
 
@@ -182,8 +252,10 @@ def running():
         return
     folder = tempfile.mkdtemp(prefix="ledger-dbt-")
     path = os.path.join(folder, "dbt.sock")
+    # the parent-death signal goes out when the thread that started the server ends:
+    # start it from the thread that runs the block (make run: the main thread)
     server = subprocess.Popen(
-        [sys.executable, "-m", "orchestration.dbt_server", "serve", path],
+        [sys.executable, "-m", "orchestration.dbt_server", "serve", path, str(os.getpid())],
         stdin=subprocess.DEVNULL,
         start_new_session=True,  # a Ctrl-C in the terminal reaches it through stop() only
     )
@@ -216,7 +288,7 @@ def _stop(server: subprocess.Popen, path: str) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 3 and sys.argv[1] == "serve":
-        serve(sys.argv[2])
+    if len(sys.argv) in (3, 4) and sys.argv[1] == "serve":
+        serve(sys.argv[2], int(sys.argv[3]) if len(sys.argv) == 4 else None)
     else:
-        sys.exit("usage: python -m orchestration.dbt_server serve SOCKET")
+        sys.exit("usage: python -m orchestration.dbt_server serve SOCKET [PARENT_PID]")

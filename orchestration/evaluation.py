@@ -34,11 +34,14 @@ that modality, any other note ``actual``. It reports and always exits 0.
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
+from orchestration.inventory import META_SUFFIX
 from orchestration.text.annotations import (
     Annotation,
     AnnotationFileError,
@@ -51,11 +54,19 @@ from orchestration.text.parsing import decode_article, parse_article
 ROOT = Path(__file__).resolve().parent.parent
 TUNING_DIRS = (ROOT / "raw", ROOT / "tests" / "data")
 FORMER_HELDOUT_DIRS = (ROOT / "tests" / "data" / "holdout",)
+REAL_LAYOUT_DIRS = (ROOT / "tests" / "data" / "real",)
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),
     ("development (tests/data/holdout/, the former held-out set)", FORMER_HELDOUT_DIRS),
+    ("real-reporting layouts (tests/data/real/)", REAL_LAYOUT_DIRS),
 )
-HELDOUT_DIRS = (ROOT / "tests" / "data" / "holdout2",)
+HELDOUT_SETS = (
+    ("held-out, seed layout (tests/data/holdout2/)", ROOT / "tests" / "data" / "holdout2"),
+    (
+        "held-out, real-reporting layouts (tests/data/real_holdout/)",
+        ROOT / "tests" / "data" / "real_holdout",
+    ),
+)
 
 _COUNTERS = (
     "annotations",
@@ -68,6 +79,10 @@ _COUNTERS = (
     "value_n",
     "modality_ok",
     "city_ok",
+    "place_ok",
+    "place_n",
+    "period_ok",
+    "period_n",
     "surface_ok",
 )
 
@@ -85,6 +100,10 @@ class Result:
     value_n: int = 0
     modality_ok: int = 0
     city_ok: int = 0
+    place_ok: int = 0
+    place_n: int = 0
+    period_ok: int = 0
+    period_n: int = 0
     surface_ok: int = 0
     misses: list[str] = field(default_factory=list)
     false_positives: list[str] = field(default_factory=list)
@@ -119,11 +138,23 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
 
 
+def sidecar_published_on(article: Path) -> date | None:
+    """``published_on`` of the article's sidecar ``<id>.meta.json``, if it has a valid one."""
+    path = article.with_name(article.stem + META_SUFFIX)
+    try:
+        return date.fromisoformat(json.loads(path.read_text("utf-8-sig"))["published_on"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
 def evaluate_article(article: Path, annotation_path: Path) -> Result:
     text, _ = decode_article(article.read_bytes(), str(article))
     parsed = parse_article(article.stem, text)
-    figures = extract_figures(parsed)
-    rows = read_annotation_file(annotation_path.read_bytes(), article.stem, str(annotation_path))
+    figures = extract_figures(parsed, sidecar_published_on(article))
+    data = annotation_path.read_bytes()
+    rows = read_annotation_file(data, article.stem, str(annotation_path))
+    header = data.split(b"\n", 1)[0]
+    has_periods, has_places = b"period_start" in header, b"place" in header
     located = locate_annotations(rows, parsed.text)
     result = Result(article.stem, figures=len(figures))
     used: set[int] = set()
@@ -149,7 +180,7 @@ def evaluate_article(article: Path, annotation_path: Path) -> Result:
             continue
         used.add(best[0])
         result.matched += 1
-        _compare(result, ann, figures[best[0]], parsed.text)
+        _compare(result, ann, figures[best[0]], parsed.text, has_places, has_periods)
     for i, fig in enumerate(figures):
         if i not in used:
             where = _context(parsed.text, fig.char_start, fig.char_end)
@@ -157,7 +188,10 @@ def evaluate_article(article: Path, annotation_path: Path) -> Result:
     return result
 
 
-def _compare(result: Result, ann: Annotation, fig: Figure, text: str) -> None:
+def _compare(
+    result: Result, ann: Annotation, fig: Figure, text: str, places: bool, periods: bool
+) -> None:
+    """Score one matched pair; places and periods only where the file has those columns."""
     where = _context(text, fig.char_start, fig.char_end)
     problems = []
     if fig.category == ann.category:
@@ -181,10 +215,30 @@ def _compare(result: Result, ann: Annotation, fig: Figure, text: str) -> None:
         result.modality_ok += 1
     else:
         problems.append(f"modality {fig.modality} != {modality}")
+    # a region-wide figure has no city: None == None is right
     if fig.city_code == ann.city_code:
         result.city_ok += 1
     else:
         problems.append(f"city {fig.city_code} != {ann.city_code}")
+    if places:
+        result.place_n += 1
+        expected = ann.place_code or ann.city_code  # an empty place: the city itself
+        if fig.place_code == expected:
+            result.place_ok += 1
+        else:
+            problems.append(f"place {fig.place_code} != {expected} ({fig.place_evidence})")
+    if periods:
+        # every figure of an annotated file counts: a figure whose text gives no period must
+        # have none, as the annotator left it empty
+        result.period_n += 1
+        got = (fig.period.start, fig.period.end) if fig.period else (None, None)
+        if got == (ann.period_start, ann.period_end):
+            result.period_ok += 1
+        else:
+            said = fig.period.text if fig.period else None
+            problems.append(
+                f"period {got[0]}..{got[1]} ({said!r}) != {ann.period_start}..{ann.period_end}"
+            )
     if fig.surface == ann.quote:
         result.surface_ok += 1
     else:
@@ -202,6 +256,8 @@ def _report(result: Result, details: bool = True) -> None:
     print(f"   value/unit accuracy {_ratio(result.value_ok, result.value_n)}")
     print(f"   modality accuracy  {_ratio(result.modality_ok, result.matched)}")
     print(f"   city accuracy      {_ratio(result.city_ok, result.matched)}")
+    print(f"   place accuracy     {_ratio(result.place_ok, result.place_n)}")
+    print(f"   period accuracy    {_ratio(result.period_ok, result.period_n)}")
     print(f"   exact surface      {_ratio(result.surface_ok, result.matched)}")
     if not details:
         return
@@ -274,12 +330,14 @@ def main(argv: list[str] | None = None) -> int:
     print("######## development set, all parts together")
     _report(development, details=False)
     print()
-    print("######## held-out set (tests/data/holdout2/): summary only")
-    heldout = [pair for d in HELDOUT_DIRS if d.is_dir() for pair in _quiet_find_articles(d)]
-    if heldout:
-        evaluate_set("held-out", heldout, details=False, per_article=False)
-    else:
-        print("(no held-out articles)")
+    for label, folder in HELDOUT_SETS:
+        print(f"######## {label}: summary only")
+        heldout = _quiet_find_articles(folder) if folder.is_dir() else []
+        if heldout:
+            evaluate_set(label, heldout, details=False, per_article=False)
+        else:
+            print("(no held-out articles)")
+        print()
     return 0
 
 

@@ -1,14 +1,22 @@
 """``make run``: materialize every asset once, in process, run every check, print a summary.
 
-Exits 1 when a blocking check fails or a step errors, 0 otherwise.
+Exits 1 when a blocking check fails or a step errors, 3 when the warehouse stayed held
+past ``LEDGER_LOCK_TIMEOUT`` (one line says by whom), 0 otherwise.
+
+Before it runs, it recovers what a killed run left behind (:func:`recover_dead_runs`).
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import fcntl
 import os
+import socket
 import sys
+import threading
 import time
+import uuid
 
 from orchestration import dbt_server
 from orchestration.dbt_manifest import prepare_manifest
@@ -33,11 +41,18 @@ def project_instance(settings: Settings | None = None):
         return dg.DagsterInstance.ephemeral()
     os.makedirs(home, exist_ok=True)
     # two processes opening a new instance at once would both create its storage tables
-    with open(os.path.join(home, ".instance.lock"), "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with _instance_lock():
         instance = dg.DagsterInstance.get()
         instance.get_runs(limit=1)  # storage created (and migrated) while holding the lock
         return instance
+
+
+@contextlib.contextmanager
+def _instance_lock():
+    """Serialize the processes that set up (or repair) the instance under DAGSTER_HOME."""
+    with open(os.path.join(os.environ["DAGSTER_HOME"], ".instance.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def materialize_everything(settings: Settings, instance=None):
@@ -61,6 +76,7 @@ def prepare(settings: Settings):
         prepare_manifest(settings)
         print("loading dagster and the definitions ...", flush=True)
         instance = project_instance(settings)
+        recover_dead_runs(instance, settings)
         import orchestration.definitions  # noqa: F401
     return instance
 
@@ -71,18 +87,264 @@ def execute(job, settings: Settings, **options):
     opening and closing the file. Another process waits for the whole run. The report and
     the Data Docs are published once, when the run ends (``report.published_at_end``)."""
     from orchestration.quality.report import published_at_end
+    from orchestration.warehouse import WarehouseUnavailable
 
     warehouse = settings.open_warehouse()
 
     def waiting(message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
+        print(f"[ledger] {message}", file=sys.stderr, flush=True)
 
-    with warehouse.session(wait_message=waiting), published_at_end(settings.report_dir, warehouse):
-        return job.execute_in_process(
+    run_id = str(uuid.uuid4())
+    options["tags"] = {**(options.get("tags") or {}), **run_tags()}
+    instance = options.get("instance")
+    result = None
+    watch = _PoolWatch(instance, run_id, waiting)
+    with (
+        warehouse.session(wait_message=waiting),
+        published_at_end(settings.report_dir, warehouse),
+        watch,
+    ):
+        result = job.execute_in_process(
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
+            run_id=run_id,
             **options,
         )
+    if watch.gave_up:
+        raise WarehouseUnavailable(watch.gave_up)
+    return result
+
+
+# ------------------------------------------------------------------ runs a crash left behind
+#
+# A run executing in this process records its pid and host in its tags. A later run finds
+# the runs whose process is gone, marks them failed and frees their pool slots: a dead run
+# keeps its slot of the "warehouse" pool for ever (marking it failed does not free it), and
+# every later run would wait for that slot. All through the instance's public methods.
+
+PID_TAG = "ledger/pid"
+HOST_TAG = "ledger/host"
+_UNFINISHED = ("NOT_STARTED", "STARTING", "STARTED", "CANCELING")
+_FINISHED = ("SUCCESS", "FAILURE", "CANCELED")
+
+
+def run_tags() -> dict[str, str]:
+    """The tags by which a later run tells whether this process (and its run) still lives."""
+    return {PID_TAG: str(os.getpid()), HOST_TAG: socket.gethostname()}
+
+
+def _process_start(pid: int) -> float | None:
+    """When ``pid`` started (epoch seconds, from /proc), or None where /proc does not tell."""
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        with open("/proc/stat") as handle:
+            boot = next(float(line.split()[1]) for line in handle if line.startswith("btime"))
+        return boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
+
+
+def process_alive(pid: int, alive_at: float | None = None) -> bool:
+    """Whether ``pid`` is a live process that already lived at ``alive_at`` (epoch seconds):
+    a process started later is another one that got the pid again."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass  # someone else's process: alive
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            if handle.read().rsplit(")", 1)[1].split()[0] == "Z":
+                return False  # a zombie: dead, not yet reaped
+    except (OSError, IndexError):
+        pass
+    started = _process_start(pid)
+    return started is None or alive_at is None or started <= alive_at + 2  # btime is in seconds
+
+
+def _run_process(instance, run, local: bool) -> tuple[int, float | None] | None:
+    """The pid of ``run``'s process and a time it lived at, or None when this machine cannot
+    tell (no pid known, or the run was started on another host)."""
+    import dagster as dg
+
+    if PID_TAG in run.tags:
+        if run.tags.get(HOST_TAG) != socket.gethostname():
+            return None
+        record = instance.get_run_record_by_id(run.run_id)
+        created = record.create_timestamp.timestamp() if record else None
+        return int(run.tags[PID_TAG]), created
+    if not local:
+        return None
+    # a run launched by the daemon or the UI: Dagster's engine event "Executing steps in
+    # process (pid: N)" / "... multiprocess executor: parent process (pid: N)" names it
+    for entry in instance.all_logs(run.run_id, of_type=dg.DagsterEventType.ENGINE_EVENT):
+        event = entry.dagster_event
+        data = event.event_specific_data if event else None
+        pid = getattr(data, "metadata", {}).get("pid") if data else None
+        if pid is not None and event.step_key is None and str(pid.value).isdigit():
+            return int(pid.value), entry.timestamp
+    return None
+
+
+def recover_dead_runs(instance, settings: Settings | None = None) -> list[str]:
+    """Mark failed the unfinished runs whose process is gone and free every pool slot held
+    by a run that is over; print one line when there was anything to do. Returns the ids
+    of the runs marked failed.
+
+    A run records its pid in its tags (:func:`run_tags`); a run the daemon or the UI
+    launched is known by the pid Dagster logs. Pids only mean something on their host: with
+    the DuckDB warehouse every run is on this machine; with Postgres, only runs tagged with
+    this host are judged, the others are left to Dagster's run monitoring."""
+    import dagster as dg
+
+    if instance.is_ephemeral:
+        return []
+    local = settings is None or settings.warehouse_kind == "duckdb"
+    storage = instance.event_log_storage
+    with _instance_lock():  # two runs starting at once repair once
+        statuses = [dg.DagsterRunStatus[name] for name in _UNFINISHED]
+        dead: list[tuple[str, int]] = []
+        for run in instance.get_runs(filters=dg.RunsFilter(statuses=statuses)):
+            process = _run_process(instance, run, local)
+            if process is None:
+                continue
+            pid, alive_at = process
+            if run.status.value == "NOT_STARTED" and PID_TAG not in run.tags:
+                continue
+            if not process_alive(pid, alive_at):
+                instance.report_run_failed(
+                    run,
+                    message=f"The run's process (pid {pid}) is gone (killed or crashed); "
+                    f"marked failed by the run started in pid {os.getpid()}.",
+                )
+                dead.append((run.run_id, pid))
+        freed = 0
+        stale: set[str] = {run_id for run_id, _ in dead}
+        for pool in storage.get_concurrency_keys():
+            info = storage.get_concurrency_info(pool)
+            holders = {s.run_id for s in info.claimed_slots} | {
+                p.run_id for p in info.pending_steps
+            }
+            for run_id in holders - stale:
+                run = instance.get_run_by_id(run_id)
+                if run is None or run.status.value in _FINISHED:
+                    stale.add(run_id)
+            freed += sum(1 for s in info.claimed_slots if s.run_id in stale)
+        for run_id in stale:
+            storage.free_concurrency_slots_for_run(run_id)
+    if dead or freed:
+        runs = ", ".join(f"{run_id[:8]} (pid {pid})" for run_id, pid in dead) or "none"
+        print(
+            f"recovered after a crash: runs whose process is gone marked failed: {runs}; "
+            f"pool slots freed: {freed}",
+            flush=True,
+        )
+    return [run_id for run_id, _ in dead]
+
+
+class _GaveUp(Exception):
+    """Raised in the main thread when a run waited for a pool slot past the limit (as a
+    class: :meth:`_PoolWatch._give_up` makes one that carries the reason)."""
+
+
+class _PoolWatch:
+    """While a run executes in this process: when it waits for a slot of a pool (the
+    ``warehouse`` pool) that another run holds, say so after a few seconds, with the
+    holder and since when, and give up after ``LEDGER_LOCK_TIMEOUT``. Dagster's executor
+    waits for slots in a loop that neither says anything nor ends, and takes no signal;
+    giving up raises :class:`_GaveUp` in the main thread, which fails the run, and
+    ``execute`` then raises ``WarehouseUnavailable`` with the one-line reason."""
+
+    def __init__(self, instance, run_id: str, say, poll: float = 1.0):
+        self.instance, self.run_id, self.say, self.poll = instance, run_id, say, poll
+        self.gave_up: str | None = None
+        self._stop = threading.Event()
+        self._main = threading.main_thread().ident
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self):
+        if (
+            self.instance is not None
+            and not self.instance.is_ephemeral
+            and self.instance.event_log_storage.supports_global_concurrency_limits
+            and threading.current_thread() is threading.main_thread()
+        ):
+            self._thread = threading.Thread(target=self._watch, name="pool-watch", daemon=True)
+            self._thread.start()
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+            # an exception sent but not yet raised must not go off after the run
+            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._main), None)
+        return exc_type is not None and issubclass(exc_type, _GaveUp)
+
+    def _blocked(self) -> tuple[str, list[str]] | None:
+        """(pool, who is ahead) when this run waits for a slot of a pool; else None. Ahead
+        are the other runs' steps holding a slot, then those queued before this run's."""
+        storage = self.instance.event_log_storage
+        for pool in storage.get_concurrency_keys():
+            info = storage.get_concurrency_info(pool)
+            if any(s.run_id == self.run_id for s in info.claimed_slots):
+                continue  # it has a slot: it is working, not waiting
+            mine = [
+                p
+                for p in info.pending_steps
+                if p.run_id == self.run_id and not p.assigned_timestamp
+            ]
+            if not mine:
+                continue
+            queued_at = min(p.enqueued_timestamp for p in mine)
+            ahead = [f"run {s.run_id[:8]} step {s.step_key}" for s in info.claimed_slots]
+            ahead += [
+                f"run {p.run_id[:8]} step {p.step_key} (queued before)"
+                for p in info.pending_steps
+                if p.run_id != self.run_id and p.enqueued_timestamp <= queued_at
+            ]
+            return pool, ahead
+        return None
+
+    def _give_up(self, reason: str) -> None:
+        """End the run: raise, in the main thread, a :class:`_GaveUp` saying ``reason``
+        (Dagster logs the run's failure with it)."""
+        self.gave_up = reason
+
+        def init(exception, *_args) -> None:
+            Exception.__init__(exception, reason)
+
+        gave_up = type("_GaveUp", (_GaveUp,), {"__init__": init})
+        ctypes.pythonapi.PyThreadState_SetAsyncExc(
+            ctypes.c_ulong(self._main), ctypes.py_object(gave_up)
+        )
+
+    def _watch(self) -> None:
+        from orchestration.warehouse import LOCK_TIMEOUT_ENV, WarehouseUnavailable, wait_until
+
+        try:
+            while not self._stop.wait(self.poll):
+                blocked = self._blocked()
+                if blocked is None:
+                    continue
+                pool = blocked[0]
+                wait_until(
+                    lambda: True if self._stop.is_set() or self._blocked() is None else None,
+                    f"a slot of the Dagster pool '{pool}'",
+                    lambda pool=pool: ", ".join((self._blocked() or (pool, []))[1]) or "nobody",
+                    "another run of this instance (DAGSTER_HOME) is using the warehouse; let "
+                    "it finish, or terminate it in the UI if it hangs, or set "
+                    f"{LOCK_TIMEOUT_ENV} to wait longer",
+                    say=self.say,
+                    poll=self.poll,
+                )
+        except WarehouseUnavailable as error:
+            if self._blocked() is not None:  # still waiting: end the run
+                self._give_up(str(error))
+        except Exception as error:  # noqa: BLE001 - a watch that fails must not fail the run
+            self.say(f"the pool watch stopped: {error}")
 
 
 def sync_partitions(instance, settings: Settings) -> list[str]:
@@ -126,29 +388,86 @@ def _counts(warehouse) -> dict[str, object]:
 
 def summarize(settings: Settings, result) -> tuple[str, bool]:
     """The end-of-run summary and whether the run is good (no step failure, no blocking
-    check failure)."""
-    evaluations = result.get_asset_check_evaluations()
-    failed = [e for e in evaluations if not e.passed]
-    blocking_failed = [e for e in failed if e.blocking]
+    check failure). The checks are counted from what they recorded for the report
+    (``report.run_checks``): the page, this summary and the exit code read the same
+    outcomes. A failing check is listed with its first failing rows."""
+    from orchestration.quality.report import run_checks
+
+    checks = run_checks(settings.report_dir, result.run_id)
     lines = ["", "=" * 64, "regional ledger: run summary", "=" * 64]
     warehouse = settings.open_warehouse()
     counts = _counts(warehouse) if warehouse.exists() else {}
     for key, value in counts.items():
         lines.append(f"{key:<32}{value}")
-    lines.append(f"{'checks passed':<32}{len(evaluations) - len(failed)}")
-    lines.append(f"{'checks failed':<32}{len(failed)} ({len(blocking_failed)} blocking)")
-    for evaluation in failed:
-        lines.append(f"  FAILED {evaluation.asset_key.to_user_string()}:{evaluation.check_name}")
+    lines.append(f"{'checks passed':<32}{len(checks.passed)}")
+    lines.append(
+        f"{'checks failed':<32}{len(checks.failed)} ({len(checks.blocking_failed)} blocking)"
+    )
+    if checks.earlier:
+        lines.append(
+            f"{'checks not run':<32}{len(checks.earlier)} (the report keeps their last result)"
+        )
+    for record in sorted(checks.failed, key=lambda r: (not r.blocking, r.asset, r.check)):
+        lines.extend(_failed_check_lines(record))
     step_failures = [e for e in result.all_events if e.event_type_value == "STEP_FAILURE"]
     for event in step_failures:
-        lines.append(
-            f"  STEP FAILED {event.step_key}: {event.event_specific_data.error.message.strip()[:300]}"
-        )
+        error = event.event_specific_data.error
+        if checks.blocking_failed and error and error.cls_name == "DagsterAssetCheckFailedError":
+            continue  # a blocking check that failed: listed above with its rows
+        message = " ".join((error.message if error else "").split())
+        lines.append(f"  STEP FAILED {event.step_key}: {message[:300]}")
     lines.append(f"{'warehouse':<32}{warehouse.kind}: {warehouse}")
     lines.append(f"{'data-quality report':<32}{settings.report_dir / 'index.html'}")
-    ok = result.success and not blocking_failed and not step_failures
+    ok = result.success and not checks.blocking_failed and not step_failures
     lines.append(f"{'result':<32}{'OK' if ok else 'FAILED'}")
     return "\n".join(lines), ok
+
+
+SUMMARY_ROWS = 3  # failing rows printed per failed expectation (the report has them all)
+# what _row_text says as the row's place; the figure id (a hash) says nothing to a person
+_WHERE = ("source_file", "article_id", "line", "annotation_line", "char_start", "char_end")
+_HIDDEN = (*_WHERE, "figure_id")
+
+
+def _failed_check_lines(record) -> list[str]:
+    """A failed check for the console: its name and result, then per failed expectation
+    the column it tests and its first failing rows."""
+    kind = "blocking" if record.blocking else "warn"
+    lines = [f"  FAILED ({kind}) {record.asset}:{record.check}: {record.description}"]
+    for failure in record.failures:
+        kwargs = failure.get("kwargs") or {}
+        columns = [kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs]
+        rows = failure.get("rows") or []
+        count = failure.get("unexpected_count") or len(rows)
+        what = " ".join([failure.get("expectation", "failure"), *map(str, columns)])
+        lines.append(f"    {what}" + (f": {count} row(s)" if count else ""))
+        if failure.get("message") and not rows:
+            lines.append(f"      {str(failure['message'])[:300]}")
+        lines.extend(f"      {_row_text(row, columns)[:300]}" for row in rows[:SUMMARY_ROWS])
+        if len(rows) > SUMMARY_ROWS:
+            lines.append(f"      ... {len(rows) - SUMMARY_ROWS} more in the report")
+    return lines
+
+
+def _row_text(row: dict, columns: list) -> str:
+    """One failing row on one line: where it is (file:line, or the article and the
+    character offset), the tested columns, then the other values that are set."""
+    where = str(row.get("source_file") or row.get("article_id") or "")
+    line = row.get("line") if row.get("line") is not None else row.get("annotation_line")
+    if line is not None:
+        where += f":{line}"
+    elif row.get("char_start") is not None:
+        where += f"@{row['char_start']}"
+
+    def shown(value) -> str:
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        text = str(value)
+        return text.removeprefix(f"{where}: ") if where else text  # problem names the place
+
+    ordered = [c for c in columns if c in row] + [c for c in row if c not in columns]
+    shown_columns = [c for c in ordered if c not in _HIDDEN and row[c] is not None]
+    return " ".join([where, *(f"{c}={shown(row[c])}" for c in shown_columns)]).strip()
 
 
 def main() -> int:
@@ -187,5 +506,17 @@ def exit_now(code: int) -> None:
     os._exit(code)
 
 
+def guarded(main_function, *args) -> int:
+    """Run ``main_function``; a warehouse that stayed held past ``LEDGER_LOCK_TIMEOUT`` ends
+    it with its one-line reason on stderr and exit code 3, not a traceback."""
+    from orchestration.warehouse import WarehouseUnavailable
+
+    try:
+        return main_function(*args)
+    except WarehouseUnavailable as error:
+        print(f"error: {error}", file=sys.stderr, flush=True)
+        return 3
+
+
 if __name__ == "__main__":
-    exit_now(main())
+    exit_now(guarded(main))

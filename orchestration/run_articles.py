@@ -4,7 +4,8 @@
 
 A manual backfill without the UI: the articles' rows are replaced everywhere, the other
 articles are not touched. Uses the instance under DAGSTER_HOME, so the runs show in the UI.
-Exits 1 when a blocking check fails or a step errors.
+Exits 1 when a blocking check fails or a step errors, 3 when the warehouse stayed held
+past ``LEDGER_LOCK_TIMEOUT``.
 """
 
 import sys
@@ -56,6 +57,6 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    from orchestration.run_all import exit_now
+    from orchestration.run_all import exit_now, guarded
 
-    exit_now(main(sys.argv[1:]))
+    exit_now(guarded(main, sys.argv[1:]))

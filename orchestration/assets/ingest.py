@@ -9,15 +9,16 @@ one row per input it could not use). The dbt project picks everything up from th
 
 import hashlib
 import itertools
+import json
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 
-from orchestration.inventory import annotation_file, article_file, other_files
+from orchestration.inventory import annotation_file, article_file, meta_file, other_files
 from orchestration.memory import release_memory
 from orchestration.partitions import ARTICLES, all_article_ids
 from orchestration.resources import LedgerPaths
@@ -35,8 +36,11 @@ from orchestration.text.parsing import (
     ParsedArticle,
     Section,
     decode_article,
+    find_dateline,
     parse_article,
 )
+from orchestration.text.periods import publication_date
+from orchestration.text.places import PlaceResolver, gazetteer
 
 ARTICLE_COLUMNS = {
     "article_id": "VARCHAR",
@@ -46,6 +50,9 @@ ARTICLE_COLUMNS = {
     "sha256": "VARCHAR",
     "raw_text": "VARCHAR",
     "loaded_at": "TIMESTAMP",
+    "meta_published_on": "DATE",  # from the optional sidecar <id>.meta.json
+    "meta_source": "VARCHAR",
+    "meta_url": "VARCHAR",
 }
 PARSED_COLUMNS = {
     "article_id": "VARCHAR",
@@ -55,6 +62,11 @@ PARSED_COLUMNS = {
     "block_count": "INTEGER",
     "page_break_repairs": "INTEGER",
     "warnings": "VARCHAR",
+    "published_on": "DATE",  # sidecar, else the text's date line, else null
+    "published_on_from": "VARCHAR",  # sidecar | text | null
+    "dateline": "VARCHAR",
+    "dateline_place_code": "VARCHAR",
+    "article_place_code": "VARCHAR",  # what the headline / lead is about (places.py)
 }
 BLOCK_COLUMNS = {
     "article_id": "VARCHAR",
@@ -89,6 +101,10 @@ ANNOTATION_COLUMNS = {
     "parsed_value": "DOUBLE",
     "parsed_unit": "VARCHAR",
     "parsed_bound": "VARCHAR",
+    "place_code": "VARCHAR",
+    "period_start": "DATE",
+    "period_end": "DATE",
+    "measure": "VARCHAR",
 }
 FIGURE_COLUMNS = {
     "article_id": "VARCHAR",
@@ -102,6 +118,12 @@ FIGURE_COLUMNS = {
     "category": "VARCHAR",
     "metric": "VARCHAR",
     "city_code": "VARCHAR",
+    "place_code": "VARCHAR",
+    "place_evidence": "VARCHAR",
+    "period_text": "VARCHAR",
+    "period_start": "DATE",
+    "period_end": "DATE",
+    "period_kind": "VARCHAR",
     "sentence": "VARCHAR",
     "block_kind": "VARCHAR",
 }
@@ -110,6 +132,16 @@ CITY_COLUMNS = {
     "city_name": "VARCHAR",
     "kind": "VARCHAR",
     "seat": "VARCHAR",
+    "aliases": "VARCHAR",
+}
+PLACE_COLUMNS = {
+    "place_code": "VARCHAR",
+    "place_name": "VARCHAR",
+    "place_level": "VARCHAR",
+    "place_kind": "VARCHAR",
+    "parent_code": "VARCHAR",
+    "within_code": "VARCHAR",
+    "city_code": "VARCHAR",
     "aliases": "VARCHAR",
 }
 PROBLEM_COLUMNS = {
@@ -245,9 +277,16 @@ def _spec(key: str, description: str, deps: list[str] | None = None) -> dg.Asset
 
 
 def _read_article(raw_dir: Path, article_id: str) -> tuple[dict | None, dict | None]:
-    """(row, problem) for one article id: its decoded file, or why there is none."""
+    """(row, problem) for one article id: its decoded file, or why there is none. A link
+    out of the raw folder, a special file or an article over ``LEDGER_MAX_ARTICLE_BYTES``
+    is not read (``inventory.refusal``): an error naming the target, type or size."""
+    from orchestration.inventory import max_article_bytes, refusal
+
     path = article_file(raw_dir, article_id)
     source = _relative(path, raw_dir)
+    refused = refusal(path, max_article_bytes())
+    if refused:
+        return None, _problem("decode", source, article_id, f"{source}: {refused}")
     if not path.exists():
         strays = other_files(raw_dir, article_id)
         if strays:
@@ -275,6 +314,41 @@ def _read_article(raw_dir: Path, article_id: str) -> tuple[dict | None, dict | N
     return row, None
 
 
+def _read_sidecar(raw_dir: Path, article_id: str) -> tuple[dict, dict | None]:
+    """(fields, problem) of the optional ``<id>.meta.json``: ``published_on`` (YYYY-MM-DD),
+    ``source``, ``url``, all optional. A malformed sidecar is a warning; the article is
+    still read, without the sidecar's fields."""
+    fields = {"meta_published_on": None, "meta_source": None, "meta_url": None}
+    path = meta_file(raw_dir, article_id)
+    if not path.is_file():
+        return fields, None
+    source = _relative(path, raw_dir)
+    try:
+        meta = json.loads(path.read_bytes().decode("utf-8-sig"))
+        if not isinstance(meta, dict):
+            raise ValueError("not a JSON object")
+        unknown = sorted(set(meta) - {"published_on", "source", "url"})
+        if unknown:
+            raise ValueError(f"unknown key(s) {', '.join(unknown)}")
+        published = meta.get("published_on")
+        if published not in (None, ""):
+            if not isinstance(published, str):
+                raise ValueError(f"published_on {published!r} is not a YYYY-MM-DD string")
+            try:
+                fields["meta_published_on"] = date.fromisoformat(published)
+            except ValueError:
+                raise ValueError(f"published_on '{published}' is not a YYYY-MM-DD date") from None
+        for key in ("source", "url"):
+            if meta.get(key) not in (None, "") and not isinstance(meta[key], str):
+                raise ValueError(f"{key} {meta[key]!r} is not a string")
+            fields[f"meta_{key}"] = meta.get(key) or None
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        reason = f"{source}: sidecar ignored, {error}; the article is read without it"
+        empty = {"meta_published_on": None, "meta_source": None, "meta_url": None}
+        return empty, _problem("decode", source, article_id, reason, severity="warning")
+    return fields, None
+
+
 @dg.multi_asset(
     specs=[
         _spec("raw_articles", "Decoded article files (raw.articles)."),
@@ -297,6 +371,12 @@ def raw_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
         for article_id in chunk:
             done += 1
             row, problem = _read_article(raw_dir, article_id)
+            if row:
+                meta, meta_problem = _read_sidecar(raw_dir, article_id)
+                row.update(meta)
+                if meta_problem:
+                    context.log.warning(f"[{done}/{len(keys)}] {meta_problem['reason']}")
+                    problems.append(meta_problem)
             if problem:
                 log = context.log.warning if problem["severity"] == "warning" else context.log.error
                 log(f"[{done}/{len(keys)}] {problem['reason']}")
@@ -353,6 +433,10 @@ def parse_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
         parsed_rows, block_rows, problems = [], [], []
         for article in articles.itertuples():
             parsed = parse_article(article.article_id, article.raw_text)
+            published, published_from = _published_on(article.meta_published_on, parsed.text)
+            resolver = PlaceResolver(
+                parsed.text, parsed.blocks, [], bool(parsed.sections), parsed.dateline
+            )
             for warning in parsed.warnings:
                 context.log.warning(f"{article.source_file}: {warning}")
                 problems.append(
@@ -373,6 +457,11 @@ def parse_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
                     "block_count": len(parsed.blocks),
                     "page_break_repairs": len(parsed.repairs),
                     "warnings": "; ".join(parsed.warnings) or None,
+                    "published_on": published,
+                    "published_on_from": published_from,
+                    "dateline": parsed.dateline.text if parsed.dateline else None,
+                    "dateline_place_code": resolver.dateline_place,
+                    "article_place_code": resolver.article.place_code,
                 }
             )
             repairs += len(parsed.repairs)
@@ -416,6 +505,14 @@ def parse_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
         },
     )
     yield _problems_result(problem_table, "parse")
+
+
+def _published_on(sidecar, text: str) -> tuple[date | None, str | None]:
+    """The publication date: the sidecar's, else the text's date line, else None."""
+    if sidecar is not None and not pd.isna(sidecar):
+        return pd.Timestamp(sidecar).date(), "sidecar"
+    found = publication_date(text)
+    return (found, "text") if found else (None, None)
 
 
 def _annotation_rows(context, raw_dir: Path, article_id: str, text: str | None):
@@ -534,24 +631,27 @@ def extracted_figures(
     by_unit: Counter[str] = Counter()
     done = 0
     for chunk in chunks(keys):
-        texts = dict(
-            ledger.warehouse.read_articles(
-                "SELECT article_id, repaired_text FROM raw.parsed_articles", chunk
+        articles = {
+            article_id: (text, published)
+            for article_id, text, published in ledger.warehouse.read_articles(
+                "SELECT article_id, repaired_text, published_on FROM raw.parsed_articles", chunk
             ).itertuples(index=False, name=None)
-        )
+        }
         blocks = ledger.warehouse.read_articles(
             f"SELECT {', '.join(_BLOCK_FIELDS)} FROM raw.article_blocks", chunk
         ).sort_values(["article_id", "block_index"])
         grouped = itertools.groupby(blocks.itertuples(index=False), key=lambda b: b.article_id)
         blocks_by_article = {article_id: list(group) for article_id, group in grouped}
         rows = []
-        for article_id in sorted(texts):
+        for article_id in sorted(articles):
             done += 1
-            parsed = _reparse(article_id, texts[article_id], blocks_by_article.get(article_id, []))
-            figures = extract_figures(parsed)
+            text, published = articles[article_id]
+            parsed = _reparse(article_id, text, blocks_by_article.get(article_id, []))
+            published = None if published is None or pd.isna(published) else published
+            figures = extract_figures(parsed, pd.Timestamp(published).date() if published else None)
             if done % 500 == 0 or len(keys) <= 20:
                 context.log.info(f"[{done}/{len(keys)}] {article_id}: {len(figures)} figures")
-            rows.extend({"article_id": article_id, **_fields(f)} for f in figures)
+            rows.extend(_figure_row(article_id, f) for f in figures)
         frame = table.write(rows, chunk)
         if len(frame):
             by_unit.update(frame["unit"].value_counts().to_dict())
@@ -580,6 +680,18 @@ _BLOCK_FIELDS = (
 )
 
 
+def _figure_row(article_id: str, figure) -> dict:
+    row = {"article_id": article_id, **_fields(figure)}
+    period = row.pop("period")
+    row.update(
+        period_text=period.text if period else None,
+        period_start=period.start if period else None,
+        period_end=period.end if period else None,
+        period_kind=period.kind if period else "unknown",
+    )
+    return row
+
+
 def _fields(record) -> dict:
     """A dataclass's fields, shallow (``dataclasses.asdict`` deep-copies: slow over 10^5 rows)."""
     return {name: getattr(record, name) for name in record.__dataclass_fields__}
@@ -605,7 +717,9 @@ def _reparse(article_id: str, repaired_text: str, blocks) -> ParsedArticle:
         )
         if row.kind == "city":
             sections.append(Section(section, row.text, city, int(row.source_line)))
-    return ParsedArticle(article_id, repaired_text, block_list, sections)
+    parsed = ParsedArticle(article_id, repaired_text, block_list, sections)
+    parsed.dateline = find_dateline(block_list)
+    return parsed
 
 
 @dg.asset(group_name="raw", kinds={"python", "duckdb"}, **_COMMON)
@@ -627,4 +741,39 @@ def city_reference(ledger: LedgerPaths) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={"dagster/row_count": len(frame)})
 
 
-RAW_ASSETS = [raw_articles, parse_articles, article_annotations, extracted_figures, city_reference]
+@dg.asset(group_name="raw", kinds={"python", "duckdb"}, **_COMMON)
+def place_reference(ledger: LedgerPaths) -> dg.MaterializeResult:
+    """The gazetteer (orchestration/text/rules/places.csv): the region, the twelve leagues
+    and cities, and their county-level places and ports, each with its parent."""
+    frame = pd.DataFrame(
+        [
+            {
+                "place_code": p.code,
+                "place_name": p.name,
+                "place_level": p.level,
+                "place_kind": p.kind,
+                "parent_code": p.parent_code,
+                "within_code": p.within_code,
+                "city_code": p.city_code,
+                "aliases": "|".join(p.aliases),
+            }
+            for p in gazetteer().values()
+        ]
+    )
+    ledger.warehouse.replace_table("places", frame, PLACE_COLUMNS)
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": len(frame),
+            "by_level": dg.MetadataValue.json(frame["place_level"].value_counts().to_dict()),
+        }
+    )
+
+
+RAW_ASSETS = [
+    raw_articles,
+    parse_articles,
+    article_annotations,
+    extracted_figures,
+    city_reference,
+    place_reference,
+]

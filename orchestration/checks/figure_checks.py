@@ -2,13 +2,19 @@
 
 Each check reads its table into pandas, validates it against ``expectations/<suite>.json``,
 records the outcome with its failing rows in the data-quality report, and returns an
-``AssetCheckResult`` whose metadata links the report.
+``AssetCheckResult`` whose metadata links the report. What a failure carries (failing rows,
+observed values) is made JSON types once, where GX's results are read
+(``gx_suites.json_ready``): numpy booleans in the metadata crashed the blocking check. A
+check that errors is recorded in the report as failed before the error propagates, so the
+report, the run summary and the exit code (all read from the recorded outcomes) agree.
 
 Blocking checks guard what is published: ``fct_figures`` and ``annotation_reconciliation``
 (the published marts are a separate dbt step downstream of both, so they are not built on
 bad figures). Checks on inputs, on the relations between figures and on the plausibility
 of the marts' units warn: a bad input is quarantined, not a reason to stop the batch.
 """
+
+import contextlib
 
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
@@ -29,16 +35,21 @@ def _model(name: str) -> dg.AssetKey:
 
 LARGE_TABLE_ROWS = 20_000  # above this, a check frees its table at once (release_memory)
 
-# shown with a failing row, so that a person can find it in the article
+# shown with a failing row, so that a person can find it in the article (and, for an
+# annotation, see why it fails: its problem, the annotated and the read value)
 IDENTIFYING_COLUMNS = (
     "article_id",
     "figure_id",
     "source_file",
     "line",
+    "annotation_line",
     "quote",
     "surface",
     "char_start",
     "char_end",
+    "problem",
+    "annotated_value",
+    "ledger_value",
 )
 
 
@@ -78,6 +89,33 @@ def suite_result(outcome: SuiteOutcome, blocking: bool, report_index) -> dg.Asse
     )
 
 
+def _record_error(
+    ledger: LedgerPaths,
+    name: str,
+    asset_key: dg.AssetKey,
+    suite: str,
+    blocking: bool,
+    run_id: str,
+    error: Exception,
+) -> None:
+    """Record a check that errored before it could record its outcome as failed."""
+    message = f"{type(error).__name__}: {error}".strip()
+    with contextlib.suppress(Exception):  # the check's own error is the one to raise
+        record_check(
+            ledger.reports,
+            CheckRecord(
+                check=name,
+                asset=asset_key.to_user_string(),
+                passed=False,
+                blocking=blocking,
+                description=f"the check errored: {message[:300]}",
+                failures=[{"expectation": "check errored", "message": message[:2000]}],
+                suite=f"expectations/{suite}.json",
+                run_id=run_id,
+            ),
+        )
+
+
 def gx_check(
     name: str, asset: dg.AssetKey | str, sql: str, suite: str, blocking: bool, doc: str
 ) -> dg.AssetChecksDefinition:
@@ -93,31 +131,40 @@ def gx_check(
     )
     def _check(context: dg.AssetCheckExecutionContext, ledger: LedgerPaths) -> dg.AssetCheckResult:
         warehouse = ledger.warehouse
-        with warehouse.session():  # one connection for the table and the report's reads
-            # a partition run validates its own articles; a full run the whole table
-            frame = warehouse.read_articles(sql, run_article_ids(context))
-            spec = load_suite_json(suite)  # read once: it picks the columns and validates
-            frame = frame[validated_columns(spec, frame.columns)]
-            outcome = validate_frame(suite, frame, ledger.reports, suite=spec)
-            asset_key = dg.AssetKey.from_coercible(asset) if isinstance(asset, str) else asset
-            index = record_check(
-                ledger.reports,
-                CheckRecord(
-                    check=name,
-                    asset=asset_key.to_user_string(),
-                    passed=outcome.success,
-                    blocking=blocking,
-                    description=f"{outcome.successful}/{outcome.evaluated} expectations hold",
-                    failures=outcome.failures,
-                    suite=f"expectations/{suite}.json",
-                ),
-                warehouse,
-            )
-        rows = len(frame)
-        del frame
-        # a full run validates tables of 10^5 rows one after another: let each one go
-        release_memory(collect=rows > LARGE_TABLE_ROWS)
-        return suite_result(outcome, blocking, index)
+        asset_key = dg.AssetKey.from_coercible(asset) if isinstance(asset, str) else asset
+        run_id = context.op_execution_context.run_id
+        recorded = False
+        try:
+            with warehouse.session():  # one connection for the table and the report's reads
+                # a partition run validates its own articles; a full run the whole table
+                frame = warehouse.read_articles(sql, run_article_ids(context))
+                spec = load_suite_json(suite)  # read once: it picks the columns and validates
+                frame = frame[validated_columns(spec, frame.columns)]
+                outcome = validate_frame(suite, frame, ledger.reports, suite=spec)
+                recorded = True
+                index = record_check(
+                    ledger.reports,
+                    CheckRecord(
+                        check=name,
+                        asset=asset_key.to_user_string(),
+                        passed=outcome.success,
+                        blocking=blocking,
+                        description=f"{outcome.successful}/{outcome.evaluated} expectations hold",
+                        failures=outcome.failures,
+                        suite=f"expectations/{suite}.json",
+                        run_id=run_id,
+                    ),
+                    warehouse,
+                )
+            rows = len(frame)
+            del frame
+            # a full run validates tables of 10^5 rows one after another: let each one go
+            release_memory(collect=rows > LARGE_TABLE_ROWS)
+            return suite_result(outcome, blocking, index)
+        except Exception as error:
+            if not recorded:  # the report, the summary and the exit code count it as failed
+                _record_error(ledger, name, asset_key, suite, blocking, run_id, error)
+            raise
 
     return _check
 

@@ -9,14 +9,18 @@ all of them. GX is imported lazily: it costs seconds and loading definitions mus
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import decimal
 import json
+import math
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from orchestration.settings import EXPECTATIONS_DIR
@@ -42,8 +46,52 @@ class SuiteOutcome:
     evaluated: int
     successful: int
     failures: list[dict[str, Any]] = field(default_factory=list)  # one per failed expectation
-    # each failure carries "rows": the failing rows of the validated table (all columns)
+    # each failure carries "rows": the failing rows of the validated table (all columns);
+    # everything in a failure is a JSON type (``json_ready``): it goes into the check's
+    # Dagster metadata and the report as it is
     report_index: Path | None = None
+
+
+def json_ready(value: Any) -> Any:
+    """``value`` as JSON types (dict, list, str, int, float, bool, None), recursively.
+
+    The one conversion for what a check takes from a DataFrame or from GX into its
+    metadata and the report: Dagster's JSON metadata refuses numpy scalars (a
+    ``numpy.bool_`` from a boolean column crashed the blocking check), and JSON has no
+    NaN, NA, NaT or dates. Missing values (None, NaN, ``pd.NA``, ``pd.NaT``) become None;
+    numpy and Decimal numbers Python ``bool``/``int``/``float`` (an infinity its text);
+    timestamps, dates and times ISO text; containers lists and dicts with text keys;
+    anything else (durations, UUIDs) its ``str``."""
+    if value is None or type(value) in (str, bool):
+        return value
+    if value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, str):  # numpy.str_
+        return str(value)
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, np.datetime64 | np.timedelta64):  # (a timedelta64 is an integer)
+        if np.isnat(value):
+            return None
+        value = pd.Timestamp(value) if isinstance(value, np.datetime64) else pd.Timedelta(value)
+    elif isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating | decimal.Decimal):
+        number = float(value)
+        if math.isnan(number):
+            return None
+        if math.isinf(number):
+            return "inf" if number > 0 else "-inf"
+        return number
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(json_ready(k)): json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset | np.ndarray | pd.Series | pd.Index):
+        return [json_ready(v) for v in value]
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    return str(value)  # durations, UUIDs, ...
 
 
 def import_in_background() -> None:
@@ -167,15 +215,17 @@ def validate_frame(
             config = item.expectation_config
             observed = item.result or {}
             failures.append(
-                {
-                    "expectation": config.type,
-                    "kwargs": {k: v for k, v in config.kwargs.items() if k != "batch_id"},
-                    "observed_value": observed.get("observed_value"),
-                    "unexpected_count": observed.get("unexpected_count"),
-                    "unexpected_values": (observed.get("partial_unexpected_list") or [])[:20],
-                    "exception": (item.exception_info or {}).get("exception_message"),
-                    "rows": _failing_rows(frame, observed.get("unexpected_index_list")),
-                }
+                json_ready(
+                    {
+                        "expectation": config.type,
+                        "kwargs": {k: v for k, v in config.kwargs.items() if k != "batch_id"},
+                        "observed_value": observed.get("observed_value"),
+                        "unexpected_count": observed.get("unexpected_count"),
+                        "unexpected_values": (observed.get("partial_unexpected_list") or [])[:20],
+                        "exception": (item.exception_info or {}).get("exception_message"),
+                        "rows": _failing_rows(frame, observed.get("unexpected_index_list")),
+                    }
+                )
             )
     stats = validation.statistics
     return SuiteOutcome(
@@ -199,21 +249,16 @@ def _forget_batches(source) -> None:
 
 
 def _failing_rows(frame: pd.DataFrame, index_list: list | None) -> list[dict[str, Any]]:
-    """The validated rows GX reported as unexpected, JSON-ready, long text cut short."""
+    """The validated rows GX reported as unexpected, long text cut short (the caller makes
+    them JSON types with ``json_ready``)."""
     if not index_list:
         return []
     indices = [i if not isinstance(i, dict) else next(iter(i.values())) for i in index_list]
     rows = frame.loc[[i for i in indices[:MAX_FAILING_ROWS] if i in frame.index]]
-    records = []
-    for record in rows.to_dict(orient="records"):
-        clean = {}
-        for key, value in record.items():
-            if isinstance(value, str) and len(value) > 160:
-                value = value[:157] + "..."
-            elif value is not None and not isinstance(value, (str, int, float, bool)):
-                value = str(value)
-            elif isinstance(value, float) and value != value:  # NaN
-                value = None
-            clean[key] = value
-        records.append(clean)
-    return records
+    return [
+        {
+            key: value[:157] + "..." if isinstance(value, str) and len(value) > 160 else value
+            for key, value in record.items()
+        }
+        for record in rows.to_dict(orient="records")
+    ]

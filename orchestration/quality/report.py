@@ -11,6 +11,12 @@ A run in this process (``make run``, ``run_articles``) wraps itself in
 :func:`published_at_end`: the checks still record as they go, and the page and the Data
 Docs are built once when the run ends, however it ends (after every check they cost
 ≈ 0.1 s each at 10,000 articles: a tenth of a one-article run).
+
+The recorded outcomes are the one account of a run's checks: the page's counts, ``make
+run``'s summary and its exit code are all :func:`tally` of them, so they cannot disagree.
+Each record carries the run that checked it; a check a run did not execute (downstream of
+a failed blocking check) keeps its record from an earlier run, shown as such and not
+counted in that run's numbers.
 """
 
 from __future__ import annotations
@@ -18,9 +24,10 @@ from __future__ import annotations
 import contextlib
 import html
 import json
+import os
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,6 +48,56 @@ class CheckRecord:
     failures: list[dict[str, Any]] = field(default_factory=list)  # each may carry "rows"
     suite: str | None = None
     checked_at: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    run_id: str | None = None  # the Dagster run that checked it (``record_checks`` fills it in)
+
+
+def _current_run_id() -> str | None:
+    """The run of the Dagster step executing in this thread, if any."""
+    try:
+        import dagster as dg
+
+        return dg.OpExecutionContext.get().run_id
+    except Exception:  # noqa: BLE001 - not inside a step (a test, a script)
+        return None
+
+
+@dataclass
+class CheckTally:
+    """One run's check outcomes, as recorded: what the page's counts, the run summary and
+    its exit code all read."""
+
+    run_id: str | None  # the run counted
+    records: list[CheckRecord]  # that run's records
+    earlier: list[CheckRecord]  # kept from earlier runs: checks this run did not execute
+
+    @property
+    def passed(self) -> list[CheckRecord]:
+        return [r for r in self.records if r.passed]
+
+    @property
+    def failed(self) -> list[CheckRecord]:
+        return [r for r in self.records if not r.passed]
+
+    @property
+    def blocking_failed(self) -> list[CheckRecord]:
+        return [r for r in self.records if not r.passed and r.blocking]
+
+
+def tally(records: list[CheckRecord], run_id: str | None = None) -> CheckTally:
+    """The outcomes of run ``run_id`` among ``records``; by default of the run that
+    recorded last (records without a run count as one run)."""
+    if run_id is None and records:
+        run_id = max(records, key=lambda r: r.checked_at).run_id
+    return CheckTally(
+        run_id=run_id,
+        records=[r for r in records if r.run_id == run_id],
+        earlier=[r for r in records if r.run_id != run_id],
+    )
+
+
+def run_checks(report_dir: Path, run_id: str) -> CheckTally:
+    """The recorded outcomes of the checks of run ``run_id`` (``make run``'s summary)."""
+    return tally(load_records(report_dir), run_id)
 
 
 def record_check(report_dir: Path, record: CheckRecord, warehouse=None) -> Path:
@@ -52,11 +109,17 @@ def record_checks(report_dir: Path, records: list[CheckRecord], warehouse=None) 
     """Store several outcomes, then render the index once."""
     folder = report_dir / CHECKS_FOLDER
     folder.mkdir(parents=True, exist_ok=True)
+    run_id = _current_run_id()
     for record in records:
+        if record.run_id is None:
+            record.run_id = run_id
         safe = f"{record.asset}__{record.check}".replace("/", "_")
-        (folder / f"{safe}.json").write_text(
+        path = folder / f"{safe}.json"
+        partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # readers never see half
+        partial.write_text(
             json.dumps(asdict(record), ensure_ascii=False, indent=1, default=str), encoding="utf-8"
         )
+        os.replace(partial, path)
     if str(report_dir) in _published_at_end:
         _published_at_end[str(report_dir)] = True
         return report_dir / "index.html"  # rendered when the run ends
@@ -84,9 +147,14 @@ def load_records(report_dir: Path) -> list[CheckRecord]:
     folder = report_dir / CHECKS_FOLDER
     if not folder.is_dir():
         return []
+    known = {f.name for f in fields(CheckRecord)}
     records = []
     for path in sorted(folder.glob("*.json")):
-        records.append(CheckRecord(**json.loads(path.read_text(encoding="utf-8"))))
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):  # being written by a check right now
+            continue
+        records.append(CheckRecord(**{k: v for k, v in data.items() if k in known}))
     return records
 
 
@@ -216,6 +284,8 @@ def render_report(report_dir: Path, warehouse=None) -> Path:
     """Write ``index.html`` from the recorded checks and the warehouse; return its path."""
     report_dir.mkdir(parents=True, exist_ok=True)
     records = load_records(report_dir)
+    checks = tally(records)
+    records = checks.records  # the last run's; failing rows of earlier runs are history
     failing_by_article = _rows_by_article(records)
     tables = _warehouse_tables(warehouse, set(failing_by_article) - {NO_ARTICLE})
     quarantine_by_article: dict[str, list[dict]] = defaultdict(list)
@@ -223,15 +293,26 @@ def render_report(report_dir: Path, warehouse=None) -> Path:
         quarantine_by_article[str(row.get("article_id"))].append(row)
     counts = {row["severity"]: int(row["n"]) for row in tables["quarantine_counts"]}
     quarantined = counts.get("error", 0)
-    passed = sum(r.passed for r in records)
-    blocking_failed = [r for r in records if not r.passed and r.blocking]
-
     check_rows = "".join(
         f"<tr class='{'ok' if r.passed else 'bad'}'><td><a href='#check-{html.escape(r.check)}'>"
         f"{html.escape(r.check)}</a></td><td>{html.escape(r.asset)}</td>"
         f"<td>{'blocking' if r.blocking else 'warn'}</td><td>{_status(r.passed)}</td>"
         f"<td>{html.escape(r.description)}</td><td>{html.escape(r.checked_at)}</td></tr>"
         for r in sorted(records, key=lambda r: (r.passed, r.suite is None, r.asset, r.check))
+    ) + "".join(
+        f"<tr class='earlier'><td>{html.escape(r.check)}</td><td>{html.escape(r.asset)}</td>"
+        f"<td>{'blocking' if r.blocking else 'warn'}</td><td>not run</td>"
+        f"<td>not run in the last run; an earlier run: {_status(r.passed)} "
+        f"{html.escape(r.description)}</td><td>{html.escape(r.checked_at)}</td></tr>"
+        for r in sorted(checks.earlier, key=lambda r: (r.asset, r.check))
+    )
+    run_note = (
+        f" · run <code>{html.escape(checks.run_id[:8])}</code>" if checks.run_id else ""
+    ) + (
+        f" · {len(checks.earlier)} checks not run in it (at the end of the checks table, "
+        "with their result in an earlier run)"
+        if checks.earlier
+        else ""
     )
     # every article with something to show, then clean ones up to a limit: a page over ten
     # thousand articles stays readable (and cheap to re-render after every check)
@@ -287,15 +368,16 @@ table {{ border-collapse: collapse; margin: .5em 0 1.5em; font-size: 14px; }}
 th, td {{ border: 1px solid #ccc; padding: 3px 8px; text-align: left; vertical-align: top; }}
 th {{ background: #f2f2f2; }} td {{ overflow-wrap: anywhere; max-width: 40em; }} tr.bad td {{ background: #fff0f0; }}
 .pass {{ color: #137333; font-weight: bold; }} .fail {{ color: #c5221f; font-weight: bold; }}
-.muted {{ color: #777; }} .summary span {{ margin-right: 2em; font-size: 18px; }}
+.muted, tr.earlier td {{ color: #777; }} .summary span {{ margin-right: 2em; font-size: 18px; }}
 </style></head><body>
 <h1>Regional ledger: data quality</h1>
-<p class="summary" id="summary"><span>checks passed: <b>{passed}</b></span>
-<span>checks failed: <b id="failed-count">{len(records) - passed}</b></span>
-<span>blocking failures: <b>{len(blocking_failed)}</b></span>
+<p class="summary" id="summary"><span>checks passed: <b id="passed-count">{len(checks.passed)}</b></span>
+<span>checks failed: <b id="failed-count">{len(checks.failed)}</b>
+(<b id="blocking-count">{len(checks.blocking_failed)}</b> blocking)</span>
+<span>blocking failures: <b>{len(checks.blocking_failed)}</b></span>
 <span>articles: <b>{article_count}</b></span>
 <span>quarantined inputs: <b>{quarantined}</b></span></p>
-<p>Rendered {datetime.now(UTC).isoformat(timespec="seconds")} ·
+<p>Rendered {datetime.now(UTC).isoformat(timespec="seconds")}{run_note} ·
 <a href="gx/index.html">Great Expectations Data Docs</a> (every validation, expectation by expectation)</p>
 <h2>Articles</h2>
 <table id="articles"><thead><tr><th>article</th><th>figures</th><th>annotated</th><th>sections</th>

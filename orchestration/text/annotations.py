@@ -12,12 +12,24 @@ import csv
 import io
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 
 from orchestration.text.cities import CITY_CODES
+from orchestration.text.places import REGION_CODE, gazetteer, place_code_for
 from orchestration.text.sentences import sentence_around, sentence_spans
 
 REQUIRED_COLUMNS = ("quote", "city", "category", "metric")
-OPTIONAL_COLUMNS = ("occurrence", "value", "unit", "bound", "note")
+OPTIONAL_COLUMNS = (
+    "occurrence",
+    "value",
+    "unit",
+    "bound",
+    "note",
+    "place",  # the most specific place: a gazetteer code or name (二连浩特市, 内蒙古)
+    "period_start",  # YYYY-MM-DD: the period the figure covers, overriding the extractor's
+    "period_end",
+    "measure",
+)
 CATEGORIES = ("funding", "trade", "transport", "talent", "other")
 UNITS = (
     "CNY",
@@ -51,7 +63,7 @@ class Annotation:
     line: int  # line of the CSV file (header is line 1)
     quote: str
     occurrence: int
-    city_code: str
+    city_code: str | None  # None: region-wide, or about no Inner Mongolia place
     category: str
     metric: str
     value: float | None  # the person's reading, in the unit's base
@@ -63,6 +75,10 @@ class Annotation:
     sentence: str | None = None
     status: str = "ok"  # ok | quote_not_found | unknown_city | invalid | duplicate
     problem: str | None = None
+    place_code: str | None = None  # only when the row names a place (the `place` column)
+    period_start: date | None = None
+    period_end: date | None = None
+    measure: str | None = None
 
     @property
     def usable(self) -> bool:
@@ -102,15 +118,21 @@ def _row_to_annotation(record: dict, article_id: str, source_file: str, line: in
     quote = field("quote")
     if not quote:
         problems.append("empty quote")
+    import math
+
+    max_occurrence = 10_000  # an article never repeats a figure more often
     occurrence = 1
     if field("occurrence"):
         try:
             occurrence = int(field("occurrence"))
-            if occurrence < 1:
+            if not 1 <= occurrence <= max_occurrence:
                 raise ValueError
-        except ValueError:
-            problems.append(f"occurrence '{field('occurrence')}' is not a positive integer")
-            occurrence = 1
+        except ValueError:  # also a number too long to read (Python's digit limit)
+            problems.append(
+                f"occurrence '{field('occurrence')[:40]}' is not a whole number "
+                f"from 1 to {max_occurrence:,}"
+            )
+            occurrence = 1  # the column is a 32-bit integer: nothing larger reaches it
     category = field("category")
     if category not in CATEGORIES:
         problems.append(f"category '{category}' is not one of {', '.join(CATEGORIES)}")
@@ -122,20 +144,51 @@ def _row_to_annotation(record: dict, article_id: str, source_file: str, line: in
         try:
             value = float(field("value").replace(",", ""))
         except ValueError:
-            problems.append(f"value '{field('value')}' is not a number")
+            problems.append(f"value '{field('value')[:40]}' is not a number")
+        else:
+            if not math.isfinite(value) or value <= 0:  # nan, inf, 1e309 (read as inf), 0, -5
+                problems.append(f"value '{field('value')[:40]}' is not a finite positive number")
+                value = None
     unit = field("unit") or None
     if unit is not None and unit not in UNITS:
         problems.append(f"unit '{unit}' is not a contract unit code")
     bound = field("bound") or None
     if bound is not None and bound not in BOUNDS:
         problems.append(f"bound '{bound}' is not one of {', '.join(BOUNDS)}")
-    city = field("city")
+    periods: dict[str, date | None] = {}
+    for name in ("period_start", "period_end"):
+        periods[name] = None
+        if field(name):
+            try:
+                periods[name] = date.fromisoformat(field(name))
+            except ValueError:
+                problems.append(f"{name} '{field(name)}' is not a YYYY-MM-DD date")
+    if (periods["period_start"] is None) != (periods["period_end"] is None):
+        problems.append("period_start and period_end go together")
+    elif periods["period_start"] and periods["period_start"] > periods["period_end"]:
+        problems.append("period_start is after period_end")
+    city = field("city") or None
+    place = None
+    if field("place"):
+        place = place_code_for(field("place"))
+        if place is None:
+            problems.append(f"place '{field('place')}' is not in the gazetteer (places.csv)")
     status = "ok"
     if problems:
         status = "invalid"
-    elif city not in CITY_CODES:
+    elif city is not None and city not in CITY_CODES:
         status = "unknown_city"
         problems.append(f"city '{city}' is not one of the contract's twelve city codes")
+    elif place is not None and gazetteer()[place].city_code != city:
+        if city is None and place != REGION_CODE:
+            city = gazetteer()[place].city_code  # the place says which city
+        else:
+            status = "invalid"
+            problems.append(
+                f"place '{field('place')}' lies in {gazetteer()[place].city_code or 'no city'}, "
+                f"not in city '{city or ''}'"
+            )
+
     return Annotation(
         article_id=article_id,
         source_file=source_file,
@@ -151,6 +204,10 @@ def _row_to_annotation(record: dict, article_id: str, source_file: str, line: in
         note=field("note"),
         status=status,
         problem=f"{source_file}:{line}: " + "; ".join(problems) if problems else None,
+        place_code=place,
+        period_start=periods["period_start"],
+        period_end=periods["period_end"],
+        measure=field("measure") or None,
     )
 
 

@@ -98,7 +98,7 @@ _KEYWORD_TEXT = {
         时速 里程 全长 距离 车程 航程 旅行时间 通达 直达 抵达
     """,
     "talent": """
-        人才 引才 专家 院士 博士 教师 医生 科研人员 专业技术人员 团队
+        人才 引才 专家 院士 博士 教师 医生 科研人员 专业技术人员 从业人员 团队
         就业 再就业 岗位 招聘 员工 职工 工人 劳动力 劳务 务工 用工 创业
         培训 技能 研修 跟岗 带教 实习 学员 学生 毕业生 留学生
         干部 挂职 工资 月薪 薪资 薪酬
@@ -120,6 +120,11 @@ _KEYWORD_RE = re.compile("|".join(sorted(map(re.escape, _KEYWORD_CATEGORY), key=
 _CLAUSE_BREAK_RE = re.compile(r"[；;：:。！？!?]|(?<![0-9０-９])[，,]|[，,](?![0-9０-９])")
 _RELATIVE_RE = re.compile(r"占|其中|同比|增速|增长|高于|低于|比重|下降|提升|提高|减少")
 _PER_UNIT_RE = re.compile(r"[户人亩]均|每(?:户|人|吨|亩)")
+# An absolute change (比上年同期增加36家, 同比减少3万吨)
+# is relative to the previous figure of the sentence too.
+_CHANGE_ABS_RE = re.compile(
+    r"(?:比|较)[^，,。；;]{0,8}?(?:增加|减少|多|少)了?|同比(?:增加|减少|多|少)了?"
+)
 _TOPIC_MAX = 16
 _TOPIC_RE = re.compile(rf"[^。！？!?]{{1,{_TOPIC_MAX}}}[。！？!?]")
 
@@ -359,13 +364,14 @@ def metric_for(sentence: str, start: int, end: int, unit: str) -> str | None:
 
 
 def is_relative(sentence: str, start: int, end: int, unit: str) -> bool:
-    """A share / growth / difference figure, or an amount per household, per person, per
-    tonne (户均, 人均, 每吨 …): relative to another figure of the sentence."""
+    """A share / growth / difference figure, an absolute change (比上年增加36家), the value
+    of goods just counted (价值72.3亿元), or an amount per household, per person, per tonne
+    (户均, 人均, 每吨 …): relative to another figure of the sentence."""
     c_left, _ = clause_bounds(sentence, start, end)
     if _PER_UNIT_RE.search(sentence, c_left, start):
         return True
     if unit not in SHARE:
-        return False
+        return bool(_CHANGE_ABS_RE.search(sentence, c_left, start))
     return bool(_RELATIVE_RE.search(sentence, c_left, start))
 
 

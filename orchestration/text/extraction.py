@@ -41,26 +41,23 @@ Modality: ``target`` when 目标/力争/剑指/争取/确保 precedes the figure
 (将于, 将达, 将新增 …, not the object marker 将X压缩至…). A clause that *starts* with such a
 word (``力争到2027年…``) carries it to the following clauses of the sentence.
 
-City: the figure's section city (block.city_code). In a section, the figure moves to
-another of the twelve cities only when its sentence's subject clearly is that city: the
-sentence starts with that city's name (optionally after a short time phrase such as
-``今年上半年,``), the name is not followed by 与/和/同/及/、 (a joint subject), and the
-section's own city is not named in the sentence. Outside sections (articles without
-sections, or a headline before the first section): the city named in the sentence
-(the nearest mention before the figure, else the first after it); in an article without
-sections also the nearest preceding mention in the article, else the most-mentioned city;
-else None.
+Place and city: :mod:`orchestration.text.places` (evidence from the clause, the sentence,
+the paragraph, the city section, the article; datelines, captions, offices and object
+positions are not evidence). ``city_code`` is the league/city of the place, None for
+region-wide figures.
+
+Period: :mod:`orchestration.text.periods` (the period words of the clause, the sentence
+or the governing sentence, resolved against the publication date).
 """
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 
 from orchestration.text.categorize import categorize, topic_of
-from orchestration.text.cities import city_mentions
 from orchestration.text.numbers import (
     FIGURE_RE,
     PERCENT_WORD_RE,
@@ -70,10 +67,12 @@ from orchestration.text.numbers import (
     normalize,
     read_number,
 )
-from orchestration.text.parsing import Block, ParsedArticle
+from orchestration.text.parsing import BLOCK_KINDS, Block, ParsedArticle
+from orchestration.text.periods import Period, figure_periods, publication_date
+from orchestration.text.places import PlaceResolver
 from orchestration.text.sentences import sentence_spans
 
-FIGURE_BLOCK_KINDS = ("paragraph", "subheadline", "caption", "headline")
+FIGURE_BLOCK_KINDS = BLOCK_KINDS  # every block is read: a figure is a figure wherever printed
 
 
 @dataclass(frozen=True)
@@ -91,6 +90,9 @@ class Figure:
     sentence: str
     block_kind: str
     upper: float | None = None  # upper end of a range (3—5天)
+    place_code: str | None = None  # the most specific place (nmg, a city, a county-level place)
+    place_evidence: str = "none"  # what the place rests on (places.py): clause, sentence, …
+    period: Period | None = None  # the reference period (periods.py)
 
 
 # ------------------------------------------------------------------ masks and context
@@ -135,8 +137,6 @@ _FORECAST_RE = re.compile(
     r"预计|有望|预期|可望|即将|将要|将(?=[于达超突破实现新增增带建形有在会可能成再累提拉吸创落迎"
     r"推缩压减降节惠辐助覆投完开])"
 )
-_LEAD_TIME_RE = re.compile(r"^[^，,]{0,8}(?:年|月|日|以来|期间|上半年|下半年)[，,]")
-_JOINT_AFTER = "与和同及、"
 
 
 def _spans(regex: re.Pattern[str], text: str) -> list[tuple[int, int]]:
@@ -316,23 +316,12 @@ def _modality(sentence: str, rel: int) -> str:
     return "actual"
 
 
-def _subject_city(sentence: str, mentions: list[tuple[int, int, str]]) -> str | None:
-    """The city a sentence is about when it starts with the city's name."""
-    offset = 0
-    lead = _LEAD_TIME_RE.match(sentence)
-    for s, e, code in mentions:
-        if s == 0 or (lead and s == lead.end()):
-            offset = e
-            while offset < len(sentence) and sentence[offset] in "市盟":
-                offset += 1
-            if offset < len(sentence) and sentence[offset] in _JOINT_AFTER:
-                return None
-            return code
-    return None
+def extract_figures(parsed: ParsedArticle, published_on: date | None = None) -> list[Figure]:
+    """Every figure of ``parsed.text``, sorted by char_start, with no overlapping spans.
 
-
-def extract_figures(parsed: ParsedArticle) -> list[Figure]:
-    """Every figure of ``parsed.text``, sorted by char_start, with no overlapping spans."""
+    ``published_on``: the article's publication date (from its sidecar); when None, the
+    date line of the text, if any, resolves relative periods (今年, 去年).
+    """
     text = parsed.text
     norm = normalize(text)
     masks = _Intervals(
@@ -346,11 +335,7 @@ def extract_figures(parsed: ParsedArticle) -> list[Figure]:
     block_starts = [b.start for b in blocks]
     sentences = sentence_spans(text)
     sentence_starts = [s for s, _ in sentences]
-    mentions = city_mentions(text)
-    mention_starts = [s for s, _, _ in mentions]
-    most_mentioned = Counter(code for _, _, code in mentions).most_common(1)
-    fallback_city = most_mentioned[0][0] if most_mentioned else None
-    has_sections = bool(parsed.sections)
+    places = PlaceResolver(text, blocks, sentences, bool(parsed.sections), parsed.dateline)
     topics: dict[int, str] = {}
 
     figures: list[Figure] = []
@@ -384,24 +369,9 @@ def extract_figures(parsed: ParsedArticle) -> list[Figure]:
         )
         previous = (s_start, cat.category)
 
-        # city
-        lo = bisect.bisect_left(mention_starts, s_start)
-        hi = bisect.bisect_left(mention_starts, s_end)
-        in_sentence = [(s - s_start, e - s_start, c) for s, e, c in mentions[lo:hi]]
-        city: str | None
-        if block.section is not None and has_sections:
-            city = block.city_code
-            subject = _subject_city(sentence, in_sentence)
-            if subject and subject != city and all(c != city for _, _, c in in_sentence):
-                city = subject
-        else:
-            before = [c for s, _, c in in_sentence if s < rel_start]
-            after = [c for s, _, c in in_sentence if s >= rel_start]
-            city = before[-1] if before else (after[0] if after else None)
-            if city is None and not has_sections:
-                j = bisect.bisect_left(mention_starts, r.start) - 1
-                city = mentions[j][2] if j >= 0 else fallback_city
-
+        attribution = places.place_of(
+            block, s_start, s_end, rel_start, tuple(o[0] for o in others) + (rel_start,)
+        )
         figures.append(
             Figure(
                 surface=text[r.start : r.end],
@@ -413,10 +383,15 @@ def extract_figures(parsed: ParsedArticle) -> list[Figure]:
                 modality=_modality(sentence, rel_start),
                 category=cat.category,
                 metric=cat.metric,
-                city_code=city,
+                city_code=attribution.city_code,
                 sentence=sentence,
                 block_kind=block.kind,
                 upper=r.quantity.upper,
+                place_code=attribution.place_code,
+                place_evidence=attribution.evidence,
             )
         )
-    return figures
+    if published_on is None:
+        published_on = publication_date(text)
+    periods = figure_periods(text, [(f.char_start, f.char_end) for f in figures], published_on)
+    return [replace(f, period=p) for f, p in zip(figures, periods, strict=True)]

@@ -16,16 +16,67 @@ from dataclasses import dataclass, field
 from orchestration.text.cities import city_for_section_line
 
 BLOCK_SEPARATOR = "\n"
+# Every kind of block; the extractor reads them all (a figure is a figure wherever printed).
+BLOCK_KINDS = ("headline", "meta", "city", "subheadline", "byline", "paragraph", "caption")
 
 # A paragraph that ends in one of these is complete; one that does not was cut by a page break.
 _SENTENCE_END = tuple("。！？!?…”’」』）)；;：:")
-_BYLINE_RE = re.compile(r"^\s*(?:[□■◇◆]|本报记者|本报通讯员|记者|通讯员)")
-_CAPTION_RE = re.compile(r"摄\s*$")
+# A byline: a reporter's or correspondent's name line (□本报记者 张三, 通讯员 李四, 文/张三,
+# （记者 张三）). A line that starts like one but reads as a sentence (记者从…获悉,今年…) is a
+# paragraph: bylines are short and carry no clause punctuation.
+_BYLINE_RE = re.compile(
+    r"^\s*(?:[□■◇◆]|本报记者|本报通讯员|记者|通讯员|特约记者|[（(]\s*(?:本报)?(?:记者|通讯员)"
+    r"|文\s*[/／]|图\s*[/／]|文图\s*[/／]|摄影\s*[/／])"
+)
+_MAX_BYLINE = 40
+_SENTENCE_PUNCT_RE = re.compile(r"[，,。；;！？!?]")
+# A photo caption: ends in 摄 (张三 摄), or opens with 图为 / ▲ / 图: (图为甘其毛都口岸货运通道。).
+_CAPTION_RE = re.compile(
+    r"摄\s*[）)]?\s*$|^\s*(?:[（(]?图为|▲|△|图[:：]|上图[:：]?|下图[:：]?|图片[:：])"
+)
+# Editor, source and date lines (责任编辑：某某 2017-09-13 08:24:00, 2024年1月30日 来源：…,
+# 原标题：…): metadata of the page, kept as their own block, never glued to a headline.
+_META_RE = re.compile(
+    r"^[（(【\[]?\s*(?:责任编辑|责编|编辑|来源|稿件来源|本文来源|发布时间|发布日期|更新时间|作者|"
+    r"审核|审校|校对|监制|签发|原标题|值班编辑|图片来源|[（(]?完[）)]?$)"
+)
+_DATE_LINE_RE = re.compile(
+    r"^[（(【\[]?\s*\d{4}\s*(?:[-/.年])\s*\d{1,2}\s*(?:[-/.月])\s*\d{1,2}\s*日?"
+    r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s*[）)】\]]?"
+)
+_META_TAIL_RE = re.compile(
+    r"^(?:\s*(?:来源|作者|编辑|责任编辑|星期.)\s*[:：]?\s*[^。；;，,]{0,30})*$"
+)
+_MAX_META = 80
+# Numbered headings of a report (一、2023年工作回顾, （二）主要目标, 第三部分): short, no sentence.
+_HEADING_RE = re.compile(
+    r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|第[一二三四五六七八九十]+[部章节]分?)"
+)
+_MAX_HEADING = 40
+# A page-break fragment is part of a running paragraph: long, or with clause punctuation.
+# A short line without any (a title, a heading) is never the first half of a broken paragraph.
+_MIN_FRAGMENT = 30
+_CLAUSE_MARK_RE = re.compile(r"[，,、；;：:。“”]")
 _PUNCTUATION_RE = re.compile(r"[，,。！？!?；;：:、“”\"（）()《》%％\d０-９]")
 _MAX_CITY_LINE = 8
 _MAX_CAPTION = 200
 _MAX_HEADLINE = 60
+_TITLE_END = tuple("！？!?”’」』）)")  # a first line ending so may still be a title (…再创新高！)
 _PLACE_SUFFIXES = tuple("市盟州县旗区")
+# Datelines: an agency (新华社, 中新网, 本报 …), the filing place, a date, 电/讯, and an
+# optional reporter note in brackets; or 本报讯 / 本报某地讯 alone.
+_AGENCIES = (
+    "新华社|中新社|中新网|中国新闻网|人民网|新华网|央视网|央广网|光明网|中国日报网|"
+    "经济日报|人民日报|内蒙古日报|北方新报|正北方网|内蒙古新闻网|草原云|本报"
+)
+_REPORTER_NOTE = r"(?:\s*[（(【\[][^）)】\]\n]{0,40}[）)】\]])?\s*"
+_DATELINE_RE = re.compile(
+    rf"^[【\[]?(?:(?:{_AGENCIES})(?P<place>[\u4e00-\u9fff]{{0,10}}?)|(?P<bare>[\u4e00-\u9fff]{{2,8}}?))"
+    r"(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:电|讯|消息)[】\]]?"
+    + _REPORTER_NOTE
+    + rf"|^[【\[]?(?:{_AGENCIES})(?P<local>[\u4e00-\u9fff]{{0,8}}?)讯[】\]]?"
+    + _REPORTER_NOTE
+)
 
 
 class ArticleDecodeError(ValueError):
@@ -34,7 +85,7 @@ class ArticleDecodeError(ValueError):
 
 @dataclass(frozen=True)
 class Block:
-    kind: str  # headline | city | subheadline | byline | paragraph | caption
+    kind: str  # one of BLOCK_KINDS
     text: str
     start: int  # offset of text in the repaired article text
     end: int
@@ -51,6 +102,18 @@ class Section:
     line: int
 
 
+@dataclass(frozen=True)
+class Dateline:
+    """A wire or newspaper dateline at the start of the body (``中新网呼和浩特3月17日电
+    (记者 某某)``, ``本报讯``). It names where the reporter filed, not what the figures are
+    about: place attribution treats it as weak evidence (see ``places``)."""
+
+    text: str
+    start: int  # offsets in the repaired text
+    end: int
+    place: str | None  # the filing place as printed (呼和浩特), None for 本报讯
+
+
 @dataclass
 class ParsedArticle:
     article_id: str
@@ -59,6 +122,7 @@ class ParsedArticle:
     sections: list[Section]
     repairs: list[int] = field(default_factory=list)  # source lines where a page break was joined
     warnings: list[str] = field(default_factory=list)
+    dateline: Dateline | None = None
 
     @property
     def headline(self) -> str:
@@ -143,16 +207,51 @@ def _unknown_city_line(line: _Line, sections_so_far: int) -> bool:
     )
 
 
+def _is_meta(text: str) -> bool:
+    """An editor, source or date line: ``责任编辑：某某 2017-09-13 08:24:00``, ``2024年1月30日
+    来源：内蒙古日报``, ``原标题：…``."""
+    if len(text) > _MAX_META:
+        return False
+    if _META_RE.match(text):
+        return True
+    date = _DATE_LINE_RE.match(text)
+    return bool(date) and bool(_META_TAIL_RE.fullmatch(text[date.end() :]))
+
+
+def _line_kind(line: _Line) -> str | None:
+    """The kind a line has on its own (before its neighbours are looked at), or None."""
+    text = line.text
+    if _is_meta(text):
+        return "meta"
+    if _BYLINE_RE.match(text):
+        if len(text) <= _MAX_BYLINE and not _SENTENCE_PUNCT_RE.search(text):
+            return "byline"
+        return None  # 记者从…获悉,…: a lead, read as a paragraph (and said so in a warning)
+    if _CAPTION_RE.search(text) and len(text) <= _MAX_CAPTION:
+        return "caption"
+    if (
+        _HEADING_RE.match(text)
+        and len(text) <= _MAX_HEADING
+        and not _SENTENCE_PUNCT_RE.search(text[:-1])
+    ):
+        return "subheadline"
+    return None
+
+
 def _classify(lines: list[_Line]) -> list[str]:
     """Give every line a kind; return warnings about the structure."""
     warnings: list[str] = []
     for line in lines:
-        if _BYLINE_RE.match(line.text):
-            line.kind = "byline"
-        elif _CAPTION_RE.search(line.text) and len(line.text) <= _MAX_CAPTION:
-            line.kind = "caption"
+        kind = _line_kind(line)
+        if kind:
+            line.kind = kind
         elif code := city_for_section_line(line.text):
             line.kind, line.city_code = "city", code
+        elif _BYLINE_RE.match(line.text):
+            warnings.append(
+                f"line {line.number}: starts like a byline but reads as a sentence; "
+                "kept as a paragraph"
+            )
 
     # A section opens with: city line, subheadline, byline (or city line, byline).
     sections = 0
@@ -181,18 +280,32 @@ def _classify(lines: list[_Line]) -> list[str]:
                 "leagues and cities; its figures get no city"
             )
 
-    # The headline: the lines before the first section or byline that are not sentences.
-    first = next((i for i, ln in enumerate(lines) if ln.kind in ("city", "byline")), None)
-    if first is None:
-        first = 1  # no structure at all: the first line is the headline
-    for line in lines[:first]:
-        if line.kind == "paragraph" and (
-            not line.text.endswith(_SENTENCE_END) and len(line.text) <= _MAX_HEADLINE
+    # The headline: the title lines before the body. A title is short and is not a
+    # sentence; the first line may end in ！/？/” and still be a title when it holds no
+    # clause punctuation. Title lines end at the first byline, section, meta line or body
+    # paragraph.
+    for i, line in enumerate(lines):
+        if line.kind != "paragraph" or len(line.text) > _MAX_HEADLINE:
+            break
+        if line.text.endswith(_SENTENCE_END) and (
+            i > 0 or not line.text.endswith(_TITLE_END) or _SENTENCE_PUNCT_RE.search(line.text[:-1])
         ):
-            line.kind = "headline"
+            break
+        if i > 0 and _SENTENCE_PUNCT_RE.search(line.text):
+            break
+        line.kind = "headline"
     if not lines or lines[0].kind != "headline":
         warnings.append("article starts without a headline")
     return warnings
+
+
+def _continues(previous: str, line: _Line) -> bool:
+    """True when ``line`` is the second half of a paragraph cut by a page break."""
+    return (
+        line.kind == "paragraph"
+        and not previous.endswith(_SENTENCE_END)
+        and (len(previous) >= _MIN_FRAGMENT or bool(_CLAUSE_MARK_RE.search(previous)))
+    )
 
 
 def parse_article(article_id: str, text: str) -> ParsedArticle:
@@ -203,12 +316,7 @@ def parse_article(article_id: str, text: str) -> ParsedArticle:
     merged: list[tuple[_Line, str]] = []
     repairs: list[int] = []
     for line in lines:
-        if (
-            line.kind == "paragraph"
-            and merged
-            and merged[-1][0].kind == "paragraph"
-            and not merged[-1][1].endswith(_SENTENCE_END)
-        ):
+        if merged and merged[-1][0].kind == "paragraph" and _continues(merged[-1][1], line):
             previous, joined = merged[-1]
             merged[-1] = (previous, joined + line.text)
             repairs.append(line.number)
@@ -238,8 +346,23 @@ def parse_article(article_id: str, text: str) -> ParsedArticle:
         )
         offset += len(block_text) + len(BLOCK_SEPARATOR)
     repaired = BLOCK_SEPARATOR.join(text for _, text in merged)
+    dateline = find_dateline(blocks)
     if not sections:
         warnings.append("no city sections recognised; cities come from the places the text names")
     if not any(b.kind == "paragraph" for b in blocks):
         warnings.append("no paragraphs found")
-    return ParsedArticle(article_id, repaired, blocks, sections, repairs, warnings)
+    return ParsedArticle(article_id, repaired, blocks, sections, repairs, warnings, dateline)
+
+
+def find_dateline(blocks: list[Block]) -> Dateline | None:
+    """The dateline at the start of the first body paragraph, if it has one."""
+    for block in blocks:
+        if block.kind in ("headline", "meta", "byline", "city", "subheadline", "caption"):
+            continue
+        m = _DATELINE_RE.match(block.text)
+        if not m:
+            return None
+        place = m.group("place") or m.group("bare") or m.group("local") or None
+        text = m.group().rstrip()
+        return Dateline(text, block.start, block.start + len(text), place)
+    return None

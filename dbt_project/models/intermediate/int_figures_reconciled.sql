@@ -31,6 +31,12 @@ paired as (
         figures.category as extracted_category,
         figures.metric as extracted_metric,
         figures.city_code as extracted_city_code,
+        figures.place_code as extracted_place_code,
+        figures.place_evidence as extracted_place_evidence,
+        figures.period_text,
+        figures.period_start as extracted_period_start,
+        figures.period_end as extracted_period_end,
+        figures.period_kind as extracted_period_kind,
         figures.sentence as extracted_sentence,
         figures.block_kind,
         annotations.source_file as annotation_file,
@@ -39,6 +45,9 @@ paired as (
         annotations.char_start as annotated_start,
         annotations.char_end as annotated_end,
         annotations.city_code as annotated_city_code,
+        annotations.place_code as annotated_place_code,
+        annotations.annotated_period_start,
+        annotations.annotated_period_end,
         annotations.category as annotated_category,
         annotations.metric as annotated_metric,
         annotations.annotated_value,
@@ -74,6 +83,37 @@ select
     coalesce(extracted_modality, annotated_modality, 'actual') as modality,
     coalesce(annotated_category, extracted_category) as category,
     coalesce(annotated_metric, extracted_metric) as metric,
-    coalesce(annotated_city_code, extracted_city_code) as city_code,
+    -- an annotation's place decides the city (a region-wide annotation has none)
+    case when has_annotation then annotated_city_code else extracted_city_code end as city_code,
+    -- the annotation's place when it names one; when it names only a city, the extractor's
+    -- more specific place inside that city (达拉特旗 in ordos), else the city
+    case
+        when not has_annotation then extracted_place_code
+        when annotated_place_code is not null then annotated_place_code
+        when annotated_city_code is not null and annotated_city_code = extracted_city_code
+            then coalesce(extracted_place_code, annotated_city_code)
+        else annotated_city_code
+    end as place_code,
+    case when has_annotation then 'annotation' else extracted_place_evidence end as place_evidence,
+    coalesce(annotated_period_start, extracted_period_start) as period_start,
+    coalesce(annotated_period_end, extracted_period_end) as period_end,
+    case
+        when annotated_period_start is null then coalesce(extracted_period_kind, 'unknown')
+        -- an annotated period: its kind from its dates, as the extractor names them
+        when annotated_period_start = annotated_period_end then 'point'
+        when extract('month' from annotated_period_start) = 1
+            and extract('day' from annotated_period_start) = 1
+            and extract('month' from annotated_period_end) = 12
+            and extract('day' from annotated_period_end) = 31
+            and extract('year' from annotated_period_start)
+            = extract('year' from annotated_period_end)
+            then 'year'
+        when extract('month' from annotated_period_start) = 1
+            and extract('day' from annotated_period_start) = 1
+            and extract('year' from annotated_period_start)
+            = extract('year' from annotated_period_end)
+            then 'cumulative'
+        else 'range'
+    end as period_kind,
     coalesce(extracted_sentence, annotated_sentence) as sentence
 from paired

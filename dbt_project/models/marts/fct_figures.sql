@@ -5,6 +5,14 @@ select
     reconciled.article_id,
     reconciled.city_code,
     cities.city_name,
+    reconciled.place_code,
+    places.place_name,
+    places.place_level,
+    reconciled.place_evidence,
+    reconciled.period_text,
+    reconciled.period_start,
+    reconciled.period_end,
+    reconciled.period_kind,
     reconciled.category,
     reconciled.metric,
     reconciled.value,
@@ -19,9 +27,13 @@ select
     reconciled.block_kind,
     reconciled.extracted_category,
     reconciled.extracted_metric,
+    reconciled.extracted_place_code,
+    reconciled.extracted_period_start,
+    reconciled.extracted_period_end,
     reconciled.annotated_value,
     reconciled.annotation_file,
     reconciled.annotation_line
 from {{ ref('int_figures_reconciled') }} as reconciled
 left join {{ ref('stg_cities') }} as cities on cities.city_code = reconciled.city_code
+left join {{ ref('stg_places') }} as places on places.place_code = reconciled.place_code
 where {{ in_batch('reconciled.article_id') }}

@@ -11,6 +11,12 @@ select
     category,
     metric,
     city_code,
+    place_code,
+    place_evidence,
+    period_text,
+    period_start,
+    period_end,
+    period_kind,
     sentence,
     block_kind
 from {{ source('ledger_raw', 'extracted_figures') }}

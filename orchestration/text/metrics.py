@@ -1,0 +1,695 @@
+"""Metric vocabulary and classifier: what each figure of a sentence measures (pure).
+
+The vocabulary is data, ``rules/metrics.csv`` (docs/metrics.md): one row per metric with
+``code`` (``<category>.<name>``), ``name`` (unique, the contract's ``metric``),
+``category``, ``units`` (the unit codes a *level* of it may be printed in),
+``description_zh``, ``cues`` (Chinese words or regexes that name it) and ``priority``
+(which of several metrics sharing a cue is the usual reading). :data:`VOCABULARY` holds it
+by name, loaded once.
+
+:func:`classify_sentence` gives every figure of one sentence a :class:`MetricReading`: the
+metric (``name``/``code``, None when no cue names it), the ``measure`` and, for a change or
+a share, ``base``: the index of the figure it modifies. Per sentence the clauses (split at
+，,；;：: and 。！？, never inside a figure nor in a comma between digits) and the cue hits
+(one combined regex of every cue; at each hit the longest cue wins) are computed once.
+
+Measure, decided from the figure's clause (the text between clause punctuation):
+
+* ``rank``: a figure right after 第, or a 位/名 count after a ranking word (排名, 位列 …);
+* ``change_abs``: a ``pp`` figure (个百分点), or a non-percentage figure printed right after
+  a verb of change (增加, 减少, 增长, 下降, 缩短 …, 了 allowed: ``比上年增加3万吨``,
+  ``增加了3万吨``; 多/少 only after a comparison 比/较). ``新增`` is not a change: it names
+  a flow of new things (``新增就业岗位900个`` is a level), and a verb with a noun between
+  it and the figure (``增加就业岗位900个``) governs the noun, not the figure;
+* for a percentage, the marker nearest before it in its clause decides: a change marker
+  (增长, 下降, 增加, 减少, 提高, 回落, 增速, 同比, 环比, 上涨 …) makes ``change_pct``,
+  unless it is followed by 到/至 (``提高到35%`` is the new level; then an earlier share
+  marker, else level, decides); a share marker (占, 占比, 比重, 份额, 比例, 其中) makes
+  ``share``; a rate noun of the vocabulary (上座率, 转化率, 就业率 …) makes ``level``. With
+  no marker, a percentage followed by 用于/投向/来自 … (``七成用于产业``) is a ``share``;
+* ``count_of_items``: a count in 个/项/家/批/宗/份/笔 whose clause names projects,
+  enterprises or agreements (项目, 企业, 协议, 合同 …) in a sentence that also prints a
+  money level (``签约项目42个,总投资156亿元``);
+* else ``level``.
+
+Base (changes and shares only; None when the sentence prints no such figure): the nearest
+preceding level (or count_of_items) figure of the same clause chain (clauses joined by
+commas or colons; ；and 。 end a chain). A ``pp`` figure changes a rate, so it links to the
+nearest preceding percentage of its chain (``增速提高3.1个百分点`` → the growth rate),
+else to a level. A ``change_abs`` links only to a level in the same unit (money to money).
+When the change's own clause names its subject (the cue nearest before the figure, after
+any earlier figure of the clause; for a share, before 占), the base must measure that
+subject: ``出口40亿元,进口增长12%`` gives 12% no base. ``分别`` pairs in order: k changes
+after 分别 link to the k preceding levels of the chain (``接待游客…人次,实现旅游收入…亿元,
+同比分别增长12.8%和15.1%``), and k figures after a list of k nouns (``进出口、出口分别为
+98亿元、40亿元``) take the nouns' metrics one by one.
+
+Metric: a change or share takes the metric of its base. Otherwise the cue hits are tried
+in tiers, each figure's own clause first, skipping cues inside other figures; within a tier
+the nearest hit with a metric whose units hold the figure's unit wins, and between metrics
+of one hit the highest priority:
+
+1. cues touching the figure (at most two characters before it: ``货值3337万元``,
+   ``资金投入4.37亿元``) or inside its surface (时速, 架次, 户 …), by priority;
+2. a cue right after it (``最高200万元奖励``, ``三百余人参加``);
+3. the nearest cue before it (after any earlier figure of the clause), then after it
+   (before the next figure), then anywhere else in the clause;
+4. the clauses just before it that hold no figure (the subject of the figure).
+
+A change or share without a base drops the unit test (a percentage of anything): the
+nearest named subject decides (for a share, the part before 占 first). The classifier
+reads words only; categories and conventions remain those of categorize.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from orchestration.text.numbers import normalize
+
+RULES = Path(__file__).resolve().parent / "rules"
+VOCABULARY_CSV = RULES / "metrics.csv"
+CATEGORIES = ("funding", "trade", "transport", "talent", "other")
+UNITS = (
+    "CNY",
+    "USD",
+    "pct",
+    "pp",
+    "km",
+    "km_per_hour",
+    "hour",
+    "day",
+    "tonne",
+    "kW",
+    "kWh",
+    "TEU",
+    "mu",
+    "count",
+)
+MEASURES = ("level", "change_pct", "change_abs", "share", "rank", "count_of_items")
+UNKNOWN = "unknown"
+COLUMNS = ("code", "name", "category", "units", "description_zh", "cues", "priority")
+
+
+@dataclass(frozen=True)
+class Metric:
+    code: str
+    name: str
+    category: str
+    units: frozenset[str]
+    description_zh: str
+    cues: tuple[str, ...]
+    priority: int
+
+
+@dataclass(frozen=True)
+class MetricReading:
+    name: str | None  # vocabulary name, None when unknown
+    code: str | None  # vocabulary code, None when unknown
+    measure: str  # 'level' | 'change_pct' | 'change_abs' | 'share' | 'rank' | 'count_of_items'
+    base: int | None  # index (into `figures`) of the level figure this change/share modifies
+
+
+# ------------------------------------------------------------------ the vocabulary
+
+
+def split_cues(field: str) -> tuple[str, ...]:
+    """``a|b(?:c|d)`` → ``('a', 'b(?:c|d)')``: a ``|`` inside (...) or [...] is the regex's."""
+    cues, current, depth, i = [], [], 0, 0
+    while i < len(field):
+        ch = field[i]
+        if ch == "\\" and i + 1 < len(field):
+            current.append(field[i : i + 2])
+            i += 2
+            continue
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        if ch == "|" and depth == 0:
+            cues.append("".join(current).strip())
+            current = []
+        else:
+            current.append(ch)
+        i += 1
+    cues.append("".join(current).strip())
+    return tuple(c for c in cues if c)
+
+
+def load_vocabulary(path: Path = VOCABULARY_CSV) -> dict[str, Metric]:
+    """The vocabulary file by name. Raises ValueError on a malformed row."""
+    with path.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    vocabulary: dict[str, Metric] = {}
+    for n, row in enumerate(rows, start=2):
+        row = {k: (v or "").strip() for k, v in row.items() if k}
+        units = frozenset(u for u in row["units"].split("|") if u)
+        metric = Metric(
+            code=row["code"],
+            name=row["name"],
+            category=row["category"],
+            units=units,
+            description_zh=row["description_zh"],
+            cues=split_cues(row["cues"]),
+            priority=int(row["priority"]),
+        )
+        problems = []
+        if metric.name in vocabulary:
+            problems.append("duplicate name")
+        if metric.category not in CATEGORIES:
+            problems.append(f"category {metric.category!r}")
+        if metric.code != f"{metric.category}.{metric.name}":
+            problems.append(f"code {metric.code!r}")
+        if not units or not units <= set(UNITS):
+            problems.append(f"units {sorted(units - set(UNITS))}")
+        if problems:
+            raise ValueError(f"{path.name} line {n} ({metric.name}): {', '.join(problems)}")
+        vocabulary[metric.name] = metric
+    return vocabulary
+
+
+VOCABULARY: dict[str, Metric] = load_vocabulary()
+
+
+def closest_names(name: str, n: int = 3) -> list[str]:
+    """Vocabulary names nearest to ``name`` (an annotation's metric not in the vocabulary):
+    string similarity (difflib) plus shared snake_case words."""
+    words = set(name.lower().split("_"))
+
+    def score(candidate: str) -> float:
+        ratio = difflib.SequenceMatcher(None, name.lower(), candidate).ratio()
+        other = set(candidate.split("_"))
+        overlap = len(words & other) / len(words | other)
+        return 0.6 * ratio + 0.4 * overlap
+
+    names = [m for m in VOCABULARY if m != UNKNOWN]
+    ranked = sorted(names, key=lambda c: (-score(c), c))
+    return [c for c in ranked[:n] if score(c) > 0.25]
+
+
+# ------------------------------------------------------------------ the cue index
+
+
+@dataclass(frozen=True)
+class _Hit:
+    start: int
+    end: int
+    metrics: tuple[Metric, ...]  # highest priority first
+
+
+class _CueIndex:
+    """Every cue of the vocabulary in one regex (longest pattern first); at each position it
+    finds, the longest cue there decides the hit, and all metrics of that cue share it."""
+
+    def __init__(self, vocabulary: dict[str, Metric]) -> None:
+        by_cue: dict[str, list[Metric]] = {}
+        for metric in vocabulary.values():
+            for cue in metric.cues:
+                by_cue.setdefault(cue, []).append(metric)
+        ordered = sorted(by_cue, key=lambda c: (-len(c), c))
+        self.regex = re.compile("|".join(f"(?:{c})" for c in ordered))
+        self.buckets: dict[str, list[tuple[re.Pattern[str], tuple[Metric, ...]]]] = {}
+        self.anywhere: list[tuple[re.Pattern[str], tuple[Metric, ...]]] = []
+        for cue in ordered:
+            entry = (re.compile(cue), tuple(by_cue[cue]))
+            literal = cue[0] not in "\\([.^$" and cue[1:2] not in ("?", "*", "+", "{")
+            if literal:
+                self.buckets.setdefault(cue[0], []).append(entry)
+            else:
+                self.anywhere.append(entry)
+
+    def hits(self, text: str) -> list[_Hit]:
+        found: list[_Hit] = []
+        pos = 0
+        while m := self.regex.search(text, pos):
+            p, best, metrics = m.start(), m.end(), set()
+            for pattern, ms in self.buckets.get(text[p], []) + self.anywhere:
+                mm = pattern.match(text, p)
+                if not mm or mm.end() == p:
+                    continue
+                if mm.end() > best:
+                    best, metrics = mm.end(), set(ms)
+                elif mm.end() == best:
+                    metrics.update(ms)
+            if metrics:
+                ranked = tuple(sorted(metrics, key=lambda x: (-x.priority, x.name)))
+                found.append(_Hit(p, best, ranked))
+            pos = max(best, p + 1)
+        return found
+
+
+_INDEX = _CueIndex({k: v for k, v in VOCABULARY.items() if k != UNKNOWN})
+_ITEM_RE = re.compile(r"项目|企业|协议|合同|公司")
+# metrics counting items (projects, enterprises, agreements): a count cue names one of them
+_ITEM_METRICS = frozenset(
+    m.name for m in VOCABULARY.values() if "count" in m.units and any(map(_ITEM_RE.search, m.cues))
+)
+
+# ------------------------------------------------------------------ markers
+
+_BREAK = "，,；;：:。！？!?"
+_STRONG_BREAK = "；;。！？!?"
+_CHANGE_RE = re.compile(
+    r"增长率|增长|增加|增速|增幅|下降|降幅|降低|下滑|下跌|回落|减少|减幅|缩减|提高|提升|上升|上涨"
+    r"|回升|扩大|缩小|压缩|缩短|节约|节省|同比|环比|高于|低于|快于|慢于|净增|多增|翻番"
+)
+_GROWTH_NOUN_RE = re.compile(r"增速|增幅|降幅|增长率")
+_RESULT_RE = re.compile(r"了?(?:到|至)")
+# 占 as a share, not 占地 (land) unless 占地区…, nor 占用, 占据, 占领, 占有
+_SHARE_RE = re.compile(r"占比|占(?!地(?!区)|[用据领有])|比重|份额|比例|其中")
+_PART_END_RE = re.compile(r"占比|占(?!地(?!区)|[用据领有])|比重|份额|比例")  # part named before
+_SHARE_AFTER_RE = re.compile(r"的?(?:资金)?(?:用于|投向|投入|来自|流向|集中在|集中于|投放)")
+_CHANGE_ABS_RE = re.compile(
+    r"(?:(?<!新)增加|减少|(?<!新)增长|下降|提高|降低|提升|上升|扩大|缩小|缩短|压缩|缩减|节约"
+    r"|节省|净增|多增|(?<![新净多])增|(?<![递缩])减|(?P<more>多|少))了?$"
+)
+_COMPARE_RE = re.compile(r"[比较]")
+_RANK_WORD_RE = re.compile(
+    r"排名|排位|位次|位列|位居|排在|名列|跻身|居(?:全国|全区|全市|全盟|首|前)"
+)
+_ITEM_COUNTER_RE = re.compile(r"[个项家批宗份笔](?:以上|以下|左右|上下)?$")
+_FENBIE = "分别"
+_LIST_SPLIT_RE = re.compile(r"以及|[、和及与]")
+_MONEY = frozenset({"CNY", "USD"})
+_LEVELS = ("level", "count_of_items")
+_RELATIVE = ("change_pct", "change_abs", "share")
+TOUCH_GAP = 2  # characters between a cue and the figure that still make the cue touch it
+AFTER_NOUN_GAP = 6  # a count's noun follows its counter within this many characters
+MODIFIER_GAP = 4  # characters between a modifier cue and the generic head it refines
+GENERIC_PRIORITY = 40  # a metric at or below it is generic (投资, 项目, 里程, 面积 …)
+
+
+# ------------------------------------------------------------------ the classifier
+
+
+class _Sentence:
+    def __init__(self, sentence: str, figures: list[tuple[int, int, str]]) -> None:
+        self.s = normalize(sentence)
+        self.order = sorted(range(len(figures)), key=lambda i: figures[i][0])
+        self.figs = [figures[i] for i in self.order]  # sorted by start
+        self.clauses = self._clauses()
+        self.fig_clause = [self._clause_index(a) for a, _, _ in self.figs]
+        self.hits = _INDEX.hits(self.s)
+        n = len(self.figs)
+        self.measure: list[str] = ["level"] * n
+        self.metric: list[Metric | None] = [None] * n
+        self.base: list[int | None] = [None] * n
+
+    # -- structure
+
+    def _clauses(self) -> list[tuple[int, int, int]]:
+        """(left, right, chain) of every clause."""
+        s, inside = self.s, set()
+        for a, b, _ in self.figs:
+            inside.update(range(a, b))
+        out, left, chain = [], 0, 0
+        for i, ch in enumerate(s):
+            if ch not in _BREAK or i in inside:
+                continue
+            if ch in ",，" and 0 < i < len(s) - 1 and s[i - 1].isdigit() and s[i + 1].isdigit():
+                continue  # a thousands separator
+            out.append((left, i, chain))
+            left = i + 1
+            if ch in _STRONG_BREAK:
+                chain += 1
+        out.append((left, len(s), chain))
+        return out
+
+    def _clause_index(self, pos: int) -> int:
+        for k, (left, right, _) in enumerate(self.clauses):
+            if left <= pos <= right:
+                return k
+        return len(self.clauses) - 1
+
+    def chain(self, i: int) -> int:
+        return self.clauses[self.fig_clause[i]][2]
+
+    def neighbours(self, i: int) -> tuple[int, int]:
+        """Region of figure i's clause between the previous and the next figure."""
+        left, right, _ = self.clauses[self.fig_clause[i]]
+        start, end, _ = self.figs[i]
+        lo, hi = left, right
+        for j, (a, b, _) in enumerate(self.figs):
+            if j == i or self.fig_clause[j] != self.fig_clause[i]:
+                continue
+            if b <= start:
+                lo = max(lo, b)
+            elif a >= end:
+                hi = min(hi, a)
+        return lo, hi
+
+    def _in_other_figure(self, hit: _Hit, i: int) -> bool:
+        return any(hit.start < b and hit.end > a for j, (a, b, _) in enumerate(self.figs) if j != i)
+
+    # -- metric choice
+
+    @staticmethod
+    def _fitting(hit: _Hit, unit: str, relaxed: bool) -> Metric | None:
+        for metric in hit.metrics:
+            if relaxed or unit in metric.units:
+                return metric
+        return None
+
+    def _first(self, ordered: list[_Hit], unit: str, relaxed: bool) -> Metric | None:
+        for hit in ordered:
+            metric = self._fitting(hit, unit, relaxed)
+            if metric:
+                return metric
+        return None
+
+    def _refine(self, hit: _Hit, metric: Metric, i: int, lo: int, relaxed: bool) -> Metric:
+        """A generic head yields to the modifier cue just before it: 高速公路通车里程 names
+        a road length, 人工林保存面积 an afforestation area, 资金投入 funds."""
+        if metric.priority > GENERIC_PRIORITY:
+            return metric
+        before = [
+            h
+            for h in self.hits
+            if lo <= h.start
+            and h.end <= hit.start
+            and hit.start - h.end <= MODIFIER_GAP
+            and not self._in_other_figure(h, i)
+        ]
+        if not before:
+            return metric
+        modifier = self._fitting(max(before, key=lambda h: h.end), self.figs[i][2], relaxed)
+        return modifier if modifier and modifier.priority > metric.priority else metric
+
+    def pick(self, i: int, relaxed: bool = False, part_end: int | None = None) -> Metric | None:
+        """The metric the cues name for figure i (tiers in the module docstring)."""
+        start, end, unit = self.figs[i]
+        left, right, chain = self.clauses[self.fig_clause[i]]
+        lo, hi = self.neighbours(i)
+        usable = [h for h in self.hits if not self._in_other_figure(h, i)]
+        tiers: list[tuple[list[_Hit], bool]] = []  # (hits in order, refine generic heads)
+        if part_end is not None:  # a share: the part named before 占 first
+            part = [h for h in usable if lo <= h.start and h.end <= part_end]
+            tiers.append((sorted(part, key=lambda h: -h.end), True))
+        if unit == "count":  # 547项政务服务事项, 68名医疗专家: the noun after the counter
+            tiers.append(
+                (
+                    sorted(
+                        (
+                            h
+                            for h in usable
+                            if end <= h.start <= end + AFTER_NOUN_GAP and h.end <= hi
+                        ),
+                        key=lambda h: h.start,
+                    ),
+                    False,
+                )
+            )
+
+        def touch_distance(h: _Hit) -> int:
+            return TOUCH_GAP if h.start < end and h.end > start else start - h.end
+
+        touching = [
+            h
+            for h in usable
+            if (h.start < end and h.end > start)
+            or (lo <= h.start and 0 <= start - h.end <= TOUCH_GAP)
+        ]
+
+        def fit_priority(h: _Hit) -> int:
+            metric = self._fitting(h, unit, relaxed)
+            return metric.priority if metric else -1
+
+        by_distance = sorted(touching, key=lambda h: (touch_distance(h), -fit_priority(h), h.start))
+        if unit == "count":  # a counter (户, 村, 列) names its things as the nearest noun does
+            inside = [h for h in by_distance if h.start < end and h.end > start]
+            nouns = [h for h in by_distance if h not in inside and fit_priority(h) >= 0]
+            by_distance = sorted(inside + nouns[:1], key=lambda h: -fit_priority(h))
+        tiers += [
+            (by_distance, True),
+            ([h for h in usable if end <= h.start <= end + 1 and h.end <= hi], False),
+            (
+                sorted(
+                    (h for h in usable if lo <= h.start and h.end <= start), key=lambda h: -h.end
+                ),
+                True,
+            ),
+            (
+                sorted(
+                    (h for h in usable if h.start >= end and h.end <= hi), key=lambda h: h.start
+                ),
+                False,
+            ),
+            (
+                sorted(
+                    (h for h in usable if left <= h.start and h.end <= right),
+                    key=lambda h: min(abs(start - h.end), abs(h.start - end)),
+                ),
+                False,
+            ),
+        ]
+        # the clauses just before, up to one holding a figure: the figure's subject
+        subject: list[_Hit] = []
+        for k in range(self.fig_clause[i] - 1, -1, -1):
+            c_left, c_right, c_chain = self.clauses[k]
+            if c_chain != chain or k in self.fig_clause:
+                break
+            subject += sorted(
+                (h for h in usable if c_left <= h.start and h.end <= c_right),
+                key=lambda h: -h.end,
+            )
+        tiers.append((subject, False))
+        for ordered, refine in tiers:
+            for hit in ordered:
+                metric = self._fitting(hit, unit, relaxed)
+                if metric:
+                    return self._refine(hit, metric, i, lo, relaxed) if refine else metric
+        return None
+
+    def subject_metrics(self, i: int, part_end: int | None) -> set[str]:
+        """Metrics of the cue nearest before a change/share figure in its own region (the
+        subject it names itself), or an empty set."""
+        start = self.figs[i][0]
+        lo, _ = self.neighbours(i)
+        stop = part_end if part_end is not None else start
+        hits = [
+            h
+            for h in self.hits
+            if lo <= h.start and h.end <= stop and not self._in_other_figure(h, i)
+        ]
+        if not hits:
+            return set()
+        return {m.name for m in max(hits, key=lambda h: h.end).metrics}
+
+    # -- measure
+
+    def share_marker(self, i: int) -> int | None:
+        """Start of the first share marker of figure i's clause before it (占 …), or None."""
+        left = self.clauses[self.fig_clause[i]][0]
+        m = _PART_END_RE.search(self.s, left, self.figs[i][0])
+        return m.start() if m else None
+
+    def measure_of(self, i: int) -> str:
+        s = self.s
+        start, end, unit = self.figs[i]
+        left = self.clauses[self.fig_clause[i]][0]
+        before = s[left:start]
+        surface = s[start:end]
+        if before.endswith("第") or (
+            unit == "count" and surface[-1:] in ("位", "名") and _RANK_WORD_RE.search(before)
+        ):
+            return "rank"
+        if unit == "pp":
+            return "change_abs"
+        if unit != "pct":
+            m = _CHANGE_ABS_RE.search(before)
+            if m and (not m.group("more") or _COMPARE_RE.search(before[: m.start()])):
+                return "change_abs"
+            return "level"
+        markers: list[tuple[int, str, re.Match[str]]] = []
+        for m in _CHANGE_RE.finditer(before):
+            markers.append((m.end(), "change", m))
+        for m in _SHARE_RE.finditer(before):
+            markers.append((m.end(), "share", m))
+        for h in self.hits:
+            if left <= h.start and h.end <= start and any("pct" in x.units for x in h.metrics):
+                markers.append((h.end - left, "rate", None))
+        markers.sort(key=lambda t: t[0])
+        while markers:
+            _, kind, m = markers[-1]
+            if kind == "change":
+                result = _RESULT_RE.match(before, m.end())
+                if result and not _GROWTH_NOUN_RE.search(before, 0, m.start()):
+                    markers = [t for t in markers if t[1] != "change"]
+                    continue  # 提高到35%: the new level (of a share, if one is named)
+                return "change_pct"
+            return "share" if kind == "share" else "level"
+        if _SHARE_AFTER_RE.match(s, end):
+            return "share"
+        return "level"
+
+    # -- 分别
+
+    def fenbie_groups(self) -> dict[int, tuple[list[int], list[Metric | None] | None]]:
+        """Figure index → (its 分别 group, the listed nouns' metrics or None)."""
+        groups: dict[int, tuple[list[int], list[Metric | None] | None]] = {}
+        for k, (left, right, _) in enumerate(self.clauses):
+            q = self.s.find(_FENBIE, left, right)
+            if q < 0:
+                continue
+            members = [
+                i for i, (a, _, _) in enumerate(self.figs) if self.fig_clause[i] == k and a > q
+            ]
+            if len(members) < 2:
+                continue
+            lo = max([left] + [b for a, b, _ in self.figs if left <= a and b <= q])
+            nouns = self._listed_nouns(lo, q, len(members))
+            metrics = None
+            if nouns:
+                unit_of = [self.figs[i][2] for i in members]
+                metrics = []
+                for (a, b), unit, i in zip(nouns, unit_of, members, strict=True):
+                    hits = sorted(
+                        (h for h in self.hits if a <= h.start and h.end <= b), key=lambda h: -h.end
+                    )
+                    relaxed = self.measure[i] in _RELATIVE
+                    metrics.append(self._first(hits, unit, relaxed))
+                if not any(metrics):
+                    metrics = None
+            for i in members:
+                groups[i] = (members, metrics)
+        return groups
+
+    def _listed_nouns(self, lo: int, hi: int, k: int) -> list[tuple[int, int]] | None:
+        text = self.s[lo:hi]
+        for splitter in (_LIST_SPLIT_RE, re.compile("、")):
+            spans, pos = [], 0
+            for m in splitter.finditer(text):
+                spans.append((lo + pos, lo + m.start()))
+                pos = m.end()
+            spans.append((lo + pos, hi))
+            spans = [(a, b) for a, b in spans if b > a]
+            if len(spans) == k:
+                return spans
+        return None
+
+    # -- base
+
+    def find_base(self, i: int) -> int | None:
+        unit = self.figs[i][2]
+        chain = self.chain(i)
+        previous = [j for j in range(i) if self.chain(j) == chain]
+        if unit == "pp":
+            pool = [j for j in previous if self.figs[j][2] == "pct"] or [
+                j for j in previous if self.measure[j] in _LEVELS
+            ]
+        elif self.measure[i] == "change_abs":
+            pool = [
+                j
+                for j in previous
+                if self.measure[j] in _LEVELS
+                and (self.figs[j][2] == unit or {self.figs[j][2], unit} <= _MONEY)
+            ]
+        else:
+            pool = [j for j in previous if self.measure[j] in _LEVELS]
+        if not pool:
+            return None
+        part_end = self.share_marker(i) if self.measure[i] == "share" else None
+        named = self.subject_metrics(i, part_end)
+        if not named:
+            return pool[-1]
+        same = [j for j in pool if self.metric[j] and self.metric[j].name in named]
+        if same:
+            return same[-1]
+        return pool[-1] if self.metric[pool[-1]] is None else None
+
+    # -- all together
+
+    def run(self) -> list[MetricReading]:
+        n = len(self.figs)
+        for i in range(n):
+            self.measure[i] = self.measure_of(i)
+        groups = self.fenbie_groups()
+        for i in range(n):
+            relative = self.measure[i] in _RELATIVE
+            group = groups.get(i)
+            if group:
+                members, nouns = group
+                pos = members.index(i)
+                named = nouns[pos] if nouns else None
+                if not relative:
+                    self.metric[i] = named or self.pick(i)
+                    continue
+                if named:
+                    pool = [
+                        j
+                        for j in range(members[0])
+                        if self.chain(j) == self.chain(i)
+                        and self.measure[j] in _LEVELS
+                        and self.metric[j] is named
+                    ]
+                    self.base[i] = pool[-1] if pool else None
+                    self.metric[i] = named
+                    continue
+                levels = [
+                    j
+                    for j in range(members[0])
+                    if self.chain(j) == self.chain(i) and self.measure[j] in _LEVELS
+                ]
+                if len(levels) >= len(members):
+                    self.base[i] = levels[len(levels) - len(members) + pos]
+                    self.metric[i] = self.metric[self.base[i]] or self.pick(i, relaxed=True)
+                    continue
+            if not relative:
+                self.metric[i] = self.pick(i, relaxed=self.measure[i] == "rank")
+                continue
+            self.base[i] = self.find_base(i)
+            if self.base[i] is not None and self.metric[self.base[i]]:
+                self.metric[i] = self.metric[self.base[i]]
+            else:
+                part_end = self.share_marker(i) if self.measure[i] == "share" else None
+                self.metric[i] = self.pick(i, relaxed=True, part_end=part_end)
+        self._count_of_items()
+        return self._readings()
+
+    def _count_of_items(self) -> None:
+        """Counts of projects, enterprises, agreements that a money figure of the sentence
+        describes (签约项目42个,总投资156亿元): the money is a funding level."""
+        money = any(
+            self.figs[j][2] in _MONEY
+            and self.measure[j] == "level"
+            and self.metric[j] is not None
+            and self.metric[j].category == "funding"
+            for j in range(len(self.figs))
+        )
+        if not money:
+            return
+        for i, (start, end, unit) in enumerate(self.figs):
+            metric = self.metric[i]
+            if (
+                unit == "count"
+                and self.measure[i] == "level"
+                and metric is not None
+                and metric.name in _ITEM_METRICS
+                and _ITEM_COUNTER_RE.search(self.s[start:end])
+            ):
+                self.measure[i] = "count_of_items"
+
+    def _readings(self) -> list[MetricReading]:
+        out: list[MetricReading | None] = [None] * len(self.figs)
+        for k, i in enumerate(self.order):
+            metric = self.metric[k]
+            base = self.base[k]
+            out[i] = MetricReading(
+                name=metric.name if metric else None,
+                code=metric.code if metric else None,
+                measure=self.measure[k],
+                base=self.order[base] if base is not None else None,
+            )
+        return [r for r in out if r is not None]
+
+
+def classify_sentence(sentence: str, figures: list[tuple[int, int, str]]) -> list[MetricReading]:
+    """One reading per figure of one sentence; figures = (start, end, unit) offsets into
+    sentence, in order. Rules: the module docstring."""
+    if not figures:
+        return []
+    return _Sentence(sentence, figures).run()

@@ -1,0 +1,741 @@
+"""The reference period of every figure, and an article's publication date (pure text layer).
+
+A figure (``17.41亿元``) is a quantity *of* a period: a year, the months since January, a
+quarter, a point in time for a stock. This module reads the period words of the article
+text (the words are data: ``rules/periods.yaml``, loaded once at import) and gives each
+figure a :class:`Period`: the words read as printed (``text``), the span they mean
+(``start`` .. ``end``, inclusive dates) and a ``kind``:
+
+* ``year``: a calendar year (``2023年``, ``2023年度``, ``全年``, ``今年``, ``去年``);
+* ``cumulative``: from January 1 to the end, inside one year (``1至5月``, ``前8个月``,
+  ``一季度``, ``前三季度``, ``上半年``, ``今年以来``);
+* ``range``: any other span (``9月``/``9月份``: that month; ``3-5月``; ``二季度``; ``下半年``;
+  ``2013年至2017年``; ``“十四五”期间``; ``近三年``; ``去年以来``; ``7月上旬``);
+* ``point``: a date, start = end (``截至9月底``, ``截至2023年底``, ``2023年末``,
+  ``截至目前`` = the publication date, ``到6月30日为止``);
+* ``unknown``: no period, or a period whose dates cannot be known. ``kind`` is
+  ``unknown`` exactly when ``start`` and ``end`` are both None.
+
+Forms read
+----------
+Years ``2023年``/``2023年度``; relative years ``今年`` (the publication year), ``去年``/``上年``,
+``前年``, ``明年``, ``同年`` (the year in force); month spans ``2015年1-2月``, ``1至5月``,
+``1—10月``, ``1~9月``, ``前8个月``, ``9月份``: a single month is a ``range`` of that month
+(also ``1月``); a span of months starting in January is ``cumulative``, another ``range``;
+quarters ``一季度``/``第一季度``/``1季度`` (Q1: cumulative Jan–Mar; Q2–Q4: ranges),
+``前三季度`` (cumulative Jan–Sep); halves ``上半年`` (cumulative), ``下半年`` (range);
+``全年`` (year); a month part ``7月上旬``/``中旬``/``下旬`` (range of days); a year or span
+word followed by a suffix: ``以来``/``至今`` (from the span's start to the publication date:
+``cumulative`` when that is Jan 1 of the publication year, as ``今年以来``, else ``range``, as
+``去年以来``, ``2010年以来``, ``“十四五”以来``), ``底``/``末`` (a point at the span's end:
+``9月底`` → Sep 30, ``一季度末`` → Mar 31), ``期间``/``时期`` (no change); ``年初以来``
+(``年初`` alone is not read); multi-year spans ``2013年至2017年``/``2013—2017年``,
+``2022年10月至2023年3月``, five-year plans ``十一五`` … ``十五五`` (``十四五`` =
+2021-01-01..2025-12-31, ``十三五`` = 2016–2020, quotes included as printed), ``今明两年``.
+
+Choices where the words leave one:
+
+* ``近三年``/``近5年``/``近三年来``/``五年来``: the N calendar years up to and including the
+  publication year (published 2024 → 2022-01-01..2024-12-31). ``过去五年``: the N full
+  years before the publication year (published 2024 → 2019-01-01..2023-12-31).
+* ``截至`` + a span is a point at the span's end (``截至2023年`` → 2023-12-31, ``截至9月`` →
+  Sep 30); ``截至目前``/``截至当前``/``截至发稿时`` → the publication date; ``到…为止`` likewise.
+  ``到``/``至`` without ``为止`` is not part of the period (``到2025年达到…`` → the year 2025).
+* A day date (``7月1日``, ``2023年7月1日起``) is an event date, not a period: it is read
+  (so its month and year are not taken for a period) and ignored, unless ``截至``/``到…为止``
+  governs it (``截至9月20日`` → point) or ``以来`` follows it (``7月1日以来`` → Jul 1 ..
+  the publication date).
+* A span word without a year takes the publication year even when that puts it after the
+  publication date (``截至9月底`` published in March → September of that year).
+* ``以来`` without a publication date: ``2010年以来`` → start 2010-01-01, end None, kind
+  ``range``; ``今年以来`` → unknown (its start needs the publication year too).
+* Relative words (``今年``, ``去年``, ``近三年``, ``截至目前``) without a publication date:
+  ``text`` set, start/end None, kind ``unknown``.
+* ``去年同期`` (``上年同期``, ``2022年同期``): the span in force at that point (the
+  sentence's own period before it, else the governing sentence's) shifted to that year:
+  one year back from that span for ``去年``/``上年``, two for ``前年``, to the printed year
+  for ``2022年同期``; kind as the span's. With no span in force: unknown.
+
+Resolving the year
+------------------
+A year printed with the span wins (``2015年1-2月``). A span without a year (``1-9月``,
+``上半年``, ``年底``) takes the year of the nearest period words before it in the same
+sentence (not a comparison), else of the governing sentence's period, else the publication
+year; without any of them it is unknown. The "year of" a period is the year of its end
+(of its start when it has no end). Relative years count from the publication date only.
+
+Which words govern a figure
+---------------------------
+In order:
+
+1. a comparison phrase holding the figure: period words right after 比/较/较之/相比/相较
+   (or after 与/同/和/跟 when 相比/相较/持平 follows in the clause) start a comparison phrase
+   that runs to the first change word (增长, 增加, 下降, 多, 高, 翻 …) or the clause end. The
+   figures *inside* it are of that period (``比2010年的58亿元增长了一倍``: the 58亿元 is
+   2010's); the figures after it, and the sentence's others, keep the sentence's period
+   (``较2010年增长12%``, ``比去年同期增长8%``: the 12% and the 8% are this period's, as in
+   ``同比增长8%``). ``是/为/相当于 + period + 的`` (``是2010年的3倍``) only compares: the
+   ratio is the sentence's own figure;
+2. ``同期`` words not in a comparison (``去年同期为100亿元``) govern the figures after them
+   in their own clause only;
+3. the nearest period words before the figure in its sentence: those of its own clause,
+   else of an earlier clause (a lead ``2023年1—10月,鄂尔多斯市…`` governs all the clauses).
+   A target year is such a period (``到2025年达到…``, ``力争2025年…``, ``预计2030年…``
+   → kind ``year``);
+4. the period in force: the period stated last before the sentence in the article, in the
+   same paragraph or in earlier ones (a release states ``2023年1—11月`` once and breaks
+   the same figures down in later paragraphs; a report's heading ``一、2023年工作回顾``
+   governs its part; ``其中…`` continues the lead). A sentence that opens with a word of
+   another time (``no_carry_openers``: 如今, 目前, 此前, 过去, 未来 …) starts without one.
+   Comparison and ``同期`` words are never carried; a span without a year (``全年``,
+   ``1—11月``) takes the year of the period in force;
+5. nothing: ``Period(None, None, None, 'unknown')``.
+
+Text inside titles ``《…》`` is never a period. ``text`` is the printed words that give the
+period, from the text as printed (``今年前8个月``, ``2015年1-2月``, ``截至9月底``); a figure
+governed by another sentence gets that sentence's words.
+
+Publication date
+----------------
+:func:`publication_date` reads only date lines among the first 6 and the last 6 non-empty
+lines (top down, then bottom up; the first valid one wins): a date or date-time alone
+(``2017-09-13 08:24:00``, ``2024-01-30``, ``2024/1/30``, ``2024年1月30日``, ``2024年01月30日
+09:15``, ``（2024年1月30日）``, with an optional weekday), a labelled line of at most 100
+characters holding a date (``来源：内蒙古日报 2024-01-30``, ``发布时间：2024年1月30日``,
+``责任编辑：张三 2017-09-13 08:24:00``), or a wire dateline with a year at the start of a
+line (``新华社呼和浩特2024年1月5日电``). A line with an impossible date (2024-02-30) is
+skipped. Dates inside body sentences are never read.
+
+Cost: the sentence model is computed once per call; each sentence holding a figure (and
+the sentences it continues) is analysed once, with one compiled regex (behind a
+first-character pre-filter, ``first_chars`` in the rules), and the analysis is shared by all
+its figures.
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from orchestration.text.sentences import sentence_spans
+
+RULES_PATH = Path(__file__).resolve().parent / "rules" / "periods.yaml"
+KINDS = ("point", "cumulative", "year", "range", "unknown")
+
+
+@dataclass(frozen=True)
+class Period:
+    text: str | None  # the words read, as printed; None when none
+    start: date | None  # None when the year cannot be known
+    end: date | None
+    kind: str  # 'point' | 'cumulative' | 'year' | 'range' | 'unknown'
+
+
+NO_PERIOD = Period(None, None, None, "unknown")
+
+
+# ------------------------------------------------------------------ the rules
+
+
+@dataclass(frozen=True)
+class _Rule:
+    key: str  # group name of the rule in the combined regex
+    name: str
+    meaning: dict[str, Any]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self.meaning.get(name, default)
+
+
+_FRAGMENT_REF = re.compile(r"\{([A-Z]+)\}")
+_GROUP_NAME = re.compile(r"\(\?P<([a-z_0-9]+)>")
+
+
+class _Grammar:
+    """The rules of ``periods.yaml``, compiled into one regex for a period expression."""
+
+    def __init__(self, rules: dict[str, Any]):
+        self.numerals: dict[str, int] = {str(k): int(v) for k, v in rules["numerals"].items()}
+        self.fragments: dict[str, str] = rules["fragments"]
+        self.rules: dict[str, _Rule] = {}
+        self.keys: dict[str, list[str]] = {}
+        years = self._alternation("y", rules["years"])
+        within_a = self._alternation("wa", rules["within_year"])
+        within_b = self._alternation("wb", rules["within_year"])
+        multi = self._alternation("m", rules["multi_year"])
+        now = self._alternation("n", rules["now_words"])
+        parts = self._alternation("p", rules["month_parts"])
+        prefixes = self._alternation("pre", rules["prefixes"])
+        suffixes = self._alternation("suf", rules["suffixes"])
+        day = self._expand(rules["day"])
+        digit_guard = r"(?<![\d.．A-Za-z])"
+        cn = "零〇一二两三四五六七八九十"
+        cn_guard = rf"(?:(?=[{cn}])(?<![{cn}百千万亿第])|(?![{cn}]))"
+        # a fast pre-filter: the characters a period expression can start with
+        first = "".join(re.escape(c) for c in rules["first_chars"])
+        self.body = (
+            rf"{digit_guard}{cn_guard}(?:(?P<prefix>{prefixes})[ \t]*)?"
+            rf"(?:(?P<now>{now})|(?P<multi>{multi})"
+            rf"|(?P<year>{years})(?P<within_a>{within_a})?|(?P<within_b>{within_b}))"
+            rf"(?:{day})?(?P<part>{parts})?(?P<suffix>{suffixes})?"
+        )
+        self.expression = re.compile(rf"(?=[{first}]){self.body}")
+        comparison = rules["comparison"]
+        self.marker_before = re.compile(rf"(?:{comparison['markers']})[ \t]*$")
+        self.paired_before = re.compile(rf"(?:{comparison['paired_markers']})[ \t]*$")
+        self.paired_closer = re.compile(comparison["paired_closers"])
+        self.ratio_before = re.compile(rf"(?:{comparison['ratio_markers']})[ \t]*$")
+        self.phrase_end = re.compile(comparison["phrase_ends"])
+        self.continuation = re.compile(rf"[\s“”\"‘’「」『』（(]*(?:{rules['continuation']})")
+        self.carry_after = frozenset(rules["carry_after"])
+        self.span_from = rules["span_from"]
+        self.from_marker = re.compile(rf"(?:{rules['span_from']})$")
+        self.to_marker = re.compile(rf"(?:{rules['span_to']})$")
+        self.no_carry = re.compile(rf"[\s“”\"‘’「」『』（(]*(?:{rules['no_carry_openers']})")
+        self.title = re.compile(rules["title"])
+
+    def _expand(self, pattern: str) -> str:
+        return _FRAGMENT_REF.sub(lambda m: self.fragments[m.group(1)], pattern)
+
+    def _alternation(self, prefix: str, entries: list[dict[str, Any]]) -> str:
+        """The rules of one list as one alternation; each rule's groups renamed to
+        ``<key>__<group>`` and the rule wrapped in a group named ``<key>``."""
+        alternatives = []
+        self.keys[prefix] = []
+        for i, entry in enumerate(entries):
+            key = f"{prefix}{i}"
+            self.keys[prefix].append(key)
+            meaning = {k: v for k, v in entry.items() if k not in ("name", "pattern")}
+            self.rules[key] = _Rule(key, entry["name"], meaning)
+            body = _GROUP_NAME.sub(lambda m, k=key: f"(?P<{k}__{m.group(1)}>", entry["pattern"])
+            alternatives.append(f"(?P<{key}>{self._expand(body)})")
+        return "|".join(alternatives)
+
+    def matched(self, m: re.Match[str], prefix: str) -> tuple[_Rule, dict[str, str]] | None:
+        """The rule of list ``prefix`` that matched, with its groups."""
+        for key in self.keys[prefix]:
+            if m.group(key) is not None:
+                rule, head = self.rules[key], key + "__"
+                groups = {
+                    name[len(head) :]: value
+                    for name, value in m.groupdict().items()
+                    if value is not None and name.startswith(head)
+                }
+                return rule, groups
+        return None
+
+    def number(self, token: str | int | None) -> int | None:
+        """12, 十二, 二十, 两 → int."""
+        if token is None or isinstance(token, int):
+            return token
+        if token.isdigit():
+            return int(token)
+        if "十" in token:
+            tens, _, ones = token.partition("十")
+            try:
+                return (self.numerals[tens] if tens else 1) * 10 + (
+                    self.numerals[ones] if ones else 0
+                )
+            except KeyError:
+                return None
+        return self.numerals.get(token) if len(token) == 1 else None
+
+
+def _load(path: Path = RULES_PATH) -> _Grammar:
+    with path.open(encoding="utf-8") as f:
+        return _Grammar(yaml.safe_load(f))
+
+
+_GRAMMAR = _load()
+
+
+# ------------------------------------------------------------------ dates
+
+
+def _month_end(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _shift(d: date, years: int) -> date:
+    """The same day ``years`` later; a month's last day stays its last day."""
+    if d == _month_end(d.year, d.month):
+        return _month_end(d.year + years, d.month)
+    return d.replace(year=d.year + years)
+
+
+def _year_of(period: Period | None) -> int | None:
+    if period is None:
+        return None
+    if period.end is not None:
+        return period.end.year
+    return period.start.year if period.start is not None else None
+
+
+def _period(text: str, start: date | None, end: date | None, kind: str) -> Period:
+    if start is None and end is None:
+        return Period(text, None, None, "unknown")
+    return Period(text, start, end, kind)
+
+
+# ------------------------------------------------------------------ one expression
+
+
+@dataclass
+class _Expression:
+    """One period expression of a sentence, read but not yet resolved."""
+
+    start: int  # sentence-relative offsets of the printed words
+    end: int
+    text: str
+    prefix: str | None  # effect of the prefix: point | point_with_until_end
+    now: bool
+    multi: tuple[_Rule, dict[str, str]] | None
+    year: tuple[_Rule, dict[str, str]] | None
+    within: tuple[_Rule, dict[str, str]] | None
+    day: str | None
+    part: _Rule | None
+    suffix: str | None  # effect of the suffix: since | end_point | until_end | same_period | none
+
+
+def _read(m: re.Match[str]) -> _Expression | None:
+    g = _GRAMMAR
+    prefix_rule = g.matched(m, "pre")
+    suffix_rule = g.matched(m, "suf")
+    prefix = prefix_rule[0].get("effect") if prefix_rule else None
+    suffix = suffix_rule[0].get("effect") if suffix_rule else None
+    if prefix == "point_with_until_end" and suffix != "until_end":
+        prefix = None  # 到2025年: the 到 is no part of the period
+    part = g.matched(m, "p")
+    expr = _Expression(
+        start=m.start() if prefix else m.start("now") if m.group("now") else _body_start(m),
+        end=m.end(),
+        text="",
+        prefix=prefix,
+        now=m.group("now") is not None,
+        multi=g.matched(m, "m") if m.group("multi") is not None else None,
+        year=g.matched(m, "y") if m.group("year") is not None else None,
+        within=(
+            g.matched(m, "wa")
+            if m.group("within_a") is not None
+            else g.matched(m, "wb")
+            if m.group("within_b") is not None
+            else None
+        ),
+        day=m.group("day"),
+        part=part[0] if part else None,
+        suffix=suffix,
+    )
+    within_rule = expr.within[0] if expr.within else None
+    if within_rule and within_rule.get("only_with") and within_rule.get("only_with") != suffix:
+        return None  # 年初 alone is not read
+    if expr.now and not expr.prefix:
+        return None  # 目前 alone is not read
+    printed = m.string[expr.start : expr.end]
+    if printed[:1] in '“"' and not re.search(r"[”\"]", printed[1:]):
+        expr.start += 1  # an opening quote without its closing one is not part of the words
+        printed = printed[1:]
+    expr.text = printed
+    return expr
+
+
+def _body_start(m: re.Match[str]) -> int:
+    for name in ("multi", "year", "within_b"):
+        if m.group(name) is not None:
+            return m.start(name)
+    return m.start()
+
+
+@dataclass
+class _Span:
+    start: date | None
+    end: date | None
+    kind: str
+    single_month: bool = False
+
+
+def _within_span(rule: _Rule, groups: dict[str, str], year: int | None) -> _Span | None:
+    """The span a within-year rule means in ``year`` (dates None when the year is unknown);
+    None when the words are no valid span (13月, 5-3月)."""
+    g = _GRAMMAR
+    if rule.get("quarters"):
+        q1, q2 = (g.number(groups.get(q, q)) for q in rule.get("quarters"))
+        if q1 is None or q2 is None or not 1 <= q1 <= q2 <= 4:
+            return None
+        m1, m2 = 3 * q1 - 2, 3 * q2
+    else:
+        m1, m2 = (g.number(groups.get(mo, mo)) for mo in rule.get("months"))
+        if m1 is None or m2 is None or not 1 <= m1 <= m2 <= 12:
+            return None
+    kind = rule.get("kind", "by_start")
+    if kind == "by_start":
+        kind = "cumulative" if m1 == 1 else "range"
+    single = bool(rule.get("single_month"))
+    if year is None:
+        return _Span(None, None, kind, single)
+    start, end = date(year, m1, 1), _month_end(year, m2)
+    if rule.get("days"):
+        d1, d2 = rule.get("days")
+        start, end = date(year, m1, d1), date(year, m2, min(d2, end.day))
+    if kind == "point":
+        start = end
+    return _Span(start, end, kind, single)
+
+
+def _multi_span(rule: _Rule, groups: dict[str, str], published_on: date | None) -> _Span | None:
+    g = _GRAMMAR
+    kind = rule.get("kind", "range")
+    if rule.get("plans"):
+        first = rule.get("plans").get(groups.get("plan"))
+        if first is None:
+            return None
+        return _Span(date(first, 1, 1), date(first + rule.get("plan_years") - 1, 12, 31), kind)
+    if rule.get("years"):
+        y1, y2 = (int(groups[y]) for y in rule.get("years"))
+        if rule.get("months"):
+            m1, m2 = (g.number(groups.get(mo)) for mo in rule.get("months"))
+            if m1 is None or m2 is None or not (1 <= m1 <= 12 and 1 <= m2 <= 12):
+                return None
+            start, end = date(y1, m1, 1), _month_end(y2, m2)
+        else:
+            start, end = date(y1, 1, 1), date(y2, 12, 31)
+        return _Span(start, end, kind) if start < end else None
+    if published_on is None:
+        return _Span(None, None, kind)
+    if rule.get("offsets"):
+        o1, o2 = rule.get("offsets")
+        return _Span(date(published_on.year + o1, 1, 1), date(published_on.year + o2, 12, 31), kind)
+    count = g.number(groups.get(rule.get("count")))
+    if not count:
+        return None
+    last = published_on.year + rule.get("last_offset", 0)
+    return _Span(date(last - count + 1, 1, 1), date(last, 12, 31), kind)
+
+
+def _year_value(
+    rule: _Rule, groups: dict[str, str], known_year: int | None, published_on: date | None
+) -> int | None:
+    if rule.get("year") == "context":
+        return known_year  # 同年: the year of the words in force, never the publication year
+    if rule.get("year"):
+        return int(groups[rule.get("year")])
+    if published_on is None:
+        return None
+    return published_on.year + rule.get("offset", 0)
+
+
+def _resolve(
+    expr: _Expression,
+    known_year: int | None,
+    base: Period | None,
+    published_on: date | None,
+) -> Period | None:
+    """The period an expression means; None when it is no period (a day date, 13月).
+
+    ``known_year``: the year of the period words in force (the sentence's, else the governing
+    sentence's); ``base``: the period in force (for 去年同期)."""
+    context_year = known_year
+    if context_year is None and published_on is not None:
+        context_year = published_on.year
+    text = expr.text
+    if expr.now:
+        return _period(text, published_on, published_on, "point")
+    if expr.multi:
+        span = _multi_span(*expr.multi, published_on)
+    elif expr.year:
+        rule, groups = expr.year
+        year = _year_value(rule, groups, known_year, published_on)
+        if expr.suffix == "same_period" and not expr.within:
+            return _same_period(text, rule, groups, year, base)
+        if expr.within:
+            span = _within_span(*expr.within, year)
+        elif year is None:
+            span = _Span(None, None, "year")
+        else:
+            span = _Span(date(year, 1, 1), date(year, 12, 31), "year")
+    else:
+        span = _within_span(*expr.within, context_year)
+    if span is None:
+        return None
+    if expr.day or expr.part:
+        if not span.single_month:
+            return None
+        if span.start is not None:
+            month_end = span.end.day
+            if expr.day:
+                day = _GRAMMAR.number(expr.day)
+                if day is None or not 1 <= day <= month_end:
+                    return None
+                span = _Span(span.start.replace(day=day), span.start.replace(day=day), "point")
+            else:
+                d1, d2 = expr.part.get("days")
+                span = _Span(
+                    span.start.replace(day=d1), span.start.replace(day=min(d2, month_end)), "range"
+                )
+    if expr.day and not expr.prefix and expr.suffix != "since":
+        return None  # a date (7月1日起), not a period
+    if expr.suffix == "since":
+        if span.start is None:
+            return _period(text, None, None, "unknown")
+        end = published_on
+        kind = "range"
+        if end is not None and (span.start.month, span.start.day) == (1, 1):
+            kind = "cumulative" if span.start.year == end.year else "range"
+        if end is not None and end < span.start:
+            end = None
+        return _period(text, span.start, end, kind)
+    if expr.prefix or expr.suffix in ("end_point", "until_end"):
+        return _period(text, span.end, span.end, "point")
+    return _period(text, span.start, span.end, span.kind)
+
+
+def _same_period(
+    text: str, rule: _Rule, groups: dict[str, str], year: int | None, base: Period | None
+) -> Period:
+    """``去年同期``: the span in force (``base``) moved to that year."""
+    base_year = _year_of(base)
+    if base is None or base.start is None or base.end is None or base_year is None:
+        return _period(text, None, None, "unknown")
+    if rule.get("year") == "context":
+        years = 0
+    elif rule.get("year"):
+        years = int(groups[rule.get("year")]) - base_year
+    else:
+        years = rule.get("offset", 0)
+    return Period(text, _shift(base.start, years), _shift(base.end, years), base.kind)
+
+
+# ------------------------------------------------------------------ one sentence
+
+
+@dataclass
+class _Mention:
+    start: int  # sentence-relative
+    end: int
+    period: Period
+    scope_end: int = -1  # for scoped mentions (comparison, 同期): where their reach ends
+
+
+@dataclass
+class _Sentence:
+    own: list[_Mention] = field(default_factory=list)
+    own_ends: list[int] = field(default_factory=list)
+    scoped: list[_Mention] = field(default_factory=list)
+    inherited: Period | None = None
+    carry: Period | None = None  # the period in force at the sentence's end
+
+    def period_at(self, position: int) -> Period:
+        """The period of a figure starting at ``position`` (sentence-relative)."""
+        for mention in reversed(self.scoped):
+            if mention.end <= position < mention.scope_end:
+                return mention.period
+        index = bisect.bisect_right(self.own_ends, position) - 1
+        if index >= 0:
+            return self.own[index].period
+        return self.inherited if self.inherited is not None else NO_PERIOD
+
+
+def _clause_bounds(s: str, start: int, end: int) -> tuple[int, int]:
+    """The clause of ``s`` holding [start, end)."""
+    left = max(s.rfind(p, 0, start) for p in "，,；;：:") + 1
+    rights = [i for i in (s.find(p, end) for p in "，,；;：:") if i >= 0]
+    return left, min(rights) if rights else len(s)
+
+
+def _comparison_scope(s: str, start: int, end: int) -> int | None:
+    """Where the comparison phrase that starts with the words [start, end) ends; None when
+    the words are not compared with."""
+    g = _GRAMMAR
+    clause_start, clause_end = _clause_bounds(s, start, end)
+    if g.marker_before.search(s, clause_start, start):
+        stop = g.phrase_end.search(s, end, clause_end)
+        return stop.start() if stop else clause_end
+    if g.paired_before.search(s, clause_start, start):
+        closer = g.paired_closer.search(s, end, clause_end)
+        if closer:
+            return closer.start()
+    if g.ratio_before.search(s, clause_start, start) and s[end : end + 1] == "的":
+        return end + 1
+    return None
+
+
+def _analyse(s: str, inherited: Period | None, published_on: date | None) -> _Sentence:
+    g = _GRAMMAR
+    sentence = _Sentence(inherited=inherited, carry=inherited)
+    titles = [m.span() for m in g.title.finditer(s)] if ("《" in s or "〈" in s) else []
+    known_year = _year_of(inherited)
+    last_own: Period | None = inherited
+    for m in g.expression.finditer(s):
+        if any(a < m.end() and m.start() < b for a, b in titles):
+            continue
+        expr = _read(m)
+        if expr is None:
+            continue
+        period = _resolve(expr, known_year, last_own, published_on)
+        if period is None:
+            continue
+        scope_end = _comparison_scope(s, expr.start, expr.end)
+        if scope_end is None and expr.suffix == "same_period":
+            scope_end = _clause_bounds(s, expr.start, expr.end)[1]
+        if scope_end is not None:
+            sentence.scoped.append(_Mention(expr.start, expr.end, period, scope_end))
+            continue
+        sentence.own.append(_Mention(expr.start, expr.end, period))
+        sentence.own_ends.append(expr.end)
+        last_own = period
+        year = _year_of(period)
+        if year is not None:
+            known_year = year
+    known = [m.period for m in sentence.own if _year_of(m.period) is not None]
+    if known:
+        sentence.carry = known[-1]  # words whose year cannot be known do not end the carry
+    elif sentence.own and sentence.carry is None:
+        sentence.carry = sentence.own[-1].period
+    return sentence
+
+
+# ------------------------------------------------------------------ the article
+
+
+class _Article:
+    def __init__(self, text: str, published_on: date | None):
+        self.text = text
+        self.published_on = published_on
+        self.spans = sentence_spans(text)
+        self.starts = [s for s, _ in self.spans]
+        self.analysed: dict[int, _Sentence] = {}
+
+    def continues(self, index: int) -> bool:
+        """Whether sentence ``index`` continues the period in force before it: always, in
+        the same paragraph or the next ones, unless it opens with a word of another time
+        (``no_carry_openers``: 如今, 此前, 未来 …)."""
+        if index == 0:
+            return False
+        start, end = self.spans[index]
+        if _GRAMMAR.continuation.match(self.text, start, end):
+            return True
+        return not _GRAMMAR.no_carry.search(self.text, start, end)
+
+    def sentence(self, index: int) -> _Sentence:
+        if index in self.analysed:
+            return self.analysed[index]
+        first = index
+        while first not in self.analysed and self.continues(first):
+            first -= 1
+        inherited = self.analysed[first].carry if first in self.analysed else None
+        if first not in self.analysed:
+            self.analysed[first] = self._analyse(first, None)
+            inherited = self.analysed[first].carry
+        for i in range(first + 1, index + 1):
+            self.analysed[i] = self._analyse(i, inherited)
+            inherited = self.analysed[i].carry
+        return self.analysed[index]
+
+    def _analyse(self, index: int, inherited: Period | None) -> _Sentence:
+        start, end = self.spans[index]
+        return _analyse(self.text[start:end], inherited, self.published_on)
+
+    def period_at(self, position: int) -> Period:
+        index = bisect.bisect_right(self.starts, position) - 1
+        if index < 0 or position >= self.spans[index][1]:
+            return NO_PERIOD
+        period = self.sentence(index).period_at(position - self.spans[index][0])
+        return _endpoint(self.text, self.spans[index][0], position, period)
+
+
+def _endpoint(text: str, sentence_start: int, position: int, period: Period) -> Period:
+    """``2019年至2023年,存栏由196万头增加到386万头``: in a span of several years, the
+    figure after 由/从 is of the first year, the one after 增加到/增至/到 of the last."""
+    if period.start is None or period.end is None or period.start.year == period.end.year:
+        return period
+    before = text[max(sentence_start, position - 6) : position]
+    clause = re.split(r"[，,；;：:]", text[sentence_start:position])[-1]
+    if _GRAMMAR.from_marker.search(before):
+        year = period.start.year
+    elif _GRAMMAR.to_marker.search(before) and re.search(_GRAMMAR.span_from, clause):
+        year = period.end.year
+    else:
+        return period
+    return Period(period.text, date(year, 1, 1), date(year, 12, 31), "year")
+
+
+def figure_periods(
+    text: str, spans: list[tuple[int, int]], published_on: date | None
+) -> list[Period]:
+    """One Period per figure span (char offsets into `text`, the whole article text; same
+    order as spans)."""
+    if not spans:
+        return []
+    article = _Article(text, published_on)
+    return [article.period_at(start) for start, _ in spans]
+
+
+# ------------------------------------------------------------------ publication date
+
+_DATE = (
+    r"(?P<y>(?:19|20)\d{2})[ \t]*(?:年[ \t]*(?P<m>\d{1,2})[ \t]*月[ \t]*(?P<d>\d{1,2})[ \t]*日"
+    r"|(?P<sep>[-/.])(?P<m2>\d{1,2})(?P=sep)(?P<d2>\d{1,2})(?!\d))"
+)
+_TIME = r"\d{1,2}[:：]\d{2}(?:[:：]\d{2})?"
+_WEEKDAY = r"(?:星期|周|礼拜)[一二三四五六日天]"
+_DATE_ALONE_RE = re.compile(
+    rf"[\s（(【\[]*{_DATE}(?:[ \t]*{_WEEKDAY})?(?:[ \t]*{_TIME})?(?:[ \t]*{_WEEKDAY})?"
+    r"[\s）)】\]]*"
+)
+_DATE_RE = re.compile(_DATE)
+_LABEL_RE = re.compile(
+    r"(?:来源|稿源|出处|发布时间|发布日期|发表时间|发表日期|更新时间|时间|日期|责任编辑|编辑|作者)"
+    r"[ \t]*[:：]"
+)
+_WIRE_RE = re.compile(
+    r"[\s（(【\[]*[\u4e00-\u9fff·]{1,20}?"
+    r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:电|讯)(?![网力量价源站池])"
+)
+_DATE_LINE_COUNT = 6
+_LABEL_LINE_MAX = 100
+
+
+def _date_of(m: re.Match[str]) -> date | None:
+    month, day = m.group("m"), m.group("d")
+    if month is None:
+        month, day = m.group("m2"), m.group("d2")
+    try:
+        return date(int(m.group("y")), int(month), int(day))
+    except ValueError:
+        return None
+
+
+def _line_date(line: str) -> date | None:
+    m = _DATE_ALONE_RE.fullmatch(line)
+    if m:
+        return _date_of(m)
+    if len(line) <= _LABEL_LINE_MAX and _LABEL_RE.search(line):
+        m = _DATE_RE.search(line)
+        if m:
+            return _date_of(m)
+    m = _WIRE_RE.match(line)
+    if m:
+        try:
+            return date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+        except ValueError:
+            return None
+    return None
+
+
+def publication_date(text: str) -> date | None:
+    """The article's publication date from a date line in its text, else None."""
+    lines = [line.strip() for line in text.split("\n")]
+    lines = [line for line in lines if line]
+    head = lines[:_DATE_LINE_COUNT]
+    tail = lines[max(len(head), len(lines) - _DATE_LINE_COUNT) :][::-1]
+    for line in head + tail:
+        found = _line_date(line)
+        if found is not None:
+            return found
+    return None

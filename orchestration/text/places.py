@@ -1,0 +1,492 @@
+"""Where a figure is: the region, one of the twelve leagues and cities, or a county-level
+place inside one (pure; the gazetteer and the rules are data in ``rules/``).
+
+The gazetteer (``rules/places.csv``) lists every place with its parent and the names
+reporting uses for it; ``rules/place_filters.csv`` lists words that look like a place name
+but are not one (大兴安岭 is a mountain range, not 兴安盟); ``rules/place_rules.yaml`` lists
+the region words, the words that point back at a place (全市, 当地), office names
+(呼和浩特海关) and the words after which a name is an object (占自治区…的, 发往满洲里).
+
+Evidence, strongest first. A figure takes the place of the first of these that speaks:
+
+1. ``clause``: a place named in the figure's own clause, before the figure (the last such
+   name: 包头市稀土高新区新增企业30家 → 稀土高新区);
+2. ``sentence``: a place named earlier in the sentence (its subject: ``2023年,鄂尔多斯市外贸
+   进出口…亿元,其中出口…亿元``). Several names joined by 、/和/及 are one joint subject: their
+   smallest common parent, or one name per figure when 分别 pairs them in order;
+3. ``paragraph``: the subject of an earlier sentence of the same paragraph;
+4. ``section``: the city of the article's city section (the seed's layout);
+5. ``article``: the place the headline or the lead sentence is about; ``article_majority``:
+   the one city (or the region) that at least 60 % of the article's names point at (weak:
+   the figure goes to review);
+6. nothing: no place (``None``), and the figure goes to review.
+
+What is *not* evidence of the figure's place: a name in object position (占自治区同类产品
+出口的84.44% is a figure of the sentence's subject; 与包头合作; 销往满洲里); an office named
+after a place (呼和浩特海关 reports the region's trade; the name says who counted, not
+where); a wire dateline (中新网呼和浩特3月17日电 says where the reporter filed); a photo
+caption (its names stay in the caption); places outside Inner Mongolia (not in the
+gazetteer: 对俄罗斯进出口 keeps the subject's place). The dateline's place is used only to
+resolve 全市/当地 when the text names no other place.
+
+Words that point back (全市, 全盟, 全旗, 当地) resolve against the context: the paragraph's
+subject, else the section city, else the article's place, else the dateline's place.
+Region words (内蒙古, 全区, 自治区) are the region ``nmg``, whose ``city_code`` is None.
+
+In a city section, the section's city is the default; a name of another of the twelve (or
+of the region) moves a figure only when its sentence starts with that name (after a short
+time phrase), not as one of a joint subject, and the section's own city is not named in
+the sentence. A county-level place of the section's own city is used as above.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+RULES = Path(__file__).resolve().parent / "rules"
+REGION_CODE = "nmg"
+LEVELS = ("region", "city", "county")
+WEAK_EVIDENCE = frozenset({"article_majority", "dateline", "none"})
+_CLAUSE_PUNCT = "，,；;：:"
+_JOINT_GAP_RE = re.compile(r"[市盟旗县区]?(?:、|和|及|以及|与|，|,)")
+_LEAD_TIME_RE = re.compile(r"^[^，,。]{0,10}?(?:年|月|日|以来|期间|上半年|下半年|季度|至今)[，,]?")
+_TITLE_RE = re.compile(r"《[^《》\n]*》")
+
+
+@dataclass(frozen=True)
+class Place:
+    code: str
+    name: str
+    level: str  # region | city | county
+    kind: str  # region, city, league, district, county_city, county, banner, …, port, zone
+    parent_code: str | None
+    within_code: str | None
+    aliases: tuple[str, ...]
+
+    @property
+    def city_code(self) -> str | None:
+        """The league/city this place belongs to (None for the region)."""
+        if self.level == "city":
+            return self.code
+        if self.level == "county":
+            return self.parent_code
+        return None
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8") as f:
+        lines = [line for line in f if not line.startswith("#")]
+    return [{k: (v or "").strip() for k, v in row.items()} for row in csv.DictReader(lines)]
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> dict[str, Place]:
+    """Every place of ``rules/places.csv`` by code."""
+    places: dict[str, Place] = {}
+    for row in _read_csv(RULES / "places.csv"):
+        aliases = tuple(a.strip() for a in row.get("aliases", "").split("|") if a.strip())
+        places[row["place_code"]] = Place(
+            code=row["place_code"],
+            name=row["name"],
+            level=row["level"],
+            kind=row["kind"],
+            parent_code=row.get("parent_code") or None,
+            within_code=row.get("within_code") or None,
+            aliases=aliases,
+        )
+    return places
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict:
+    with (RULES / "place_rules.yaml").open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def place_code_for(name: str) -> str | None:
+    """The place a code, an official name or an alias names (二连浩特市, 二连, erlianhaote)."""
+    name = name.strip()
+    if name in gazetteer():
+        return name
+    for place in gazetteer().values():
+        if name in _short_names(place):
+            return place.code
+    return None
+
+
+def _short_names(place: Place) -> set[str]:
+    """Names a place is printed with: its name, its aliases, and for a league or city the
+    bare name without 市/盟 (包头, 兴安) and with the other suffix (兴安盟 → 兴安)."""
+    names = {place.name, *place.aliases}
+    if place.level == "city" and len(place.name) > 2 and place.name[-1] in "市盟":
+        names.add(place.name[:-1])
+    return names
+
+
+@dataclass(frozen=True)
+class _Lexicon:
+    regex: re.Pattern[str]
+    meaning: dict[str, tuple[str, str]]  # word -> (kind, code or collective level)
+    filters: tuple[re.Pattern[str], ...]
+    offices: re.Pattern[str]
+    objects: tuple[str, ...]
+    partners: frozenset[str]
+    route: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _lexicon() -> _Lexicon:
+    rules = _rules()
+    meaning: dict[str, tuple[str, str]] = {}
+    # a name shared by two places (tests/test_gazetteer.py forbids it) goes to the larger one
+    for place in sorted(gazetteer().values(), key=lambda p: LEVELS.index(p.level)):
+        kind = "region" if place.level == "region" else "place"
+        for name in _short_names(place):
+            meaning.setdefault(name, (kind, place.code))
+    for word in rules["region_words"]:
+        meaning.setdefault(word, ("region", REGION_CODE))
+    for rule in rules["collective_words"]:
+        for word in rule["words"]:
+            meaning[word] = ("collective", rule["level"])
+    words = sorted(meaning, key=len, reverse=True)
+    filters = tuple(re.compile(row["pattern"]) for row in _read_csv(RULES / "place_filters.csv"))
+    offices = "|".join(
+        re.escape(w)
+        for rule in rules["office_suffixes"]
+        for w in sorted(rule["words"], key=len)[::-1]
+    )
+    objects = tuple(
+        sorted((w for rule in rules["object_markers"] for w in rule["words"]), key=len)[::-1]
+    )
+    return _Lexicon(
+        regex=re.compile("|".join(map(re.escape, words))),
+        meaning=meaning,
+        filters=filters,
+        offices=re.compile(rf"[市盟旗县区]?(?:{offices})"),
+        objects=objects,
+        partners=frozenset(
+            w for rule in rules["object_markers"] if rule.get("partner") for w in rule["words"]
+        ),
+        route=re.compile(
+            "[市盟旗县区]?(?:" + "|".join(map(re.escape, rules["route_markers"])) + ")"
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class PlaceRef:
+    """A word of the text that refers to a place."""
+
+    start: int
+    end: int
+    kind: str  # place | region | collective
+    code: str  # a place code; for a collective, its level (city, county, context)
+    is_object: bool  # after 占/与/发往 …: not what a figure is about
+    partner: bool = False  # after 与/同 …: what a figure is about when nothing else is
+
+
+def place_refs(text: str, masked: list[tuple[int, int]] = ()) -> list[PlaceRef]:
+    """Every place reference of ``text`` in order, in one pass: filtered words (大兴安岭),
+    office names (呼和浩特海关) and references inside ``masked`` spans or 《titles》 dropped."""
+    lex = _lexicon()
+    blocked = sorted(
+        [(m.start(), m.end()) for f in lex.filters for m in f.finditer(text)]
+        + [(m.start(), m.end()) for m in _TITLE_RE.finditer(text)]
+        + list(masked)
+    )
+    starts = [s for s, _ in blocked]
+    refs: list[PlaceRef] = []
+    for m in lex.regex.finditer(text):
+        k = bisect.bisect_right(starts, m.start()) - 1
+        if any(s <= m.start() < e or s < m.end() <= e for s, e in blocked[max(0, k - 3) : k + 2]):
+            continue
+        kind, code = lex.meaning[m.group()]
+        if kind != "collective" and lex.offices.match(text, m.end()):
+            continue
+        before = text[max(0, m.start() - 3) : m.start()]
+        marker = next((w for w in lex.objects if before.endswith(w)), None)
+        is_object = marker is not None
+        if refs and lex.route.fullmatch(text, refs[-1].end, m.start()):
+            refs[-1] = replace(refs[-1], is_object=True)  # 集宁至二连浩特: a route's start
+        refs.append(PlaceRef(m.start(), m.end(), kind, code, is_object, marker in lex.partners))
+    return refs
+
+
+def _inside(code: str, outer: str) -> bool:
+    """Whether place ``code`` lies inside (or is) place ``outer``."""
+    places = gazetteer()
+    todo = [code]
+    while todo:
+        current = todo.pop()
+        if current == outer:
+            return True
+        place = places[current]
+        todo += [c for c in (place.parent_code, place.within_code) if c]
+    return False
+
+
+def common_parent(codes: list[str]) -> str:
+    """The smallest place that holds every place of ``codes`` (the region at worst)."""
+    places = gazetteer()
+
+    def chain(code: str) -> list[str]:
+        out = [code]
+        while (parent := places[out[-1]].parent_code) is not None:
+            out.append(parent)
+        return out
+
+    chains = [chain(c) for c in codes]
+    for code in chains[0]:
+        if all(code in ch for ch in chains[1:]):
+            return code
+    return REGION_CODE
+
+
+@dataclass(frozen=True)
+class Attribution:
+    place_code: str | None
+    evidence: str  # clause | sentence | paragraph | section | article | article_majority | …
+
+    @property
+    def city_code(self) -> str | None:
+        if self.place_code is None:
+            return None
+        return gazetteer()[self.place_code].city_code
+
+
+@dataclass
+class _Sentence:
+    """The place analysis of one sentence, shared by its figures."""
+
+    refs: list[PlaceRef]  # subject-position references, relative offsets, collectives resolved
+    groups: list[list[int]]  # indices into refs of joint subjects (名、名 …)
+    respectively: int | None  # offset of 分别, if any
+    subject: str | None  # the sentence's topic place, carried to later sentences
+
+
+class PlaceResolver:
+    """Attributes the figures of one parsed article to places (see the module docstring).
+
+    Build it once per article; :meth:`place_of` caches each sentence's analysis, so the
+    figures of a sentence share it.
+    """
+
+    def __init__(self, text: str, blocks, sentences, sections: bool, dateline=None):
+        self.text = text
+        self.sentences = sentences  # (start, end) of every sentence, in order
+        self.sentence_starts = [s for s, _ in sentences]
+        self.blocks = blocks
+        self.has_sections = sections
+        masked = [(dateline.start, dateline.end)] if dateline else []
+        self.refs = place_refs(text, masked)
+        self.ref_starts = [r.start for r in self.refs]
+        self.dateline_place = self._dateline_place(dateline)
+        self._sentences: dict[int, _Sentence] = {}
+        self._paragraph_subject: dict[int, str | None] = {}  # block start -> subject so far
+        self.article = self._article_place()
+
+    # ---------------------------------------------------------------- article level
+
+    def _dateline_place(self, dateline) -> str | None:
+        if dateline is None or not dateline.place:
+            return None
+        refs = [r for r in place_refs(dateline.place) if r.kind != "collective"]
+        return refs[0].code if refs else None
+
+    def _refs_between(self, start: int, end: int) -> list[PlaceRef]:
+        lo = bisect.bisect_left(self.ref_starts, start)
+        hi = bisect.bisect_left(self.ref_starts, end)
+        return self.refs[lo:hi]
+
+    def _article_place(self) -> Attribution:
+        """The headline's place, else the lead sentence's, else the one city most names
+        point at."""
+        headline = [b for b in self.blocks if b.kind == "headline"]
+        body = [b for b in self.blocks if b.kind == "paragraph"]
+        candidates: list[PlaceRef] = []
+        for block in headline:
+            candidates += [
+                r for r in self._refs_between(block.start, block.end) if r.kind != "collective"
+            ]
+        if candidates:
+            return Attribution(candidates[0].code, "article")
+        if body:
+            first = body[0]
+            end = first.end
+            for i in range(first.start, first.end):
+                if self.text[i] in "。！？!?；;":
+                    end = i
+                    break
+            lead = [
+                r
+                for r in self._refs_between(first.start, end)
+                if r.kind != "collective" and not r.is_object
+            ]
+            if lead:
+                return Attribution(lead[0].code, "article")
+        # the city (or the region) most subject-position names point at
+        cities = [
+            gazetteer()[r.code].city_code or REGION_CODE
+            for r in self.refs
+            if r.kind != "collective" and not r.is_object
+        ]
+        if len(cities) >= 2:
+            top = max(set(cities), key=cities.count)
+            if cities.count(top) / len(cities) >= 0.6:
+                return Attribution(top, "article_majority")
+        return Attribution(None, "none")
+
+    # ---------------------------------------------------------------- sentences
+
+    def _context(self, block, s_start: int) -> tuple[str | None, str]:
+        """The place a sentence without a name of its own is about, and the evidence."""
+        subject = self._paragraph_subject.get(block.start)
+        if subject:
+            return subject, "paragraph"
+        if self.has_sections and block.section is not None:
+            if block.city_code is None:
+                return None, "none"  # a section of a city the ledger does not know
+            return block.city_code, "section"
+        if self.article.place_code:
+            return self.article.place_code, self.article.evidence
+        if self.dateline_place:
+            return self.dateline_place, "dateline"
+        return None, "none"
+
+    def _resolve_collective(self, level: str, context: str | None) -> str | None:
+        if context is None:
+            context = self.dateline_place
+        if context is None:
+            return None
+        place = gazetteer()[context]
+        if level == "context":
+            return context
+        if level == "city":
+            if place.city_code:
+                return place.city_code
+            dl = gazetteer().get(self.dateline_place or "")
+            return dl.city_code if dl else None
+        # county level: the context's county, else its city
+        return context if place.level != "region" else None
+
+    def _sentence(self, block, s_start: int, s_end: int) -> _Sentence:
+        cached = self._sentences.get(s_start)
+        if cached is not None:
+            return cached
+        # the paragraph's earlier sentences first: their subjects are this one's context
+        k = bisect.bisect_left(self.sentence_starts, s_start) - 1
+        earlier = []
+        while k >= 0 and self.sentences[k][0] >= block.start:
+            if self.sentences[k][0] in self._sentences:
+                break
+            earlier.append(self.sentences[k])
+            k -= 1
+        for start, end in reversed(earlier):
+            self._analyze(block, start, min(end, block.end))
+        return self._analyze(block, s_start, s_end)
+
+    def _analyze(self, block, s_start: int, s_end: int) -> _Sentence:
+        sentence = self.text[s_start:s_end]
+        context, _ = self._context(block, s_start)
+        refs: list[PlaceRef] = []
+        named: dict[str, PlaceRef] = {}
+        for r in self._refs_between(s_start, s_end):
+            if r.kind != "collective":
+                named.setdefault(r.code, replace(r, start=r.start - s_start, end=r.end - s_start))
+        in_sentence = self._refs_between(s_start, s_end)
+        if not any(not r.is_object for r in in_sentence):
+            # no name in subject position: a partner is what the figures are about
+            in_sentence = [replace(r, is_object=False) if r.partner else r for r in in_sentence]
+        for r in in_sentence:
+            if r.is_object:
+                continue
+            code = r.code
+            if r.kind == "collective":
+                code = self._resolve_collective(r.code, context)
+                if code is None:
+                    continue
+            ref = PlaceRef(r.start - s_start, r.end - s_start, r.kind, code, False)
+            if (
+                refs
+                and sentence[refs[-1].end : ref.start] in ("", "的")
+                and _inside(ref.code, refs[-1].code)
+            ):
+                refs[-1] = ref  # 阿拉善盟额济纳旗的策克口岸: one place, the most specific
+                continue
+            refs.append(ref)
+        if self.has_sections and block.section is not None and block.city_code:
+            refs = self._section_refs(sentence, refs, block.city_code, named)
+        groups: list[list[int]] = []
+        for i, r in enumerate(refs):
+            if groups and _JOINT_GAP_RE.fullmatch(sentence, refs[groups[-1][-1]].end, r.start):
+                groups[-1].append(i)
+            else:
+                groups.append([i])
+        respectively = sentence.find("分别")
+        subject = None
+        if refs:
+            first = groups[0]
+            codes = [refs[i].code for i in first]
+            subject = codes[0] if len(set(codes)) == 1 else common_parent(codes)
+        analysis = _Sentence(refs, groups, respectively if respectively >= 0 else None, subject)
+        self._sentences[s_start] = analysis
+        if subject:
+            self._paragraph_subject[block.start] = subject
+        return analysis
+
+    def _section_refs(
+        self, sentence: str, refs: list[PlaceRef], city: str, named: dict[str, PlaceRef]
+    ) -> list[PlaceRef]:
+        """In a city section: names inside the section's city count; another city or the
+        region only as the sentence's opening subject, alone, with the section's city not
+        named in the sentence."""
+        places = gazetteer()
+
+        def inside(r: PlaceRef) -> bool:
+            return places[r.code].city_code == city
+
+        kept = [r for r in refs if inside(r)]
+        if city in named:  # the section's own city is named: it stays the subject
+            return kept or [replace(named[city], is_object=False)]
+        lead = _LEAD_TIME_RE.match(sentence)
+        opening = [r for r in refs if r.start == 0 or (lead and r.start == lead.end())]
+        if opening and not inside(opening[0]):
+            r = opening[0]
+            after = sentence[r.end : r.end + 2].lstrip("市盟")
+            if not after.startswith(("与", "和", "同", "及", "、")):
+                return [r, *kept]
+        return kept
+
+    def place_of(
+        self, block, s_start: int, s_end: int, rel_start: int, figure_starts: tuple[int, ...] = ()
+    ) -> Attribution:
+        """The place of the figure at ``rel_start`` of the sentence ``text[s_start:s_end]``
+        in ``block``; ``figure_starts``: where the sentence's figures start (relative), for
+        分别 pairing."""
+        analysis = self._sentence(block, s_start, s_end)
+        sentence = self.text[s_start:s_end]
+        refs = analysis.refs
+        before = [i for i, r in enumerate(refs) if r.start < rel_start]
+        if not before:
+            context, evidence = self._context(block, s_start)
+            return Attribution(context, evidence if context else "none")
+        last = before[-1]
+        group = next(g for g in analysis.groups if last in g)
+        clause_left = max(sentence.rfind(p, 0, rel_start) for p in _CLAUSE_PUNCT)
+        evidence = "clause" if refs[group[-1]].start > clause_left else "sentence"
+        if len(group) == 1:
+            return Attribution(refs[last].code, evidence)
+        resp = analysis.respectively
+        if resp is not None and refs[group[-1]].end <= resp < rel_start:
+            # 鄂尔多斯、包头分别为X亿元、Y亿元: the n-th figure after 分别 is the n-th name
+            nth = sum(1 for s in figure_starts if resp <= s < rel_start)
+            if nth < len(group):
+                return Attribution(refs[group[nth]].code, evidence)
+        return Attribution(common_parent([refs[i].code for i in group]), evidence)

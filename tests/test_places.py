@@ -1,0 +1,47 @@
+"""Place attribution as spec files (tests/specs/places.yaml): a new case needs no Python."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from orchestration.text.extraction import extract_figures
+from orchestration.text.parsing import parse_article
+from orchestration.text.places import gazetteer, place_code_for, place_refs
+
+SPECS = yaml.safe_load(
+    (Path(__file__).resolve().parent / "specs" / "places.yaml").read_text("utf-8")
+)
+
+
+@pytest.mark.parametrize("case", SPECS, ids=[c["name"] for c in SPECS])
+def test_place_spec(case):
+    figures = {f.surface: f for f in extract_figures(parse_article(case["name"], case["text"]))}
+    for expected in case["figures"]:
+        surface = expected["surface"]
+        assert surface in figures, f"{surface} not read; read {sorted(figures)}"
+        figure = figures[surface]
+        if "place" in expected:
+            want = place_code_for(expected["place"]) if expected["place"] else None
+            assert expected["place"] is None or want, f"unknown place {expected['place']}"
+            assert figure.place_code == want, (surface, figure.place_evidence)
+        assert figure.city_code == expected["city"], (surface, figure.place_evidence)
+        if "evidence" in expected:
+            assert figure.place_evidence == expected["evidence"], surface
+
+
+def test_every_city_of_a_county_place_is_one_of_the_twelve():
+    places = gazetteer()
+    twelve = {p.code for p in places.values() if p.level == "city"}
+    assert len(twelve) == 12
+    for place in places.values():
+        if place.level == "county":
+            assert place.city_code in twelve
+
+
+def test_filters_and_offices_are_not_mentions():
+    assert place_refs("大兴安岭林区") == []
+    assert [r.code for r in place_refs("据呼和浩特海关统计,全区")] == ["nmg"]
+    assert [r.is_object for r in place_refs("占自治区的")] == [True]
