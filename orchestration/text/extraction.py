@@ -295,6 +295,15 @@ def _coordinated_bare(norm: str, readings: list[Reading], masks: _Intervals) -> 
     return extra
 
 
+def _list_start(text: str, block_start: int, s_start: int) -> int:
+    """Where the sentence holding ``s_start`` starts when ``；`` does not end sentences."""
+    i = s_start
+    while i > block_start and text[i - 1] in "；;":
+        j = max(text.rfind(c, block_start, i - 1) for c in "。！？!?；;")
+        i = max(j + 1, block_start)
+    return i
+
+
 def _modality(sentence: str, rel: int) -> str:
     """Modality of a figure at ``rel`` (offset in sentence)."""
     left = 0
@@ -314,6 +323,23 @@ def _modality(sentence: str, rel: int) -> str:
         if _FORECAST_RE.match(clause):
             return "forecast"
     return "actual"
+
+
+def _list_modality(text: str, start: int, position: int) -> str | None:
+    """A cue in the clause that ends with a colon, or opening the list after it, governs
+    the list across the ``；`` that separate its items (主要预期目标是：…增长6%左右；…增长5%;
+    重点抓好以下工作：力争…；新增…)."""
+    colon = max(text.rfind("：", start, position), text.rfind(":", start, position))
+    if colon < 0:
+        return None
+    lead = text[max(start - 1, *(text.rfind(c, start, colon) for c in "。，,；;")) + 1 : colon]
+    # the cue may also open the list itself (工作：力争全年…；新增…)
+    opening = text[colon + 1 : colon + 4]
+    if _TARGET_RE.search(lead) or _TARGET_RE.match(opening):
+        return "target"
+    if _FORECAST_RE.search(lead) or _FORECAST_RE.match(opening):
+        return "forecast"
+    return None
 
 
 def extract_figures(parsed: ParsedArticle, published_on: date | None = None) -> list[Figure]:
@@ -350,6 +376,12 @@ def extract_figures(parsed: ParsedArticle, published_on: date | None = None) -> 
         s_start, s_end = max(s_start, block.start), min(s_end, block.end)
         sentence = text[s_start:s_end]
         rel_start, rel_end = r.start - s_start, r.end - s_start
+        # a list's items are sentences of their own (the model splits at ；), its lead's
+        # cue (目标是：…；…；…) governs them all
+        m_start = _list_start(text, block.start, s_start)
+        modality = _modality(sentence, rel_start)
+        if modality == "actual":
+            modality = _list_modality(text, m_start, r.start) or "actual"
 
         if block.start not in topics:
             topics[block.start] = topic_of(block.text) if block.kind == "paragraph" else ""
@@ -380,7 +412,7 @@ def extract_figures(parsed: ParsedArticle, published_on: date | None = None) -> 
                 value=r.quantity.value,
                 unit=r.quantity.unit,
                 bound=r.quantity.bound,
-                modality=_modality(sentence, rel_start),
+                modality=modality,
                 category=cat.category,
                 metric=cat.metric,
                 city_code=attribution.city_code,

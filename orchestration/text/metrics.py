@@ -278,7 +278,7 @@ _MONEY = frozenset({"CNY", "USD"})
 _LEVELS = ("level", "count_of_items")
 _RELATIVE = ("change_pct", "change_abs", "share")
 TOUCH_GAP = 2  # characters between a cue and the figure that still make the cue touch it
-AFTER_NOUN_GAP = 6  # a count's noun follows its counter within this many characters
+AFTER_NOUN_GAP = 8  # a count's noun follows its counter within this many characters
 MODIFIER_GAP = 4  # characters between a modifier cue and the generic head it refines
 GENERIC_PRIORITY = 40  # a metric at or below it is generic (投资, 项目, 里程, 面积 …)
 
@@ -379,6 +379,24 @@ class _Sentence:
         modifier = self._fitting(max(before, key=lambda h: h.end), self.figs[i][2], relaxed)
         return modifier if modifier and modifier.priority > metric.priority else metric
 
+    def _counted_noun(self, i: int, usable: list[_Hit], hi: int) -> list[_Hit]:
+        """The head of the noun phrase after a count: the first fitting cue at most
+        AFTER_NOUN_GAP characters after the figure, extended along cues that follow it
+        closely (国家级高新技术企业 → 高新技术企业); [] when there is none."""
+        start, end, unit = self.figs[i]
+        after = sorted((h for h in usable if h.start >= end and h.end <= hi), key=lambda h: h.start)
+        fitting = [h for h in after if self._fitting(h, unit, False)]
+        if not fitting or fitting[0].start - end > AFTER_NOUN_GAP:
+            return []
+        head = fitting[0]
+        for h in after:
+            if h.start > head.start and h.start - head.end <= 2:
+                if self._fitting(h, unit, False):
+                    head = h
+            elif h.start > head.start:
+                break
+        return [head]
+
     def pick(self, i: int, relaxed: bool = False, part_end: int | None = None) -> Metric | None:
         """The metric the cues name for figure i (tiers in the module docstring)."""
         start, end, unit = self.figs[i]
@@ -389,20 +407,8 @@ class _Sentence:
         if part_end is not None:  # a share: the part named before 占 first
             part = [h for h in usable if lo <= h.start and h.end <= part_end]
             tiers.append((sorted(part, key=lambda h: -h.end), True))
-        if unit == "count":  # 547项政务服务事项, 68名医疗专家: the noun after the counter
-            tiers.append(
-                (
-                    sorted(
-                        (
-                            h
-                            for h in usable
-                            if end <= h.start <= end + AFTER_NOUN_GAP and h.end <= hi
-                        ),
-                        key=lambda h: h.start,
-                    ),
-                    False,
-                )
-            )
+        if unit == "count":  # 547项政务服务事项, 36家国家级高新技术企业: the noun after the counter
+            tiers.append((self._counted_noun(i, usable, hi), False))
 
         def touch_distance(h: _Hit) -> int:
             return TOUCH_GAP if h.start < end and h.end > start else start - h.end
