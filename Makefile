@@ -13,7 +13,7 @@ else
 export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 endif
 
-.PHONY: install run test lint format eval bench ui clean
+.PHONY: install run test lint format eval bench ui clean export
 
 # Install uv with pip when missing, then build the pinned environment from requirements.lock.
 # --compile-bytecode: write the .pyc files at install time. Where PYTHONDONTWRITEBYTECODE is
@@ -46,6 +46,10 @@ format: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python -m orchestration.evaluation
+
+# The contract's tables as Parquet and CSV (UTF-8 with BOM) in LEDGER_EXPORT_DIR (exports/).
+export: $(STAMP)
+	$(BIN)/python -m orchestration.export
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run

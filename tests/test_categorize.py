@@ -76,6 +76,15 @@ def category_of(text: str, surface: str) -> tuple[str, str | None]:
         ("高铁上座率达92%,京津冀游客占比超60%。", "超60%", "transport"),
         ("化工产业产值达486亿元,占全市规上工业总产值的52.3%。", "52.3%", "other"),
         ("安排协作资金4.6亿元,其中七成用于产业发展。", "七成", "funding"),
+        # an absolute change takes the category of the figure it changes
+        ("外贸企业达到213家,比上年同期增加36家。", "36家", "trade"),
+        # an anaphoric 规模 measures what the sentence just measured
+        ("全年外贸进出口1965亿元,规模首次突破1900亿元。", "突破1900亿元", "trade"),
+        # a 规模 clause of another unit does not inherit (kW is never funding)
+        ("投资52.3亿元建设风光储项目,装机规模100万千瓦。", "100万千瓦", "other"),
+        # the clause naming a port is the subject of the tonnage after it
+        ("地处额济纳旗的策克口岸,上半年进出口货运量712万吨。", "712万吨", "trade"),
+        ("城镇调查失业率5.5%左右。", "5.5%左右", "talent"),
     ],
 )
 def test_category(text: str, surface: str, category: str) -> None:

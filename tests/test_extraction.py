@@ -204,6 +204,20 @@ def test_modality(text: str, surface: str, modality: str) -> None:
     assert found[surface].modality == modality
 
 
+@pytest.mark.parametrize(
+    ("text", "surface", "category"),
+    [
+        # an item of a ；-list that names nothing measures what the previous items measured
+        ("农畜产品加工业产值达到612亿元；兴安盟完成287亿元,增长12%。", "287亿元", "other"),
+        # an item that names its own quantity is categorised on its own
+        ("农畜产品加工业产值达到612亿元；兴安盟引进投资28亿元。", "28亿元", "funding"),
+    ],
+)
+def test_list_items(text: str, surface: str, category: str) -> None:
+    found = {f.surface: f for f in figures_of(text)}
+    assert found[surface].category == category
+
+
 SECTIONED = """标题行
 
 包头

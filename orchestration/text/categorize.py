@@ -91,7 +91,7 @@ _KEYWORD_TEXT = {
         价格 售价 单价 均价 收购价 批发价
     """,
     "transport": """
-        交通 运输 运送 发运 运量 货运 货运量 客运 客运量 客流 旅客 乘客 物流 快递 联运 多式联运 物流通道
+        交通 运输 运送 发运 周转 运量 货运 货运量 客运 客运量 客流 旅客 乘客 物流 快递 联运 多式联运 物流通道
         铁路 高铁 动车 列车 火车 班列 车次 开行 线路 铁路线
         公路 国道 省道 高速 高速公路 道路 桥梁 隧道 通车 通行 车辆 货车 卡车
         航空 民航 机场 航班 航线 港口 码头 吞吐量 集装箱
@@ -99,12 +99,13 @@ _KEYWORD_TEXT = {
     """,
     "talent": """
         人才 引才 专家 院士 博士 教师 医生 科研人员 专业技术人员 从业人员 团队
-        就业 再就业 岗位 招聘 员工 职工 工人 劳动力 劳务 务工 用工 创业
+        就业 再就业 失业 失业率 岗位 招聘 员工 职工 工人 劳动力 劳务 务工 用工 创业
+        职业农民 职业农牧民
         培训 技能 研修 跟岗 带教 实习 学员 学生 毕业生 留学生
         干部 挂职 工资 月薪 薪资 薪酬
     """,
     "other": """
-        产值 产量 产能 生产 加工能力 规模 品牌 产业 产业集群 产业链 增加值 生产总值 可支配收入
+        产值 产量 产能 生产 加工能力 品牌 产业 产业集群 产业链 增加值 生产总值 可支配收入
         仓储 储存 储量 贮藏 冷库
         常住人口 税收 装机 容量 发电 电量 绿电 外送 算力 储能 面积 农田 耕地 种植 养殖
         存栏 出栏 专利 科技成果 政务服务 政策 措施 机构 平台 入驻 合作协议 建成
@@ -122,9 +123,13 @@ _RELATIVE_RE = re.compile(r"占|其中|同比|增速|增长|高于|低于|比重
 _PER_UNIT_RE = re.compile(r"[户人亩]均|每(?:户|人|吨|亩)")
 # An absolute change (比上年同期增加36家, 同比减少3万吨)
 # is relative to the previous figure of the sentence too.
+# A clause that opens with an anaphoric measure word (规模首次突破1900亿元: the scale of
+# what the sentence just measured) measures the previous figure's quantity.
+_ANAPHORIC_RE = re.compile(r"(?:其|总)?(?:规模|总量)(?!以上|以下)")
 _CHANGE_ABS_RE = re.compile(
     r"(?:比|较)[^，,。；;]{0,8}?(?:增加|减少|多|少)了?|同比(?:增加|减少|多|少)了?"
 )
+_HAS_DIGIT_RE = re.compile(r"[0-9０-９]")
 _TOPIC_MAX = 16
 _TOPIC_RE = re.compile(rf"[^。！？!?]{{1,{_TOPIC_MAX}}}[。！？!?]")
 
@@ -344,9 +349,23 @@ def keyword_scores(
     return scores
 
 
-def convention_for(sentence: str, start: int, end: int, unit: str) -> str | None:
-    """The category a documented convention fixes for this figure, or None."""
+def _clause_has_keyword(sentence: str, start: int, end: int) -> bool:
     c_left, c_right = clause_bounds(sentence, start, end)
+    return any(
+        not (m.start() < end and m.end() > start)
+        for m in _KEYWORD_RE.finditer(sentence, c_left, c_right)
+    )
+
+
+def convention_for(sentence: str, start: int, end: int, unit: str) -> str | None:
+    """The category a documented convention fixes for this figure, or None. The figure's
+    clause is read with the clause before it when that one holds no figure: it names the
+    subject (地处额济纳旗的策克口岸,上半年进出口货运量712万吨)."""
+    c_left, c_right = clause_bounds(sentence, start, end)
+    if c_left > 0:
+        p_left, _ = clause_bounds(sentence, c_left - 1, c_left - 1)
+        if not _HAS_DIGIT_RE.search(sentence, p_left, c_left):
+            c_left = p_left
     clause = sentence[c_left:c_right]
     for regex, units, category in _CONVENTION_RES:
         if unit in units and regex.search(clause):
@@ -370,6 +389,8 @@ def is_relative(sentence: str, start: int, end: int, unit: str) -> bool:
     c_left, _ = clause_bounds(sentence, start, end)
     if _PER_UNIT_RE.search(sentence, c_left, start):
         return True
+    if _ANAPHORIC_RE.match(sentence, c_left, start):
+        return True
     if unit not in SHARE:
         return bool(_CHANGE_ABS_RE.search(sentence, c_left, start))
     return bool(_RELATIVE_RE.search(sentence, c_left, start))
@@ -384,6 +405,7 @@ def categorize(
     topic: str = "",
     masked: tuple[tuple[int, int], ...] = (),
     figures: tuple[tuple[int, int], ...] = (),
+    parallel: str | None = None,
 ) -> Categorized:
     """Category and metric of the figure at ``sentence[start:end]``.
 
@@ -391,16 +413,20 @@ def categorize(
     a relative figure (share, growth, percentage points) inherits. ``topic``: the
     paragraph's topic sentence, if it has one. ``masked``: spans of the sentence (book
     titles, slogans) whose words do not vote. ``figures``: spans of the sentence's other
-    figures, whose clauses keep their words.
+    figures, whose clauses keep their words. ``parallel``: the category of the figure of
+    the same unit in the previous item of a ``；`` list (…产值达到612.4亿元；兴安盟完成
+    287.6亿元): a figure whose own clause names nothing takes it.
     """
     scores = keyword_scores(sentence, start, end, unit, topic, masked, figures)
     metric = metric_for(sentence, start, end, unit)
-    if previous_category and is_relative(sentence, start, end, unit):
+    allowed = [c for c in CATEGORIES if c not in EXCLUDED.get(unit, ())]
+    if previous_category in allowed and is_relative(sentence, start, end, unit):
         return Categorized(previous_category, metric, scores)
+    if parallel in allowed and not _clause_has_keyword(sentence, start, end):
+        return Categorized(parallel, metric, scores)
     fixed = convention_for(sentence, start, end, unit)
     if fixed:
         return Categorized(fixed, metric, scores)
-    allowed = [c for c in CATEGORIES if c not in EXCLUDED.get(unit, ())]
     best = max(allowed, key=lambda c: (scores[c], c == "other"))
     return Categorized(best, metric, scores)
 

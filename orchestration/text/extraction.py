@@ -366,6 +366,7 @@ def extract_figures(parsed: ParsedArticle, published_on: date | None = None) -> 
 
     figures: list[Figure] = []
     previous: tuple[int, str] | None = None  # (sentence start, category) of the last figure
+    list_units: dict[tuple[int, str], str] = {}  # (；-list start, unit) -> its first category
     for r in readings:
         k = bisect.bisect_right(block_starts, r.start) - 1
         block: Block | None = blocks[k] if k >= 0 and r.start < blocks[k].end else None
@@ -376,8 +377,9 @@ def extract_figures(parsed: ParsedArticle, published_on: date | None = None) -> 
         s_start, s_end = max(s_start, block.start), min(s_end, block.end)
         sentence = text[s_start:s_end]
         rel_start, rel_end = r.start - s_start, r.end - s_start
-        # a list's items are sentences of their own (the model splits at ；), its lead's
-        # cue (目标是：…；…；…) governs them all
+        # a list's items are sentences of their own (the model splits at ；): its lead's cue
+        # (目标是：…；…；…) governs them all, and an item naming nothing measures what the
+        # previous items measured
         m_start = _list_start(text, block.start, s_start)
         modality = _modality(sentence, rel_start)
         if modality == "actual":
@@ -396,10 +398,22 @@ def extract_figures(parsed: ParsedArticle, published_on: date | None = None) -> 
             bisect.bisect_left(reading_starts, s_end),
         )
         others = tuple((o.start - s_start, o.end - s_start) for o in readings[lo:hi] if o is not r)
+        parallel = None
+        if m_start < s_start:  # an item of a ；-list: the previous items' figures
+            parallel = list_units.get((m_start, r.quantity.unit))
         cat = categorize(
-            sentence, rel_start, rel_end, r.quantity.unit, prev_cat, topic, masked, others
+            sentence,
+            rel_start,
+            rel_end,
+            r.quantity.unit,
+            prev_cat,
+            topic,
+            masked,
+            others,
+            parallel,
         )
         previous = (s_start, cat.category)
+        list_units.setdefault((m_start, r.quantity.unit), cat.category)
 
         attribution = places.place_of(
             block, s_start, s_end, rel_start, tuple(o[0] for o in others) + (rel_start,)

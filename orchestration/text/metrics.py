@@ -27,9 +27,10 @@ Measure, decided from the figure's clause (the text between clause punctuation):
   marker, else level, decides); a share marker (占, 占比, 比重, 份额, 比例, 其中) makes
   ``share``; a rate noun of the vocabulary (上座率, 转化率, 就业率 …) makes ``level``. With
   no marker, a percentage followed by 用于/投向/来自 … (``七成用于产业``) is a ``share``;
-* ``count_of_items``: a count in 个/项/家/批/宗/份/笔 whose clause names projects,
-  enterprises or agreements (项目, 企业, 协议, 合同 …) in a sentence that also prints a
-  money level (``签约项目42个,总投资156亿元``);
+* ``count_of_items``: a count (个/项/家/批/宗/份/笔) of an item metric (one whose cues name
+  项目, 企业, 协议, 合同 or 公司: projects_signed, enterprises_introduced …) in a sentence
+  that also prints a money level of a funding metric (``签约项目42个,总投资156亿元``); a
+  count beside a trade or output sum stays a level;
 * else ``level``.
 
 Base (changes and shares only; None when the sentence prints no such figure): the nearest
@@ -45,19 +46,30 @@ after 分别 link to the k preceding levels of the chain (``接待游客…人�
 98亿元、40亿元``) take the nouns' metrics one by one.
 
 Metric: a change or share takes the metric of its base. Otherwise the cue hits are tried
-in tiers, each figure's own clause first, skipping cues inside other figures; within a tier
-the nearest hit with a metric whose units hold the figure's unit wins, and between metrics
-of one hit the highest priority:
+in tiers, the figure's own clause first, skipping cues inside other figures; the first
+tier holding a hit with a metric whose units hold the figure's unit decides, and between
+the metrics of one hit the highest priority wins (the usual reading of a shared cue):
 
-1. cues touching the figure (at most two characters before it: ``货值3337万元``,
-   ``资金投入4.37亿元``) or inside its surface (时速, 架次, 户 …), by priority;
-2. a cue right after it (``最高200万元奖励``, ``三百余人参加``);
-3. the nearest cue before it (after any earlier figure of the clause), then after it
+1. a count: the noun after its counter (at most AFTER_NOUN_GAP characters on, extended
+   along cues joined directly or by 的/级/类/型): ``547项政务服务事项``,
+   ``36家国家级高新技术企业``, ``600余名农牧民在家门口稳定就业``;
+2. cues touching the figure (at most TOUCH_GAP characters before it) or inside its surface
+   (时速, 架次, 户, 列 …), nearest first (``均价约610美元``); for a count, its counter
+   and the nearest touching noun compete by priority (``中欧班列2,315列``, ``惠及18村``);
+3. a cue right after it (``最高200万元奖励``, ``三百余人参加``);
+4. the nearest cue before it (after any earlier figure of the clause), then after it
    (before the next figure), then anywhere else in the clause;
-4. the clauses just before it that hold no figure (the subject of the figure).
+5. the clauses just before it that hold no figure (its subject: ``包银高铁开通后,
+   从包头到银川只需2小时``).
+
+A generic metric (priority at most GENERIC_PRIORITY: 投资, 里程, 面积 …) found before the
+figure yields to a more specific cue at most MODIFIER_GAP characters before it
+(``高速公路通车里程``, ``人工林保存面积``, ``社会资本投入``). Compounds a single cue would
+split wrongly are regex cues matched as one (``跨境电商进出口额``, ``外送绿电``).
 
 A change or share without a base drops the unit test (a percentage of anything): the
-nearest named subject decides (for a share, the part before 占 first). The classifier
+nearest named subject decides (for a share, the part before 占 first; a change only looks
+before itself: ``同比增长30%带动企业…`` does not measure enterprises). The classifier
 reads words only; categories and conventions remain those of categorize.py.
 """
 
@@ -262,7 +274,10 @@ _RESULT_RE = re.compile(r"了?(?:到|至)")
 # 占 as a share, not 占地 (land) unless 占地区…, nor 占用, 占据, 占领, 占有
 _SHARE_RE = re.compile(r"占比|占(?!地(?!区)|[用据领有])|比重|份额|比例|其中")
 _PART_END_RE = re.compile(r"占比|占(?!地(?!区)|[用据领有])|比重|份额|比例")  # part named before
-_SHARE_AFTER_RE = re.compile(r"的?(?:资金)?(?:用于|投向|投入|来自|流向|集中在|集中于|投放)")
+# a portion of a whole going somewhere: 七成用于产业, 70%以上的京蒙资金投向产业类项目
+_SHARE_AFTER_RE = re.compile(
+    r"的?[\u4e00-\u9fff]{0,6}?(?:用于|投向|投入|来自|流向|集中在|集中于|投放)"
+)
 _CHANGE_ABS_RE = re.compile(
     r"(?:(?<!新)增加|减少|(?<!新)增长|下降|提高|降低|提升|上升|扩大|缩小|缩短|压缩|缩减|节约"
     r"|节省|净增|多增|(?<![新净多])增|(?<![递缩])减|(?P<more>多|少))了?$"
@@ -280,6 +295,7 @@ _RELATIVE = ("change_pct", "change_abs", "share")
 TOUCH_GAP = 2  # characters between a cue and the figure that still make the cue touch it
 AFTER_NOUN_GAP = 8  # a count's noun follows its counter within this many characters
 MODIFIER_GAP = 4  # characters between a modifier cue and the generic head it refines
+_COMPOUND_GAP = "的级类型"  # what may stand between two cues of one compound after a count
 GENERIC_PRIORITY = 40  # a metric at or below it is generic (投资, 项目, 里程, 面积 …)
 
 
@@ -382,27 +398,36 @@ class _Sentence:
     def _counted_noun(self, i: int, usable: list[_Hit], hi: int) -> list[_Hit]:
         """The head of the noun phrase after a count: the first fitting cue at most
         AFTER_NOUN_GAP characters after the figure, extended along cues that follow it
-        closely (国家级高新技术企业 → 高新技术企业); [] when there is none."""
+        directly or after 的/级/类/型 (数字企业入驻 → 入驻, 项目落地 → 落地); [] when none."""
         start, end, unit = self.figs[i]
         after = sorted((h for h in usable if h.start >= end and h.end <= hi), key=lambda h: h.start)
         fitting = [h for h in after if self._fitting(h, unit, False)]
         if not fitting or fitting[0].start - end > AFTER_NOUN_GAP:
             return []
-        head = fitting[0]
+        head = last = fitting[0]
         for h in after:
-            if h.start > head.start and h.start - head.end <= 2:
-                if self._fitting(h, unit, False):
-                    head = h
-            elif h.start > head.start:
-                break
+            if h.start <= last.start:
+                continue
+            if h.start - last.end > 1 or (
+                h.start > last.end and self.s[last.end] not in _COMPOUND_GAP
+            ):
+                break  # not a compound (产业园区 企业入驻), a coordination or a verb phrase
+            last = h
+            if self._fitting(h, unit, False):
+                head = h
         return [head]
 
-    def pick(self, i: int, relaxed: bool = False, part_end: int | None = None) -> Metric | None:
-        """The metric the cues name for figure i (tiers in the module docstring)."""
+    def pick(
+        self, i: int, relaxed: bool = False, part_end: int | None = None, before_only: bool = False
+    ) -> Metric | None:
+        """The metric the cues name for figure i (tiers in the module docstring).
+        ``before_only``: a change names its subject before it, never after."""
         start, end, unit = self.figs[i]
         left, right, chain = self.clauses[self.fig_clause[i]]
         lo, hi = self.neighbours(i)
         usable = [h for h in self.hits if not self._in_other_figure(h, i)]
+        if before_only:
+            usable = [h for h in usable if h.start < end]
         tiers: list[tuple[list[_Hit], bool]] = []  # (hits in order, refine generic heads)
         if part_end is not None:  # a share: the part named before 占 first
             part = [h for h in usable if lo <= h.start and h.end <= part_end]
@@ -642,7 +667,9 @@ class _Sentence:
                 ]
                 if len(levels) >= len(members):
                     self.base[i] = levels[len(levels) - len(members) + pos]
-                    self.metric[i] = self.metric[self.base[i]] or self.pick(i, relaxed=True)
+                    self.metric[i] = self.metric[self.base[i]] or self.pick(
+                        i, relaxed=True, before_only=self.measure[i] != "share"
+                    )
                     continue
             if not relative:
                 self.metric[i] = self.pick(i, relaxed=self.measure[i] == "rank")
@@ -651,8 +678,11 @@ class _Sentence:
             if self.base[i] is not None and self.metric[self.base[i]]:
                 self.metric[i] = self.metric[self.base[i]]
             else:
-                part_end = self.share_marker(i) if self.measure[i] == "share" else None
-                self.metric[i] = self.pick(i, relaxed=True, part_end=part_end)
+                share = self.measure[i] == "share"
+                part_end = self.share_marker(i) if share else None
+                self.metric[i] = self.pick(
+                    i, relaxed=True, part_end=part_end, before_only=not share
+                )
         self._count_of_items()
         return self._readings()
 
