@@ -283,6 +283,7 @@ def test_city(text: str, surface: str, city: str | None) -> None:
         ("两座冷库分别储存果蔬3万和5万吨。", "3万", 30_000, "tonne", "exact", "paragraph"),
         ("农户养殖成本比上年降低二成。", "二成", 20, "pct", "exact", "paragraph"),
         ("中欧班列已通达十余个国家。", "十余个", 10, "count", "at_least", "paragraph"),
+        ("城镇调查失业率控制在5.5%以内。", "5.5%以内", 5.5, "pct", "at_most", "paragraph"),
     ],
 )
 def test_values(

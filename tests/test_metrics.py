@@ -51,9 +51,7 @@ def test_spec(case: dict) -> None:
         }
         for f, r in zip(case["figures"], readings, strict=True)
     ]
-    want = [
-        {k: f[k] for k in ("surface", "metric", "measure", "base")} for f in case["figures"]
-    ]
+    want = [{k: f[k] for k in ("surface", "metric", "measure", "base")} for f in case["figures"]]
     assert got == want
 
 

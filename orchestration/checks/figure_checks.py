@@ -50,6 +50,13 @@ IDENTIFYING_COLUMNS = (
     "problem",
     "annotated_value",
     "ledger_value",
+    # a timeline row: which quantity, which period, reported where
+    "place_code",
+    "metric",
+    "period_start",
+    "period_end",
+    "article_ids",
+    "surfaces",
 )
 
 
@@ -223,6 +230,15 @@ FIGURE_CHECKS = [
             doc=f"The published {mart.removeprefix('mart_')} figures are complete and plausible.",
         )
         for mart in ("mart_funding", "mart_trade", "mart_transport", "mart_talent")
+    ),
+    gx_check(
+        "timeline_conflicts",
+        _model("mart_figure_timeline"),
+        "SELECT * FROM main.mart_figure_timeline",
+        "mart_figure_timeline",
+        blocking=False,
+        doc="No two articles print different exact values for the same place, metric and "
+        "period (a warning: the conflicts are listed in the report).",
     ),
     gx_check(
         "figure_relations_hold",

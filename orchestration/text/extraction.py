@@ -211,7 +211,7 @@ def _reject(reading: Reading, m: re.Match[str], norm: str, masks: _Intervals) ->
     groups = m.groupdict()
     if norm.startswith("级", reading.end):
         return True  # 万吨级码头, 千亿元级: a class, not a quantity
-    if groups.get("post") in ("以上", "以下") and _CLASS_NOUN_RE.match(norm, reading.end):
+    if groups.get("post") in ("以上", "以下", "以内") and _CLASS_NOUN_RE.match(norm, reading.end):
         return True  # 亿元以上项目, 5000万元以上企业: a threshold naming a class
     if _is_chinese_numeral(n1):
         if _CN_DIGITS_ONLY_RE.fullmatch(n1):

@@ -60,7 +60,9 @@ the metrics of one hit the highest priority wins (the usual reading of a shared 
 4. the nearest cue before it (after any earlier figure of the clause), then after it
    (before the next figure), then anywhere else in the clause;
 5. the clauses just before it that hold no figure (its subject: ``包银高铁开通后,
-   从包头到银川只需2小时``).
+   从包头到银川只需2小时``);
+6. with no cue at all, the metric of the previous level of the chain in the same unit
+   (``公路总里程达到21.6万公里,比2020年的20.8万公里增加8000公里``).
 
 A generic metric (priority at most GENERIC_PRIORITY: 投资, 里程, 面积 …) found before the
 figure yields to a more specific cue at most MODIFIER_GAP characters before it
@@ -493,6 +495,16 @@ class _Sentence:
                 metric = self._fitting(hit, unit, relaxed)
                 if metric:
                     return self._refine(hit, metric, i, lo, relaxed) if refine else metric
+        if relaxed:
+            return None
+        # no cue at all: the same quantity as the previous figure of the chain in its unit
+        # (公路总里程21.6万公里,比2020年的20.8万公里…)
+        for j in range(i - 1, -1, -1):
+            if self.chain(j) != chain:
+                break
+            same_unit = self.figs[j][2] == unit or {self.figs[j][2], unit} <= _MONEY
+            if same_unit and self.measure[j] in _LEVELS and self.metric[j]:
+                return self.metric[j]
         return None
 
     def subject_metrics(self, i: int, part_end: int | None) -> set[str]:

@@ -437,7 +437,9 @@ def interpret(m: re.Match[str]) -> Reading | None:
 
     end = m.end()
     post = groups.get("post")
-    if post and post in ("内", "以内", "之内") and unit not in _TIME_UNITS:
+    # 内 bounds durations and distances (2天内, 50公里内); 以内/之内 bound any quantity
+    # (控制在5.5%以内, 500万元以内)
+    if post == "内" and unit not in _TIME_UNITS:
         end = m.end("post") - len(post)
         post = None
     if unit_surface == "日" and not post:

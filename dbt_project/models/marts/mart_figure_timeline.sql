@@ -1,0 +1,63 @@
+-- One row per (place, metric, period, unit, modality): the figures the ledger holds for that
+-- quantity and period, the articles that reported them, and whether two articles report
+-- different exact values for it (has_conflict). Rebuilt whole: it compares across articles.
+{{ config(materialized='table') }}
+with figures as (
+    select *
+    from {{ ref('fct_figures') }}
+    where
+        place_code is not null
+        and metric is not null
+        and period_start is not null
+        and period_end is not null
+),
+
+exact as (
+    select
+        place_code,
+        metric,
+        period_start,
+        period_end,
+        unit,
+        modality,
+        count(distinct article_id) as exact_articles,
+        count(distinct value) as exact_values
+    from figures
+    where bound = 'exact'
+    group by place_code, metric, period_start, period_end, unit, modality
+)
+
+select
+    figures.place_code,
+    min(figures.place_name) as place_name,
+    min(figures.city_code) as city_code,
+    figures.metric,
+    figures.period_start,
+    figures.period_end,
+    min(figures.period_kind) as period_kind,
+    figures.unit,
+    figures.modality,
+    count(*) as figure_count,
+    count(distinct figures.article_id) as article_count,
+    min(figures.value) as min_value,
+    max(figures.value) as max_value,
+    string_agg(distinct figures.article_id, ', ' order by figures.article_id) as article_ids,
+    string_agg(distinct figures.surface, ' | ' order by figures.surface) as surfaces,
+    coalesce(exact.exact_articles > 1 and exact.exact_values > 1, false) as has_conflict
+from figures
+left join exact
+    on exact.place_code = figures.place_code
+    and exact.metric = figures.metric
+    and exact.period_start = figures.period_start
+    and exact.period_end = figures.period_end
+    and exact.unit = figures.unit
+    and exact.modality = figures.modality
+group by
+    figures.place_code,
+    figures.metric,
+    figures.period_start,
+    figures.period_end,
+    figures.unit,
+    figures.modality,
+    exact.exact_articles,
+    exact.exact_values
