@@ -49,6 +49,7 @@ from orchestration.text.annotations import (
     read_annotation_file,
 )
 from orchestration.text.extraction import Figure, extract_figures
+from orchestration.text.metrics import VOCABULARY
 from orchestration.text.parsing import decode_article, parse_article
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -81,6 +82,11 @@ _COUNTERS = (
     "city_ok",
     "place_ok",
     "place_n",
+    "metric_ok",
+    "metric_n",
+    "measure_ok",
+    "measure_n",
+    "metric_known",
     "period_ok",
     "period_n",
     "surface_ok",
@@ -102,6 +108,11 @@ class Result:
     city_ok: int = 0
     place_ok: int = 0
     place_n: int = 0
+    metric_ok: int = 0
+    metric_n: int = 0
+    measure_ok: int = 0
+    measure_n: int = 0
+    metric_known: int = 0  # extracted figures with a vocabulary metric
     period_ok: int = 0
     period_n: int = 0
     surface_ok: int = 0
@@ -157,6 +168,7 @@ def evaluate_article(article: Path, annotation_path: Path) -> Result:
     has_periods, has_places = b"period_start" in header, b"place" in header
     located = locate_annotations(rows, parsed.text)
     result = Result(article.stem, figures=len(figures))
+    result.metric_known = sum(f.metric is not None for f in figures)
     used: set[int] = set()
     for ann in located:
         if ann.status == "quote_not_found":
@@ -220,6 +232,18 @@ def _compare(
         result.city_ok += 1
     else:
         problems.append(f"city {fig.city_code} != {ann.city_code}")
+    if ann.metric in VOCABULARY:  # rows naming a metric outside it are not scored
+        result.metric_n += 1
+        if fig.metric == ann.metric:
+            result.metric_ok += 1
+        else:
+            problems.append(f"metric {fig.metric} != {ann.metric}")
+    if ann.measure:
+        result.measure_n += 1
+        if fig.measure == ann.measure:
+            result.measure_ok += 1
+        else:
+            problems.append(f"measure {fig.measure} != {ann.measure}")
     if places:
         result.place_n += 1
         expected = ann.place_code or ann.city_code  # an empty place: the city itself
@@ -258,6 +282,9 @@ def _report(result: Result, details: bool = True) -> None:
     print(f"   city accuracy      {_ratio(result.city_ok, result.matched)}")
     print(f"   place accuracy     {_ratio(result.place_ok, result.place_n)}")
     print(f"   period accuracy    {_ratio(result.period_ok, result.period_n)}")
+    print(f"   metric accuracy    {_ratio(result.metric_ok, result.metric_n)}")
+    print(f"   measure accuracy   {_ratio(result.measure_ok, result.measure_n)}")
+    print(f"   metric coverage    {_ratio(result.metric_known, result.figures)}")
     print(f"   exact surface      {_ratio(result.surface_ok, result.matched)}")
     if not details:
         return

@@ -76,7 +76,10 @@ def prepare(settings: Settings):
         prepare_manifest(settings)
         print("loading dagster and the definitions ...", flush=True)
         instance = project_instance(settings)
-        recover_dead_runs(instance, settings)
+        try:
+            recover_dead_runs(instance, settings)
+        except Exception as error:  # noqa: BLE001 - a failed repair must not stop the run
+            print(f"warning: could not check for runs a crash left behind: {error}", flush=True)
         import orchestration.definitions  # noqa: F401
     return instance
 
@@ -164,17 +167,17 @@ def process_alive(pid: int, alive_at: float | None = None) -> bool:
     return started is None or alive_at is None or started <= alive_at + 2  # btime is in seconds
 
 
-def _run_process(instance, run, local: bool) -> tuple[int, float | None] | None:
-    """The pid of ``run``'s process and a time it lived at, or None when this machine cannot
-    tell (no pid known, or the run was started on another host)."""
+def _run_process(instance, record, local: bool) -> tuple[int, float | None] | None:
+    """The pid of the process of a run (its ``RunRecord``) and a time it lived at, or None
+    when this machine cannot tell (no pid known, or the run was started on another host)."""
     import dagster as dg
 
+    run = record.dagster_run
     if PID_TAG in run.tags:
         if run.tags.get(HOST_TAG) != socket.gethostname():
             return None
-        record = instance.get_run_record_by_id(run.run_id)
-        created = record.create_timestamp.timestamp() if record else None
-        return int(run.tags[PID_TAG]), created
+        pid = run.tags[PID_TAG]
+        return (int(pid), record.create_timestamp.timestamp()) if pid.isdigit() else None
     if not local:
         return None
     # a run launched by the daemon or the UI: Dagster's engine event "Executing steps in
@@ -206,8 +209,9 @@ def recover_dead_runs(instance, settings: Settings | None = None) -> list[str]:
     with _instance_lock():  # two runs starting at once repair once
         statuses = [dg.DagsterRunStatus[name] for name in _UNFINISHED]
         dead: list[tuple[str, int]] = []
-        for run in instance.get_runs(filters=dg.RunsFilter(statuses=statuses)):
-            process = _run_process(instance, run, local)
+        for record in instance.get_run_records(filters=dg.RunsFilter(statuses=statuses)):
+            run = record.dagster_run
+            process = _run_process(instance, record, local)
             if process is None:
                 continue
             pid, alive_at = process
@@ -222,7 +226,8 @@ def recover_dead_runs(instance, settings: Settings | None = None) -> list[str]:
                 dead.append((run.run_id, pid))
         freed = 0
         stale: set[str] = {run_id for run_id, _ in dead}
-        for pool in storage.get_concurrency_keys():
+        pools = storage.get_concurrency_keys() if storage.supports_global_concurrency_limits else []
+        for pool in pools:
             info = storage.get_concurrency_info(pool)
             holders = {s.run_id for s in info.claimed_slots} | {
                 p.run_id for p in info.pending_steps

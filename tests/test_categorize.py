@@ -1,4 +1,4 @@
-"""Category and metric rules: table-driven cases on single sentences."""
+"""Category rules: table-driven cases on single sentences (metrics: tests/specs/metrics.yaml)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,9 @@ from orchestration.text.extraction import extract_figures
 from orchestration.text.parsing import parse_article
 
 
-def category_of(text: str, surface: str) -> tuple[str, str | None]:
+def category_of(text: str, surface: str) -> str:
     figures = {f.surface: f for f in extract_figures(parse_article("t", text))}
-    f = figures[surface]
-    return f.category, f.metric
+    return figures[surface].category
 
 
 @pytest.mark.parametrize(
@@ -88,17 +87,17 @@ def category_of(text: str, surface: str) -> tuple[str, str | None]:
     ],
 )
 def test_category(text: str, surface: str, category: str) -> None:
-    assert category_of(text, surface)[0] == category
+    assert category_of(text, surface) == category
 
 
 def test_paragraph_topic_votes() -> None:
     text = "劳务协作铺就增收路。商都县年均带动400户农民户均增收3万多元。"
-    assert category_of(text, "400户")[0] == "talent"
-    assert category_of(text, "3万多元")[0] == "talent"
+    assert category_of(text, "400户") == "talent"
+    assert category_of(text, "3万多元") == "talent"
     # without the topic sentence, the amount per household follows the households
-    assert category_of("商都县年均带动400户农民户均增收3万多元。", "3万多元")[0] == "other"
+    assert category_of("商都县年均带动400户农民户均增收3万多元。", "3万多元") == "other"
     # and an amount that is not per unit of anything leans to funding (money)
-    assert category_of("商都县年均带动农民增收3万多元。", "3万多元")[0] == "funding"
+    assert category_of("商都县年均带动农民增收3万多元。", "3万多元") == "funding"
 
 
 # Sentences of our own (in no article of the repo), one or more per principle of the
@@ -144,7 +143,7 @@ def test_paragraph_topic_votes() -> None:
     ],
 )
 def test_principles(text: str, surface: str, category: str) -> None:
-    assert category_of(text, surface)[0] == category
+    assert category_of(text, surface) == category
 
 
 def test_a_figure_clause_keeps_its_words() -> None:
@@ -155,34 +154,6 @@ def test_a_figure_clause_keeps_its_words() -> None:
     j = sentence.index("600个")
     owned = categorize(sentence, start, end, "count", figures=((j, j + 4),)).scores["talent"]
     assert owned < alone
-
-
-@pytest.mark.parametrize(
-    ("text", "surface", "metric"),
-    [
-        ("拉动进出口额29.5亿元。", "29.5亿元", "import_export_value"),
-        ("实际利用外资9.1亿元,同比增长13%。", "9.1亿元", "foreign_capital_utilized"),
-        ("实际利用外资9.1亿元,同比增长13%。", "13%", "growth_yoy"),
-        ("高铁上座率达92%。", "92%", "occupancy_rate"),
-        ("辐射800余人稳定就业。", "800余人", "employment"),
-        ("列车以时速350公里运行。", "时速350公里", "speed"),
-        ("全产业链产值高达79亿元。", "79亿元", "output_value"),
-        ("他们种了很多树,共5棵。", "5棵", None),
-        # lengths are named after the line the clause names (our own sentences)
-        ("新改建国道、省道320公里。", "320公里", "road_length"),
-        ("G331国道全长约9000公里。", "约9000公里", "road_length"),
-        ("输气管道全长约260公里。", "约260公里", "pipeline_length"),
-        ("大桥全长12公里。", "12公里", "length"),
-        ("高铁开通后,两地车程缩短至1.5小时。", "1.5小时", "travel_time"),
-        ("游客最快2小时即可抵达北京。", "2小时", "travel_time"),
-        ("抵押登记压缩至2小时。", "2小时", None),  # 抵押 is not 抵达
-        ("发放创业担保贷款2.6亿元。", "2.6亿元", "loans"),
-        ("招聘会提供岗位3,000个。", "3,000个", "jobs"),
-        ("口岸日均通行货车1.2万辆次。", "1.2万辆次", "vehicles"),
-    ],
-)
-def test_metric(text: str, surface: str, metric: str | None) -> None:
-    assert category_of(text, surface)[1] == metric
 
 
 @pytest.mark.parametrize(

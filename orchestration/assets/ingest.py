@@ -29,6 +29,7 @@ from orchestration.text.annotations import (
 )
 from orchestration.text.cities import CITIES
 from orchestration.text.extraction import extract_figures
+from orchestration.text.metrics import VOCABULARY
 from orchestration.text.numbers import read_quantity
 from orchestration.text.parsing import (
     ArticleDecodeError,
@@ -118,6 +119,9 @@ FIGURE_COLUMNS = {
     "category": "VARCHAR",
     "metric": "VARCHAR",
     "city_code": "VARCHAR",
+    "measure": "VARCHAR",
+    "base_start": "INTEGER",  # span of the level figure a change or share modifies
+    "base_end": "INTEGER",
     "place_code": "VARCHAR",
     "place_evidence": "VARCHAR",
     "period_text": "VARCHAR",
@@ -143,6 +147,14 @@ PLACE_COLUMNS = {
     "within_code": "VARCHAR",
     "city_code": "VARCHAR",
     "aliases": "VARCHAR",
+}
+METRIC_COLUMNS = {
+    "metric": "VARCHAR",
+    "metric_code": "VARCHAR",
+    "category": "VARCHAR",
+    "units": "VARCHAR",
+    "description_zh": "VARCHAR",
+    "priority": "INTEGER",
 }
 PROBLEM_COLUMNS = {
     "stage": "VARCHAR",
@@ -555,6 +567,17 @@ def _annotation_rows(context, raw_dir: Path, article_id: str, text: str | None):
             parsed_unit=quantity.unit if quantity else None,
             parsed_bound=quantity.bound if quantity else None,
         )
+        if ann.warning:
+            problems.append(
+                _problem(
+                    "annotations",
+                    source,
+                    article_id,
+                    ann.warning,
+                    line=ann.line,
+                    severity="warning",
+                )
+            )
         if row["problem"]:
             context.log.warning(row["problem"])
             problems.append(
@@ -769,6 +792,32 @@ def place_reference(ledger: LedgerPaths) -> dg.MaterializeResult:
     )
 
 
+@dg.asset(group_name="raw", kinds={"python", "duckdb"}, **_COMMON)
+def metric_reference(ledger: LedgerPaths) -> dg.MaterializeResult:
+    """The metric vocabulary (orchestration/text/rules/metrics.csv): every metric the
+    extractor and the annotations may name, with its category and units."""
+    frame = pd.DataFrame(
+        [
+            {
+                "metric": m.name,
+                "metric_code": m.code,
+                "category": m.category,
+                "units": "|".join(sorted(m.units)),
+                "description_zh": m.description_zh,
+                "priority": m.priority,
+            }
+            for m in VOCABULARY.values()
+        ]
+    )
+    ledger.warehouse.replace_table("metrics", frame, METRIC_COLUMNS)
+    return dg.MaterializeResult(
+        metadata={
+            "dagster/row_count": len(frame),
+            "by_category": dg.MetadataValue.json(frame["category"].value_counts().to_dict()),
+        }
+    )
+
+
 RAW_ASSETS = [
     raw_articles,
     parse_articles,
@@ -776,4 +825,5 @@ RAW_ASSETS = [
     extracted_figures,
     city_reference,
     place_reference,
+    metric_reference,
 ]

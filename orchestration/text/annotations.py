@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from orchestration.text.cities import CITY_CODES
+from orchestration.text.metrics import MEASURES, VOCABULARY, closest_names
 from orchestration.text.places import REGION_CODE, gazetteer, place_code_for
 from orchestration.text.sentences import sentence_around, sentence_spans
 
@@ -50,6 +51,7 @@ UNITS = (
 BOUNDS = ("exact", "at_least", "at_most", "approx")
 MODALITIES = ("actual", "forecast", "target")
 _METRIC_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+_METRIC_BY_CODE = {m.code: name for name, m in VOCABULARY.items()}
 
 
 class AnnotationFileError(ValueError):
@@ -79,6 +81,7 @@ class Annotation:
     period_start: date | None = None
     period_end: date | None = None
     measure: str | None = None
+    warning: str | None = None  # usable, with a caveat (a metric outside the vocabulary)
 
     @property
     def usable(self) -> bool:
@@ -136,9 +139,19 @@ def _row_to_annotation(record: dict, article_id: str, source_file: str, line: in
     category = field("category")
     if category not in CATEGORIES:
         problems.append(f"category '{category}' is not one of {', '.join(CATEGORIES)}")
-    metric = field("metric")
+    metric = _METRIC_BY_CODE.get(field("metric"), field("metric"))  # trade.export_value too
+    warning = None
     if not _METRIC_RE.match(metric):
-        problems.append(f"metric '{metric}' is not snake_case")
+        problems.append(f"metric '{metric}' is not snake_case nor a vocabulary code")
+    elif metric not in VOCABULARY:
+        suggestions = ", ".join(closest_names(metric)) or "none close"
+        warning = (
+            f"{source_file}:{line}: metric '{metric}' is not in the vocabulary "
+            f"(rules/metrics.csv); closest: {suggestions}. The row is used as written."
+        )
+    measure = field("measure") or None
+    if measure is not None and measure not in MEASURES:
+        problems.append(f"measure '{measure}' is not one of {', '.join(MEASURES)}")
     value: float | None = None
     if field("value"):
         try:
@@ -207,7 +220,8 @@ def _row_to_annotation(record: dict, article_id: str, source_file: str, line: in
         place_code=place,
         period_start=periods["period_start"],
         period_end=periods["period_end"],
-        measure=field("measure") or None,
+        measure=measure,
+        warning=warning,
     )
 
 

@@ -1,4 +1,4 @@
-"""Category and metric of a figure, from the words around it (keyword rules, pure).
+"""Category of a figure, from the words around it (keyword rules, pure).
 
 Categories: ``funding`` (investment, funds, capital, subsidies, signed contracts),
 ``trade`` (exports, imports, foreign trade, sales, customs clearance, goods through border
@@ -59,9 +59,8 @@ in training; production, storage, energy, land, tourism and culture, public serv
 phrases of particular articles: a word belongs in it only if it names its domain wherever
 it is printed. Measurement words (率, 效率) and words of one sentence do not vote.
 
-The metric is a snake_case name from a small rule table (the first rule whose keyword is
-in the figure's clause and whose unit class fits), or None. Lengths are named after the
-line the clause names (railway_length, road_length, pipeline_length), else ``length``.
+The metric is read by :mod:`orchestration.text.metrics` (the vocabulary in
+``rules/metrics.csv``).
 """
 
 from __future__ import annotations
@@ -149,7 +148,6 @@ MEASURED_NOUN_WEIGHT = 8.0  # a keyword touching the figure in its clause
 SUBJECT_CLAUSE_WEIGHT = 0.8  # a keyword of the clause just before, when it has no figure
 OWNED_CLAUSE_FACTOR = 0.5  # a keyword of a clause that holds another figure
 
-MONEY = frozenset({"CNY", "USD"})
 SHARE = frozenset({"pct", "pp"})
 DURATION = frozenset({"hour", "day"})
 
@@ -180,90 +178,10 @@ _CONVENTIONS: tuple[tuple[str, frozenset[str], str], ...] = (
 )
 _CONVENTION_RES = tuple((re.compile(p), units, cat) for p, units, cat in _CONVENTIONS)
 
-# (keyword regex in the figure's clause, unit classes, metric). First match wins.
-_METRIC_RULES: tuple[tuple[str, frozenset[str] | None, str], ...] = (
-    (r"进出口", MONEY, "import_export_value"),
-    (r"出口", MONEY, "export_value"),
-    (r"进口", MONEY, "import_value"),
-    (r"外贸", MONEY, "foreign_trade_value"),
-    (r"利用外资|外资", MONEY, "foreign_capital_utilized"),
-    (r"签约", MONEY, "contracted_amount"),
-    (r"总投资|协议投资|协议引资", MONEY, "contracted_investment"),
-    (r"融资", MONEY, "financing"),
-    (r"贷款|授信|信贷", MONEY, "loans"),
-    (r"补贴|补助|奖补|奖励", MONEY, "subsidies"),
-    (r"基金", MONEY, "fund_size"),
-    (r"到位资金", MONEY, "funds_in_place"),
-    (r"资金", MONEY, "funds"),
-    (r"投资|投入", MONEY, "investment"),
-    (r"营收", MONEY, "revenue"),
-    (r"产值", MONEY, "output_value"),
-    (r"交易|成交", MONEY, "transaction_value"),
-    (r"订单", MONEY, "order_value"),
-    (r"销售", MONEY, "sales_value"),
-    (r"货值", MONEY, "cargo_value"),
-    (r"增收", MONEY, "income_increase"),
-    (r"(?:上座|客座|满载|实载)率", frozenset({"pct"}), "occupancy_rate"),
-    (r"转化率", frozenset({"pct"}), "conversion_rate"),
-    (r"效率", frozenset({"pct"}), "efficiency_improvement"),
-    (r"高于|低于", frozenset({"pp"}), "growth_above_average"),
-    (r"同比增长|增长|增速", SHARE, "growth_yoy"),
-    (r"占", SHARE, "share"),
-    (r"通关", frozenset({"hour", "day"}), "customs_clearance_time"),
-    (r"耗时|办理|办结", frozenset({"hour", "day"}), "processing_time"),
-    # travel: a vehicle or a verb of arriving (抵达, 抵京, 直达 …; not 抵押, 抵扣)
-    (
-        r"高铁|铁路|动车|列车|航班|航线|飞行|车程|行程|旅行|到达|直达|往返|距离|货车|卡车|客车"
-        r"|通行|抵(?![押扣御制消偿触])",
-        frozenset({"hour"}),
-        "travel_time",
-    ),
-    (r"时速", frozenset({"km_per_hour"}), "speed"),
-    (r"距离|相距|跨越|半径", frozenset({"km"}), "distance"),
-    # a length takes the kind of line from the noun of the clause, else plain length
-    (r"高铁|铁路|动车", frozenset({"km"}), "railway_length"),
-    (r"高速|国道|省道|公路|道路", frozenset({"km"}), "road_length"),
-    (r"管道|管线", frozenset({"km"}), "pipeline_length"),
-    (r"全长|总长|长度|里程|线路", frozenset({"km"}), "length"),
-    (r"km|公里", frozenset({"km"}), "distance"),
-    (r"装机", frozenset({"kW"}), "installed_capacity"),
-    (r"容量", frozenset({"kW"}), "unit_capacity"),
-    (r"外送|电量", frozenset({"kWh"}), "power_exported"),
-    (r"进口", frozenset({"tonne"}), "import_volume"),
-    (r"出口", frozenset({"tonne"}), "export_volume"),
-    (r"货运量|过货量", frozenset({"tonne"}), "freight_volume"),
-    (r"过货能力|加工能力|产能", frozenset({"tonne"}), "capacity"),
-    (r"储量|储存|贮藏", frozenset({"tonne"}), "storage_volume"),
-    (r"销往|销售", frozenset({"tonne"}), "sales_volume"),
-    (r"发运|运送", frozenset({"tonne", "TEU"}), "freight_volume"),
-    (r"标准箱|集装箱", frozenset({"TEU"}), "container_volume"),
-    (r"面积|种植", frozenset({"mu"}), "planted_area"),
-    (r"农田", frozenset({"mu"}), "farmland_area"),
-    (r"就业", frozenset({"count"}), "employment"),
-    (r"岗位|招聘", frozenset({"count"}), "jobs"),
-    (r"员工|职工|工人", frozenset({"count"}), "employees"),
-    (r"干部|挂职", frozenset({"count"}), "cadres"),
-    (r"培训", frozenset({"count"}), "trainees"),
-    (r"人才", frozenset({"count"}), "talent_introduced"),
-    (r"专家|教师", frozenset({"count"}), "experts"),
-    (r"游客", frozenset({"count"}), "tourist_visits"),
-    (r"出入境", frozenset({"count"}), "border_crossings"),
-    (r"班列", frozenset({"count"}), "freight_trains"),
-    (r"航班|架次", frozenset({"count"}), "flights"),
-    (r"车辆|货车|卡车|辆次", frozenset({"count"}), "vehicles"),
-    (r"高铁|动车", frozenset({"count"}), "train_pairs"),
-    (r"专利", frozenset({"count"}), "patents"),
-    (r"项目", frozenset({"count"}), "projects"),
-    (r"企业", frozenset({"count"}), "enterprises"),
-    (r"口岸", frozenset({"count"}), "ports"),
-)
-_METRIC_RES = tuple((re.compile(p), units, name) for p, units, name in _METRIC_RULES)
-
 
 @dataclass(frozen=True)
 class Categorized:
     category: str
-    metric: str | None
     scores: dict[str, float]
 
 
@@ -373,15 +291,6 @@ def convention_for(sentence: str, start: int, end: int, unit: str) -> str | None
     return None
 
 
-def metric_for(sentence: str, start: int, end: int, unit: str) -> str | None:
-    c_left, c_right = clause_bounds(sentence, start, end)
-    clause = sentence[c_left:c_right]
-    for regex, units, name in _METRIC_RES:
-        if (units is None or unit in units) and regex.search(clause):
-            return name
-    return None
-
-
 def is_relative(sentence: str, start: int, end: int, unit: str) -> bool:
     """A share / growth / difference figure, an absolute change (比上年增加36家), the value
     of goods just counted (价值72.3亿元), or an amount per household, per person, per tonne
@@ -407,7 +316,7 @@ def categorize(
     figures: tuple[tuple[int, int], ...] = (),
     parallel: str | None = None,
 ) -> Categorized:
-    """Category and metric of the figure at ``sentence[start:end]``.
+    """Category of the figure at ``sentence[start:end]``.
 
     ``previous_category``: the category of the previous figure of the same sentence, which
     a relative figure (share, growth, percentage points) inherits. ``topic``: the
@@ -418,17 +327,16 @@ def categorize(
     287.6亿元): a figure whose own clause names nothing takes it.
     """
     scores = keyword_scores(sentence, start, end, unit, topic, masked, figures)
-    metric = metric_for(sentence, start, end, unit)
     allowed = [c for c in CATEGORIES if c not in EXCLUDED.get(unit, ())]
     if previous_category in allowed and is_relative(sentence, start, end, unit):
-        return Categorized(previous_category, metric, scores)
+        return Categorized(previous_category, scores)
     if parallel in allowed and not _clause_has_keyword(sentence, start, end):
-        return Categorized(parallel, metric, scores)
+        return Categorized(parallel, scores)
     fixed = convention_for(sentence, start, end, unit)
     if fixed:
-        return Categorized(fixed, metric, scores)
+        return Categorized(fixed, scores)
     best = max(allowed, key=lambda c: (scores[c], c == "other"))
-    return Categorized(best, metric, scores)
+    return Categorized(best, scores)
 
 
 def topic_of(paragraph: str) -> str:

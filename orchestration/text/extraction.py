@@ -58,6 +58,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from orchestration.text.categorize import categorize, topic_of
+from orchestration.text.metrics import classify_sentence
 from orchestration.text.numbers import (
     FIGURE_RE,
     PERCENT_WORD_RE,
@@ -90,6 +91,9 @@ class Figure:
     sentence: str
     block_kind: str
     upper: float | None = None  # upper end of a range (3—5天)
+    measure: str = "level"  # level, change_pct, change_abs, share, rank, count_of_items
+    base_start: int | None = None  # span of the level figure a change or share modifies
+    base_end: int | None = None
     place_code: str | None = None  # the most specific place (nmg, a city, a county-level place)
     place_evidence: str = "none"  # what the place rests on (places.py): clause, sentence, …
     period: Period | None = None  # the reference period (periods.py)
@@ -342,6 +346,38 @@ def _list_modality(text: str, start: int, position: int) -> str | None:
     return None
 
 
+def _with_metrics(
+    text: str, figures: list[Figure], sentence_of: list[tuple[int, int]]
+) -> list[Figure]:
+    """Metric, measure and base figure of every figure, one sentence at a time
+    (:func:`orchestration.text.metrics.classify_sentence`)."""
+    out: list[Figure] = []
+    i = 0
+    while i < len(figures):
+        j = i
+        while j < len(figures) and sentence_of[j] == sentence_of[i]:
+            j += 1
+        s_start, s_end = sentence_of[i]
+        group = figures[i:j]
+        readings = classify_sentence(
+            text[s_start:s_end],
+            [(f.char_start - s_start, f.char_end - s_start, f.unit) for f in group],
+        )
+        for figure, reading in zip(group, readings, strict=True):
+            base = group[reading.base] if reading.base is not None else None
+            out.append(
+                replace(
+                    figure,
+                    metric=reading.name,
+                    measure=reading.measure,
+                    base_start=base.char_start if base else None,
+                    base_end=base.char_end if base else None,
+                )
+            )
+        i = j
+    return out
+
+
 def extract_figures(parsed: ParsedArticle, published_on: date | None = None) -> list[Figure]:
     """Every figure of ``parsed.text``, sorted by char_start, with no overlapping spans.
 
@@ -365,6 +401,7 @@ def extract_figures(parsed: ParsedArticle, published_on: date | None = None) -> 
     topics: dict[int, str] = {}
 
     figures: list[Figure] = []
+    sentence_of: list[tuple[int, int]] = []  # each figure's sentence bounds
     previous: tuple[int, str] | None = None  # (sentence start, category) of the last figure
     list_units: dict[tuple[int, str], str] = {}  # (；-list start, unit) -> its first category
     for r in readings:
@@ -418,6 +455,7 @@ def extract_figures(parsed: ParsedArticle, published_on: date | None = None) -> 
         attribution = places.place_of(
             block, s_start, s_end, rel_start, tuple(o[0] for o in others) + (rel_start,)
         )
+        sentence_of.append((s_start, s_end))
         figures.append(
             Figure(
                 surface=text[r.start : r.end],
@@ -428,7 +466,7 @@ def extract_figures(parsed: ParsedArticle, published_on: date | None = None) -> 
                 bound=r.quantity.bound,
                 modality=modality,
                 category=cat.category,
-                metric=cat.metric,
+                metric=None,  # metrics.py, per sentence, below
                 city_code=attribution.city_code,
                 sentence=sentence,
                 block_kind=block.kind,
@@ -437,6 +475,7 @@ def extract_figures(parsed: ParsedArticle, published_on: date | None = None) -> 
                 place_evidence=attribution.evidence,
             )
         )
+    figures = _with_metrics(text, figures, sentence_of)
     if published_on is None:
         published_on = publication_date(text)
     periods = figure_periods(text, [(f.char_start, f.char_end) for f in figures], published_on)

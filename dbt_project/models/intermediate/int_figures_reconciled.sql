@@ -30,6 +30,9 @@ paired as (
         figures.modality as extracted_modality,
         figures.category as extracted_category,
         figures.metric as extracted_metric,
+        figures.measure as extracted_measure,
+        figures.base_start,
+        figures.base_end,
         figures.city_code as extracted_city_code,
         figures.place_code as extracted_place_code,
         figures.place_evidence as extracted_place_evidence,
@@ -48,6 +51,7 @@ paired as (
         annotations.place_code as annotated_place_code,
         annotations.annotated_period_start,
         annotations.annotated_period_end,
+        annotations.annotated_measure,
         annotations.category as annotated_category,
         annotations.metric as annotated_metric,
         annotations.annotated_value,
@@ -83,6 +87,7 @@ select
     coalesce(extracted_modality, annotated_modality, 'actual') as modality,
     coalesce(annotated_category, extracted_category) as category,
     coalesce(annotated_metric, extracted_metric) as metric,
+    coalesce(annotated_measure, extracted_measure, 'level') as measure,
     -- an annotation's place decides the city (a region-wide annotation has none)
     case when has_annotation then annotated_city_code else extracted_city_code end as city_code,
     -- the annotation's place when it names one; when it names only a city, the extractor's

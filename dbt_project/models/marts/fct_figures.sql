@@ -15,6 +15,15 @@ select
     reconciled.period_kind,
     reconciled.category,
     reconciled.metric,
+    metrics.metric_code,
+    reconciled.measure,
+    case
+        when reconciled.base_start is not null
+            then md5(
+                reconciled.article_id || '|' || cast(reconciled.base_start as varchar) || '|'
+                || cast(reconciled.base_end as varchar)
+            )
+    end as of_figure_id,
     reconciled.value,
     reconciled.unit,
     reconciled.bound,
@@ -36,4 +45,5 @@ select
 from {{ ref('int_figures_reconciled') }} as reconciled
 left join {{ ref('stg_cities') }} as cities on cities.city_code = reconciled.city_code
 left join {{ ref('stg_places') }} as places on places.place_code = reconciled.place_code
+left join {{ ref('stg_metrics') }} as metrics on metrics.metric = reconciled.metric
 where {{ in_batch('reconciled.article_id') }}
