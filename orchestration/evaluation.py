@@ -89,6 +89,9 @@ _COUNTERS = (
     "metric_known",
     "period_ok",
     "period_n",
+    "period_stated_ok",
+    "period_stated_n",
+    "period_unsupported",
     "surface_ok",
 )
 
@@ -115,6 +118,9 @@ class Result:
     metric_known: int = 0  # extracted figures with a vocabulary metric
     period_ok: int = 0
     period_n: int = 0
+    period_stated_ok: int = 0  # of the figures whose annotation has a period
+    period_stated_n: int = 0
+    period_unsupported: int = 0  # a period where the annotation has none
     surface_ok: int = 0
     misses: list[str] = field(default_factory=list)
     false_positives: list[str] = field(default_factory=list)
@@ -256,6 +262,11 @@ def _compare(
         # have none, as the annotator left it empty
         result.period_n += 1
         got = (fig.period.start, fig.period.end) if fig.period else (None, None)
+        if ann.period_start is not None:
+            result.period_stated_n += 1
+            result.period_stated_ok += got == (ann.period_start, ann.period_end)
+        elif got != (None, None):
+            result.period_unsupported += 1
         if got == (ann.period_start, ann.period_end):
             result.period_ok += 1
         else:
@@ -282,6 +293,10 @@ def _report(result: Result, details: bool = True) -> None:
     print(f"   city accuracy      {_ratio(result.city_ok, result.matched)}")
     print(f"   place accuracy     {_ratio(result.place_ok, result.place_n)}")
     print(f"   period accuracy    {_ratio(result.period_ok, result.period_n)}")
+    print(f"     where stated     {_ratio(result.period_stated_ok, result.period_stated_n)}")
+    print(
+        f"     unsupported      {result.period_unsupported} (a period where the annotation has none)"
+    )
     print(f"   metric accuracy    {_ratio(result.metric_ok, result.metric_n)}")
     print(f"   measure accuracy   {_ratio(result.measure_ok, result.measure_n)}")
     print(f"   metric coverage    {_ratio(result.metric_known, result.figures)}")

@@ -69,7 +69,7 @@ from orchestration.text.numbers import (
     read_number,
 )
 from orchestration.text.parsing import BLOCK_KINDS, Block, ParsedArticle
-from orchestration.text.periods import Period, figure_periods, publication_date
+from orchestration.text.periods import NO_PERIOD, Period, figure_periods, publication_date
 from orchestration.text.places import PlaceResolver
 from orchestration.text.sentences import sentence_spans
 
@@ -139,7 +139,7 @@ _CONJUNCTION_RE = re.compile(r"和|及|与|或|、|以及")
 _TARGET_RE = re.compile(r"目标(?![，,。；;、”])|力争|剑指|争取|确保|瞄准")
 _FORECAST_RE = re.compile(
     r"预计|有望|预期|可望|即将|将要|将(?=[于达超突破实现新增增带建形有在会可能成再累提拉吸创落迎"
-    r"推缩压减降节惠辐助覆投完开])"
+    r"推缩压减降节惠辐助覆投完开年])"
 )
 
 
@@ -479,4 +479,14 @@ def extract_figures(parsed: ParsedArticle, published_on: date | None = None) -> 
     if published_on is None:
         published_on = publication_date(text)
     periods = figure_periods(text, [(f.char_start, f.char_end) for f in figures], published_on)
-    return [replace(f, period=p) for f, p in zip(figures, periods, strict=True)]
+    return [replace(f, period=_period_for(f, p)) for f, p in zip(figures, periods, strict=True)]
+
+
+def _period_for(figure: Figure, period: Period) -> Period:
+    """A period carried from an earlier sentence does not apply to a forecast or a target
+    when it is a day (5月18日,…签约。项目建成后将年周转30万吨: the 30万吨 is no figure of
+    May 18)."""
+    carried = bool(period.text) and period.text not in figure.sentence
+    if carried and figure.modality != "actual" and period.kind == "point":
+        return NO_PERIOD
+    return period

@@ -435,6 +435,7 @@ def _resolve(
     known_year: int | None,
     base: Period | None,
     published_on: date | None,
+    event_date: bool = False,
 ) -> Period | None:
     """The period an expression means; None when it is no period (a day date, 13月).
 
@@ -479,6 +480,8 @@ def _resolve(
                     span.start.replace(day=d1), span.start.replace(day=min(d2, month_end)), "range"
                 )
     if expr.day and not expr.prefix and expr.suffix != "since":
+        if event_date and span.start is not None:
+            return _period(text, span.start, span.end, "point")
         return None  # a date (7月1日起), not a period
     if expr.suffix == "since":
         if span.start is None:
@@ -577,7 +580,12 @@ def _analyse(s: str, inherited: Period | None, published_on: date | None) -> _Se
         expr = _read(m)
         if expr is None:
             continue
-        period = _resolve(expr, known_year, last_own, published_on)
+        # a day date that opens the sentence as its own clause (5月18日,…签约项目42个) is
+        # the day of what the sentence reports; elsewhere (7月1日起, 7月1日调图后) a date
+        event_date = s[expr.end : expr.end + 1] in ("，", ",") and not any(
+            c in s[: expr.start] for c in "，,；;：:。"
+        )
+        period = _resolve(expr, known_year, last_own, published_on, event_date)
         if period is None:
             continue
         scope_end = _comparison_scope(s, expr.start, expr.end)
