@@ -54,11 +54,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from orchestration.text.categorize import categorize, topic_of
-from orchestration.text.metrics import classify_sentence
+from orchestration.text.metrics import classify_sentence, cue_hits
 from orchestration.text.numbers import (
     FIGURE_RE,
     PERCENT_WORD_RE,
@@ -346,36 +346,33 @@ def _list_modality(text: str, start: int, position: int) -> str | None:
     return None
 
 
-def _with_metrics(
-    text: str, figures: list[Figure], sentence_of: list[tuple[int, int]]
-) -> list[Figure]:
+def _add_metrics(
+    text: str, norm: str, found: list[dict], sentence_of: list[tuple[int, int]]
+) -> None:
     """Metric, measure and base figure of every figure, one sentence at a time
-    (:func:`orchestration.text.metrics.classify_sentence`)."""
-    out: list[Figure] = []
+    (:func:`orchestration.text.metrics.classify_sentence`); only sentences that hold a
+    figure are scanned for cues, once each."""
     i = 0
-    while i < len(figures):
+    while i < len(found):
         j = i
-        while j < len(figures) and sentence_of[j] == sentence_of[i]:
+        while j < len(found) and sentence_of[j] == sentence_of[i]:
             j += 1
         s_start, s_end = sentence_of[i]
-        group = figures[i:j]
+        group = found[i:j]
         readings = classify_sentence(
             text[s_start:s_end],
-            [(f.char_start - s_start, f.char_end - s_start, f.unit) for f in group],
+            [(f["char_start"] - s_start, f["char_end"] - s_start, f["unit"]) for f in group],
+            cue_hits(norm[s_start:s_end]),
         )
-        for figure, reading in zip(group, readings, strict=True):
+        for fields, reading in zip(group, readings, strict=True):
             base = group[reading.base] if reading.base is not None else None
-            out.append(
-                replace(
-                    figure,
-                    metric=reading.name,
-                    measure=reading.measure,
-                    base_start=base.char_start if base else None,
-                    base_end=base.char_end if base else None,
-                )
+            fields.update(
+                metric=reading.name,
+                measure=reading.measure,
+                base_start=base["char_start"] if base else None,
+                base_end=base["char_end"] if base else None,
             )
         i = j
-    return out
 
 
 def extract_figures(parsed: ParsedArticle, published_on: date | None = None) -> list[Figure]:
@@ -400,7 +397,7 @@ def extract_figures(parsed: ParsedArticle, published_on: date | None = None) -> 
     places = PlaceResolver(text, blocks, sentences, bool(parsed.sections), parsed.dateline)
     topics: dict[int, str] = {}
 
-    figures: list[Figure] = []
+    found: list[dict] = []  # each figure's fields, completed below
     sentence_of: list[tuple[int, int]] = []  # each figure's sentence bounds
     previous: tuple[int, str] | None = None  # (sentence start, category) of the last figure
     list_units: dict[tuple[int, str], str] = {}  # (；-list start, unit) -> its first category
@@ -456,37 +453,40 @@ def extract_figures(parsed: ParsedArticle, published_on: date | None = None) -> 
             block, s_start, s_end, rel_start, tuple(o[0] for o in others) + (rel_start,)
         )
         sentence_of.append((s_start, s_end))
-        figures.append(
-            Figure(
-                surface=text[r.start : r.end],
-                char_start=r.start,
-                char_end=r.end,
-                value=r.quantity.value,
-                unit=r.quantity.unit,
-                bound=r.quantity.bound,
-                modality=modality,
-                category=cat.category,
-                metric=None,  # metrics.py, per sentence, below
-                city_code=attribution.city_code,
-                sentence=sentence,
-                block_kind=block.kind,
-                upper=r.quantity.upper,
-                place_code=attribution.place_code,
-                place_evidence=attribution.evidence,
-            )
+        found.append(
+            {
+                "surface": text[r.start : r.end],
+                "char_start": r.start,
+                "char_end": r.end,
+                "value": r.quantity.value,
+                "unit": r.quantity.unit,
+                "bound": r.quantity.bound,
+                "modality": modality,
+                "category": cat.category,
+                "city_code": attribution.city_code,
+                "sentence": sentence,
+                "block_kind": block.kind,
+                "upper": r.quantity.upper,
+                "place_code": attribution.place_code,
+                "place_evidence": attribution.evidence,
+            }
         )
-    figures = _with_metrics(text, figures, sentence_of)
+    _add_metrics(text, norm, found, sentence_of)
     if published_on is None:
         published_on = publication_date(text)
-    periods = figure_periods(text, [(f.char_start, f.char_end) for f in figures], published_on)
-    return [replace(f, period=_period_for(f, p)) for f, p in zip(figures, periods, strict=True)]
+    spans = [(f["char_start"], f["char_end"]) for f in found]
+    periods = figure_periods(text, spans, published_on)
+    return [
+        Figure(**fields, period=_period_for(fields, period))
+        for fields, period in zip(found, periods, strict=True)
+    ]
 
 
-def _period_for(figure: Figure, period: Period) -> Period:
+def _period_for(fields: dict, period: Period) -> Period:
     """A period carried from an earlier sentence does not apply to a forecast or a target
     when it is a day (5月18日,…签约。项目建成后将年周转30万吨: the 30万吨 is no figure of
     May 18)."""
-    carried = bool(period.text) and period.text not in figure.sentence
-    if carried and figure.modality != "actual" and period.kind == "point":
+    carried = bool(period.text) and period.text not in fields["sentence"]
+    if carried and fields["modality"] != "actual" and period.kind == "point":
         return NO_PERIOD
     return period

@@ -228,13 +228,21 @@ class _CueIndex:
         self.regex = re.compile("|".join(f"(?:{c})" for c in ordered))
         self.buckets: dict[str, list[tuple[re.Pattern[str], tuple[Metric, ...]]]] = {}
         self.anywhere: list[tuple[re.Pattern[str], tuple[Metric, ...]]] = []
-        for cue in ordered:
+        # each cue is tried only where its first character stands (the longest match at a
+        # position wins whatever the order, so bucketing changes no hit)
+        firsts = [_first_chars(cue) for cue in ordered]
+        for cue, chars in zip(ordered, firsts, strict=True):
             entry = (re.compile(cue), tuple(by_cue[cue]))
-            literal = cue[0] not in "\\([.^$" and cue[1:2] not in ("?", "*", "+", "{")
-            if literal:
-                self.buckets.setdefault(cue[0], []).append(entry)
-            else:
+            if chars is None:
                 self.anywhere.append(entry)
+            for char in chars or ():
+                self.buckets.setdefault(char, []).append(entry)
+
+        # where a cue can start: a character class the scan tests before it tries the big
+        # alternation (about 3x faster than trying the alternation at every position)
+        if all(f is not None for f in firsts):
+            starts = re.escape("".join(sorted(set().union(*firsts))))
+            self.regex = re.compile(f"(?=[{starts}])(?:{self.regex.pattern})")
 
     def hits(self, text: str) -> list[_Hit]:
         found: list[_Hit] = []
@@ -254,6 +262,39 @@ class _CueIndex:
                 found.append(_Hit(p, best, ranked))
             pos = max(best, p + 1)
         return found
+
+
+def _first_chars(cue: str) -> set[str] | None:
+    """The characters a match of ``cue`` can start with, or None when it cannot be told
+    (a character class or another construct at the start). Literals and ``(?:a|b)``
+    groups of literals are read."""
+    if cue.startswith(("(?<=", "(?<!")):  # a lookbehind reads no character of the match
+        depth, i = 1, 4
+        while i < len(cue) and depth:
+            depth += {"(": 1, ")": -1}.get(cue[i], 0) if cue[i - 1] != "\\" else 0
+            i += 1
+        return _first_chars(cue[i:])
+    if cue[1:2] == "?" and cue[:1] not in "\\[.^$()|":  # 年?过货能力: 年 or 过
+        rest = _first_chars(cue[2:])
+        return None if rest is None else {cue[0]} | rest
+    if cue.startswith("(?:"):
+        depth, i = 1, 3
+        while i < len(cue) and depth:
+            depth += {"(": 1, ")": -1}.get(cue[i], 0)
+            i += 1
+        inner, rest = cue[3 : i - 1], cue[i:]
+        if rest[:1] in ("?", "*", "{"):
+            return None  # the group may be absent
+        out: set[str] = set()
+        for alternative in inner.split("|"):
+            chars = _first_chars(alternative)
+            if chars is None:
+                return None
+            out |= chars
+        return out
+    if not cue or cue[0] in "\\[.^$()|" or cue[1:2] in ("?", "*", "{"):
+        return None
+    return {cue[0]}
 
 
 _INDEX = _CueIndex({k: v for k, v in VOCABULARY.items() if k != UNKNOWN})
@@ -305,13 +346,18 @@ GENERIC_PRIORITY = 40  # a metric at or below it is generic (投资, 项目, 里
 
 
 class _Sentence:
-    def __init__(self, sentence: str, figures: list[tuple[int, int, str]]) -> None:
+    def __init__(
+        self,
+        sentence: str,
+        figures: list[tuple[int, int, str]],
+        hits: list[_Hit] | None = None,
+    ) -> None:
         self.s = normalize(sentence)
         self.order = sorted(range(len(figures)), key=lambda i: figures[i][0])
         self.figs = [figures[i] for i in self.order]  # sorted by start
         self.clauses = self._clauses()
         self.fig_clause = [self._clause_index(a) for a, _, _ in self.figs]
-        self.hits = _INDEX.hits(self.s)
+        self.hits = _INDEX.hits(self.s) if hits is None else hits
         n = len(self.figs)
         self.measure: list[str] = ["level"] * n
         self.metric: list[Metric | None] = [None] * n
@@ -735,9 +781,18 @@ class _Sentence:
         return [r for r in out if r is not None]
 
 
-def classify_sentence(sentence: str, figures: list[tuple[int, int, str]]) -> list[MetricReading]:
+def cue_hits(text: str) -> list[_Hit]:
+    """Every cue hit of a normalized text (:func:`orchestration.text.numbers.normalize`), in
+    order: a caller that has normalized the text already scans it once here."""
+    return _INDEX.hits(text)
+
+
+def classify_sentence(
+    sentence: str, figures: list[tuple[int, int, str]], hits: list[_Hit] | None = None
+) -> list[MetricReading]:
     """One reading per figure of one sentence; figures = (start, end, unit) offsets into
-    sentence, in order. Rules: the module docstring."""
+    sentence, in order; ``hits``: the sentence's cue hits (:func:`cue_hits`) when the
+    caller has them. Rules: the module docstring."""
     if not figures:
         return []
-    return _Sentence(sentence, figures).run()
+    return _Sentence(sentence, figures, hits).run()
