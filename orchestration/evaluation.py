@@ -6,7 +6,11 @@ Without arguments, two sets are evaluated and reported separately:
   miss, false positive and disagreement: ``raw/`` and ``tests/data/`` (the tuning set the
   rules were first written against) and ``tests/data/holdout/`` (the former held-out set,
   promoted to development after its review); each part is summed up, then all together;
-* **held-out**: ``tests/data/holdout2/`` when it exists (articles nobody tuned against).
+* **real-reporting layouts**: ``tests/data/real/`` (wire stories, city news, customs
+  releases, port news, a government report, a signing report, several leagues in one
+  paragraph, a photo caption), annotated with place and period, part of development;
+* **held-out**: ``tests/data/holdout2/`` (seed layout) and ``tests/data/real_holdout/``
+  (real-reporting layouts), reported separately (articles nobody tuned against).
   Only its overall summary is printed, never per-article lines, misses or disagreements,
   so that a routine ``make eval`` does not leak the held-out text into the next round of
   tuning. ``--details`` is accepted and ignored (kept for old command lines); to see a
@@ -27,7 +31,13 @@ scored; a quote not in the text counts as a miss.
 
 Reported per article and per set: recall (annotations matched), precision (extracted
 figures matched), and over the matched pairs: category, bound, value/unit, modality and
-city accuracy and the exact-surface rate. The annotated modality is read from the note:
+city accuracy (a region-wide figure has no city: None == None is right) and the
+exact-surface rate; place accuracy where the file has a ``place`` column (an empty cell
+means the city itself); period accuracy where it has ``period_start``/``period_end``
+(every figure counts: one the annotator left without a period must have none), split into
+"where stated" and "unsupported" (a period where the annotation has none); metric accuracy
+over annotations naming a vocabulary metric, measure accuracy where ``measure`` is given,
+and metric coverage (extracted figures with a vocabulary metric). The annotated modality is read from the note:
 a note that mentions ``forecast`` or ``target`` (the first of the two it mentions) gives
 that modality, any other note ``actual``. It reports and always exits 0.
 """

@@ -132,3 +132,11 @@ def test_timeline_lines_up_figures_and_flags_conflicts(where_when_run):
     assert ("nmg", "foreign_trade_value", "2024-01-01", "2024-08-31", False) in rows
     metrics = query(settings, "select count(*) from dim_metric where figure_count > 0")
     assert metrics[0][0] > 10
+
+
+def test_report_shows_places_periods_metrics_and_conflicts(where_when_run):
+    settings, _ = where_when_run
+    page = (settings.report_dir / "index.html").read_text(encoding="utf-8")
+    for heading in ("Places", "Periods", "Timeline conflicts", "Figures per metric"):
+        assert heading in page
+    assert "foreign_trade_value" in page  # a metric of the wire story, counted

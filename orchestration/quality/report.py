@@ -182,6 +182,11 @@ def _warehouse_tables(warehouse, failing_articles: set[str]) -> dict[str, list[d
         "quarantine": [],
         "quarantine_counts": [],
         "relations": [],
+        "metrics": [],
+        "unknown_metric": [],
+        "places": [],
+        "periods": [],
+        "conflicts": [],
     }
     if warehouse is None or not warehouse.exists():
         return tables
@@ -212,6 +217,35 @@ def _warehouse_tables(warehouse, failing_articles: set[str]) -> dict[str, list[d
             order by holds, article_id limit {MAX_LISTED_ROWS}""",
     )
     read("article_count", "select count(*) as n from main.stg_articles")
+    # where, when and what exactly: how the ledger's figures are attributed
+    read(
+        "metrics",
+        f"""select metric, metric_code, figure_count, level_count, change_count, share_count
+            from main.dim_metric where figure_count > 0
+            order by figure_count desc, metric limit {MAX_LISTED_ROWS}""",
+    )
+    read(
+        "unknown_metric",
+        f"""select article_id, surface, unit, category, sentence from main.fct_figures
+            where metric is null order by article_id, char_start limit {MAX_LISTED_ROWS}""",
+    )
+    read(
+        "places",
+        """select coalesce(place_level, '(none)') as place_level, place_evidence,
+            count(*) as figures from main.fct_figures group by 1, 2 order by 1, 3 desc""",
+    )
+    read(
+        "periods",
+        """select period_kind, count(*) as figures,
+            count(*) filter (where period_start is not null) as dated
+            from main.fct_figures group by 1 order by 2 desc""",
+    )
+    read(
+        "conflicts",
+        f"""select place_code, metric, period_start, period_end, unit, modality, min_value,
+            max_value, article_ids, surfaces from main.mart_figure_timeline
+            where has_conflict order by place_code, metric limit {MAX_LISTED_ROWS}""",
+    )
     flagged = sorted(
         failing_articles | {str(r["article_id"]) for r in tables["quarantine"] if r["article_id"]}
     )
@@ -390,6 +424,21 @@ th {{ background: #f2f2f2; }} td {{ overflow-wrap: anywhere; max-width: 40em; }}
 <th>result</th><th>checked at</th></tr></thead><tbody>{check_rows}</tbody></table>
 <h2>Stated relations between figures</h2>
 {_table(tables["relations"])}
+<h2>Where, when and what exactly</h2>
+<h3>Places</h3>
+<p class="muted">How each figure's place was found (<code>place_evidence</code>): the weak kinds
+(article_majority, dateline, none) are listed in <code>figure_review</code> as "place unclear".</p>
+{_table(tables["places"])}
+<h3>Periods</h3>
+{_table(tables["periods"])}
+<h3 id="timeline-conflicts">Timeline conflicts</h3>
+<p class="muted">Two articles printing different exact values for the same place, metric and
+period (<code>mart_figure_timeline.has_conflict</code>).</p>
+{_table(tables["conflicts"]) if tables["conflicts"] else "<p class='muted'>none</p>"}
+<h3 id="metrics">Figures per metric</h3>
+{_table(tables["metrics"])}
+<h3 id="unknown-metrics">Figures without a metric (for review)</h3>
+{_table(tables["unknown_metric"]) if tables["unknown_metric"] else "<p class='muted'>none</p>"}
 <h2>Quarantine</h2>
 <p class="muted">{sum(counts.values())} entries in all: {quarantined} errors,
 {counts.get("warning", 0)} warnings (the table <code>quarantine</code> holds every one)</p>
