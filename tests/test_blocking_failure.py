@@ -10,6 +10,7 @@ traceback, and the published marts are those of the clean run.
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import subprocess
@@ -27,14 +28,27 @@ CHECK = "annotation_reconciliation:published_figures_match_annotations"
 
 
 def break_annotations(raw) -> None:
-    """42% annotated as 420, and a row whose quote the article does not print."""
+    """42% annotated as 420, and a row whose quote the article does not print (whatever
+    columns the annotation file has)."""
     path = raw / "annotations" / "nmg-regional-cooperation.csv"
-    text = path.read_text(encoding="utf-8")
-    row = "42%,1,hohhot,other,service_efficiency_improvement,42,pct,exact,"
-    assert row in text
-    text = text.replace(row, row.replace(",42,pct,", ",420,pct,"))
-    text = text.rstrip("\n") + "\n99.99亿元,1,ordos,funding,made_up_figure,9999000000,CNY,exact,\n"
-    path.write_text(text, encoding="utf-8")
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        columns, rows = reader.fieldnames, list(reader)
+    [changed] = [r for r in rows if r["quote"] == "42%"]
+    assert float(changed["value"]) == 42
+    changed["value"] = "420"
+    made_up = dict.fromkeys(columns, "")
+    made_up.update(
+        quote="99.99亿元", occurrence="1", city="ordos", category="funding",
+        metric=changed["metric"], value="9999000000", unit="CNY", bound="exact",
+    )  # fmt: skip
+    rows.append(made_up)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    # the changed row stays on line 6 (the header is line 1), the new one is the last
+    assert rows.index(changed) == 4
 
 
 def marts(settings) -> dict[str, list[tuple]]:

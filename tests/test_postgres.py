@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import uuid
+from datetime import date
 
 import pandas as pd
 import pytest
@@ -91,6 +92,8 @@ def same(a, b) -> bool:
         return a is None and b is None
     if isinstance(a, bool) or isinstance(b, bool):
         return bool(a) == bool(b)
+    if isinstance(a, date | pd.Timestamp) or isinstance(b, date | pd.Timestamp):
+        return pd.Timestamp(a) == pd.Timestamp(b)  # DuckDB reads DATE as Timestamp
     if isinstance(a, int | float) and isinstance(b, int | float):
         return a == pytest.approx(b, rel=1e-12)
     return str(a) == str(b)
