@@ -27,9 +27,9 @@ SEED = RAW / "articles" / "nmg-regional-cooperation.txt"
 CHECK = "annotation_reconciliation:published_figures_match_annotations"
 
 
-def break_annotations(raw) -> None:
+def break_annotations(raw) -> tuple[int, int]:
     """42% annotated as 420, and a row whose quote the article does not print (whatever
-    columns the annotation file has)."""
+    columns the annotation file has); returns the CSV lines of both."""
     path = raw / "annotations" / "nmg-regional-cooperation.csv"
     with path.open(encoding="utf-8-sig", newline="") as handle:
         reader = csv.DictReader(handle)
@@ -37,18 +37,16 @@ def break_annotations(raw) -> None:
     [changed] = [r for r in rows if r["quote"] == "42%"]
     assert float(changed["value"]) == 42
     changed["value"] = "420"
-    made_up = dict.fromkeys(columns, "")
-    made_up.update(
-        quote="99.99亿元", occurrence="1", city="ordos", category="funding",
-        metric=changed["metric"], value="9999000000", unit="CNY", bound="exact",
-    )  # fmt: skip
+    funding = next(r for r in rows if r["category"] == "funding" and r["unit"] == "CNY")
+    made_up = {**funding, "quote": "99.99亿元", "occurrence": "1", "value": "9999000000"}
+    made_up.update(bound="exact", note="")
     rows.append(made_up)
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns)
         writer.writeheader()
         writer.writerows(rows)
-    # the changed row stays on line 6 (the header is line 1), the new one is the last
-    assert rows.index(changed) == 4
+    assert not any("\n" in v for r in rows for v in r.values() if v)  # a row is a line
+    return rows.index(changed) + 2, len(rows) + 1  # the header is line 1
 
 
 def marts(settings) -> dict[str, list[tuple]]:
@@ -93,7 +91,7 @@ def clean_then_bad(tmp_path_factory):
     before = marts(settings)
     assert all(before.values())
 
-    break_annotations(raw)
+    lines = break_annotations(raw)
     env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}  # an ephemeral instance
     env.update(
         LEDGER_RAW_DIR=str(raw),
@@ -105,26 +103,26 @@ def clean_then_bad(tmp_path_factory):
         [sys.executable, "-m", "orchestration.run_all"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
-    return settings, before, run
+    return settings, before, run, lines
 
 
 def test_the_run_exits_1(clean_then_bad):
-    _, _, run = clean_then_bad
+    run = clean_then_bad[2]
     assert run.returncode == 1, run.stdout[-3000:] + run.stderr[-3000:]
     assert "result                          FAILED" in run.stdout
 
 
 def test_the_console_shows_the_failing_check_and_its_rows_not_a_traceback(clean_then_bad):
-    _, _, run = clean_then_bad
+    _, _, run, (changed, added) = clean_then_bad
     summary = run.stdout[run.stdout.index("regional ledger: run summary") :]
     assert f"FAILED (blocking) {CHECK}" in summary
     # the value that disagrees, with its CSV line, the annotated and the read value
     [disagrees] = [line for line in summary.splitlines() if "value_agrees=False" in line]
-    assert "nmg-regional-cooperation.csv:6 " in disagrees
+    assert f"nmg-regional-cooperation.csv:{changed} " in disagrees
     assert "annotated_value=420 " in disagrees and "ledger_value=42 " in disagrees
     # the quote the article does not print, with its line and why
     [missing] = [line for line in summary.splitlines() if "status=quote_not_found" in line][:1]
-    assert "nmg-regional-cooperation.csv:73 " in missing and "quote=99.99亿元" in missing
+    assert f"nmg-regional-cooperation.csv:{added} " in missing and "quote=99.99亿元" in missing
     assert "is not in the article text" in missing
     console = run.stdout + run.stderr
     assert "Traceback (most recent call last)" not in console
@@ -133,7 +131,7 @@ def test_the_console_shows_the_failing_check_and_its_rows_not_a_traceback(clean_
 
 
 def test_summary_and_report_count_the_same_checks(clean_then_bad):
-    settings, _, run = clean_then_bad
+    settings, _, run, _ = clean_then_bad
     summary = summary_numbers(run.stdout)
     report = report_numbers(page_text(settings.report_dir / "index.html"))
     assert summary == report
@@ -147,10 +145,11 @@ def test_summary_and_report_count_the_same_checks(clean_then_bad):
 
 
 def test_the_marts_are_those_of_the_clean_run(clean_then_bad):
-    settings, before, _ = clean_then_bad
+    settings, before, _, (changed, _) = clean_then_bad
     assert marts(settings) == before
     # the ledger itself holds the new reading (the marts are what is held back)
     assert query(
         settings,
-        "select annotated_value from fct_figures where surface = '42%' and annotation_line = 6",
+        "select annotated_value from fct_figures where surface = '42%' "
+        f"and annotation_line = {changed}",
     ) == [(420.0,)]

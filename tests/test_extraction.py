@@ -123,6 +123,8 @@ def test_surfaces(text: str, expected: list[str]) -> None:
         "打造智慧城市4.0模式。",
         "2025绿色算力大会开幕。",
         "2025中关村论坛年会举行。",
+        # digits of a number, indicators listed (real releases: 三项指标均实现两位数增长)
+        "进出口、出口、进口三项指标均实现两位数高速增长。",
         # slogans, programmes and titles
         "全力推进「六个行动」。",
         "深入落实“六个行动”部署。",

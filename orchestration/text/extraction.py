@@ -111,9 +111,10 @@ _PHONE_RE = re.compile(r"(?<![\d-])(?:0\d{2,3}-?\d{7,8}|1[3-9]\d{9})(?![\d-])")
 _CLAUSE_PUNCT = "，,；;：:。！？!?"
 
 # Words that make "三个X" an enumeration of a discourse (三个方面, 四个意识, 两个维护,
-# 四个全面, 三个必须, 分三个阶段, 四个字) rather than a count of things.
+# 四个全面, 三个必须, 分三个阶段, 四个字, 三项指标均增长) rather than a count of things.
 _ABSTRACT_AFTER_GE = re.compile(
-    r"(?:方面|层面|原则|坚持|意识|自信|维护|确立|基本|统筹|优先|不|必须|全面|阶段|领域|字|词)"
+    r"(?:方面|层面|原则|坚持|意识|自信|维护|确立|基本|统筹|优先|不|必须|全面|阶段|领域|字|词"
+    r"|指标)"
 )
 # Programme names: 六个倍增计划, 四项行动, 三大工程 are names of policies, not counts.
 _PROGRAMME_AFTER = re.compile(
@@ -215,6 +216,8 @@ def _reject(reading: Reading, m: re.Match[str], norm: str, masks: _Intervals) ->
     groups = m.groupdict()
     if norm.startswith("级", reading.end):
         return True  # 万吨级码头, 千亿元级: a class, not a quantity
+    if unit_surface == "位" and norm.startswith("数", reading.end):
+        return True  # 两位数增长, 三位数: a number of digits, not a count
     if groups.get("post") in ("以上", "以下", "以内") and _CLASS_NOUN_RE.match(norm, reading.end):
         return True  # 亿元以上项目, 5000万元以上企业: a threshold naming a class
     if _is_chinese_numeral(n1):

@@ -44,7 +44,7 @@ from __future__ import annotations
 import bisect
 import csv
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -55,7 +55,9 @@ REGION_CODE = "nmg"
 LEVELS = ("region", "city", "county")
 WEAK_EVIDENCE = frozenset({"article_majority", "dateline", "none"})
 _CLAUSE_PUNCT = "，,；;：:"
-_JOINT_GAP_RE = re.compile(r"[市盟旗县区]?(?:、|和|及|以及|与|，|,)")
+# what may stand between the names of a joint subject: a suffix, a bracketed aside
+# (巴彦淖尔市(增速25.2%)、赤峰市), a conjunction
+_JOINT_GAP_RE = re.compile(r"[市盟旗县区]?(?:[（(][^（()）]{0,20}[）)])?(?:、|和|及|以及|与|，|,)")
 _LEAD_TIME_RE = re.compile(r"^[^，,。]{0,10}?(?:年|月|日|以来|期间|上半年|下半年|季度|至今)[，,]?")
 _TITLE_RE = re.compile(r"《[^《》\n]*》")
 
@@ -135,6 +137,7 @@ class _Lexicon:
     regex: re.Pattern[str]
     meaning: dict[str, tuple[str, str]]  # word -> (kind, code or collective level)
     filters: tuple[re.Pattern[str], ...]
+    adverbials: tuple[re.Pattern[str], ...]
     offices: re.Pattern[str]
     objects: tuple[str, ...]
     partners: frozenset[str]
@@ -169,6 +172,7 @@ def _lexicon() -> _Lexicon:
         regex=re.compile("|".join(map(re.escape, words))),
         meaning=meaning,
         filters=filters,
+        adverbials=tuple(re.compile(r["pattern"]) for r in rules.get("adverbial_phrases", [])),
         offices=re.compile(rf"[市盟旗县区]?(?:{offices})"),
         objects=objects,
         partners=frozenset(
@@ -190,6 +194,7 @@ class PlaceRef:
     code: str  # a place code; for a collective, its level (city, county, context)
     is_object: bool  # after 占/与/发往 …: not what a figure is about
     partner: bool = False  # after 与/同 …: what a figure is about when nothing else is
+    phrase: tuple[int, int] | None = None  # the adverbial phrase it stands in (在…带动下)
 
 
 def place_refs(text: str, masked: list[tuple[int, int]] = ()) -> list[PlaceRef]:
@@ -216,6 +221,12 @@ def place_refs(text: str, masked: list[tuple[int, int]] = ()) -> list[PlaceRef]:
         if refs and lex.route.fullmatch(text, refs[-1].end, m.start()):
             refs[-1] = replace(refs[-1], is_object=True)  # 集宁至二连浩特: a route's start
         refs.append(PlaceRef(m.start(), m.end(), kind, code, is_object, marker in lex.partners))
+    if refs and lex.adverbials:
+        adverbial = [(m.start(), m.end()) for a in lex.adverbials for m in a.finditer(text)]
+        for i, r in enumerate(refs):
+            span = next(((a, b) for a, b in adverbial if a <= r.start < b), None)
+            if span and r.kind != "collective":
+                refs[i] = replace(r, is_object=True, phrase=span)
     return refs
 
 
@@ -269,6 +280,7 @@ class _Sentence:
     groups: list[list[int]]  # indices into refs of joint subjects (名、名 …)
     respectively: int | None  # offset of 分别, if any
     subject: str | None  # the sentence's topic place, carried to later sentences
+    inner: list[PlaceRef] = field(default_factory=list)  # names inside adverbial phrases
 
 
 class PlaceResolver:
@@ -435,7 +447,19 @@ class PlaceResolver:
             first = groups[0]
             codes = [refs[i].code for i in first]
             subject = codes[0] if len(set(codes)) == 1 else common_parent(codes)
-        analysis = _Sentence(refs, groups, respectively if respectively >= 0 else None, subject)
+        inner = [
+            replace(
+                r,
+                start=r.start - s_start,
+                end=r.end - s_start,
+                phrase=(r.phrase[0] - s_start, r.phrase[1] - s_start),
+            )
+            for r in in_sentence
+            if r.phrase is not None
+        ]
+        analysis = _Sentence(
+            refs, groups, respectively if respectively >= 0 else None, subject, inner
+        )
         self._sentences[s_start] = analysis
         if subject:
             self._paragraph_subject[block.start] = subject
@@ -472,6 +496,15 @@ class PlaceResolver:
         分别 pairing."""
         analysis = self._sentence(block, s_start, s_end)
         sentence = self.text[s_start:s_end]
+        # a figure inside an adverbial phrase (在巴彦淖尔市(增速25.2%)…带动下) is of the name
+        # before it in the phrase
+        inner = [
+            r
+            for r in analysis.inner
+            if r.phrase[0] <= rel_start < r.phrase[1] and r.start < rel_start
+        ]
+        if inner:
+            return Attribution(inner[-1].code, "clause")
         refs = analysis.refs
         before = [i for i, r in enumerate(refs) if r.start < rel_start]
         if not before:
