@@ -121,3 +121,25 @@ DEVELOPMENT = sorted((ROOT / "tests" / "data").glob("real*/articles/*.txt")) + s
 def test_development_articles_lose_nothing(path):
     text, _ = decode_article(path.read_bytes(), str(path))
     _assert_nothing_lost(parse_article(path.stem, text), text)
+
+
+def test_traditional_characters_are_read_and_printed_as_they_are():
+    """A repost in traditional characters: the lines are classified, and the figures read,
+    on a simplified view of the same length; surfaces stay as printed."""
+    from orchestration.text.extraction import extract_figures
+
+    text = (
+        "滿洲里口岸前五月進口運量突破600萬噸\n"
+        "中新網哈爾濱6月8日電(記者 史軼夫)今年前5月,滿洲里鐵路口岸站進口運量突破600萬噸,"
+        "經由該站出入境中歐班列達1181列。\n"
+        "責任編輯:李明 2020-06-08 15:20:00\n"
+    )
+    parsed = parse_article("t", text)
+    assert [b.kind for b in parsed.blocks] == ["headline", "paragraph", "meta"]
+    assert parsed.dateline is not None and parsed.dateline.place == "哈尔滨"
+    figures = {f.surface: f for f in extract_figures(parsed)}
+    assert figures["1181列"].place_code == "manzhouli"
+    assert figures["1181列"].period.start is not None  # 前5月 of 2020, from the editor line
+    body = [f for f in figures.values() if f.block_kind == "paragraph"]
+    assert {f.surface for f in body} == {"突破600萬噸", "1181列"}
+    assert body[0].value == 6_000_000 and body[0].unit == "tonne"

@@ -71,6 +71,7 @@ from orchestration.text.numbers import (
 from orchestration.text.parsing import BLOCK_KINDS, Block, ParsedArticle
 from orchestration.text.periods import NO_PERIOD, Period, figure_periods, publication_date
 from orchestration.text.places import PlaceResolver
+from orchestration.text.script import simplified
 from orchestration.text.sentences import sentence_spans
 
 FIGURE_BLOCK_KINDS = BLOCK_KINDS  # every block is read: a figure is a figure wherever printed
@@ -384,7 +385,8 @@ def extract_figures(parsed: ParsedArticle, published_on: date | None = None) -> 
     ``published_on``: the article's publication date (from its sidecar); when None, the
     date line of the text, if any, resolves relative periods (今年, 去年).
     """
-    text = parsed.text
+    printed = parsed.text
+    text = simplified(printed)  # every rule reads the simplified view; offsets are the same
     norm = normalize(text)
     masks = _Intervals(
         _spans(_TITLE_RE, norm) + _spans(_SHORT_QUOTE_RE, norm) + _spans(_PHONE_RE, norm)
@@ -423,7 +425,9 @@ def extract_figures(parsed: ParsedArticle, published_on: date | None = None) -> 
             modality = _list_modality(text, m_start, r.start) or "actual"
 
         if block.start not in topics:
-            topics[block.start] = topic_of(block.text) if block.kind == "paragraph" else ""
+            topics[block.start] = (
+                topic_of(text[block.start : block.end]) if block.kind == "paragraph" else ""
+            )
         topic = topics[block.start]
         if topic and s_start == block.start:
             topic = ""  # the topic sentence itself
@@ -458,7 +462,7 @@ def extract_figures(parsed: ParsedArticle, published_on: date | None = None) -> 
         sentence_of.append((s_start, s_end))
         found.append(
             {
-                "surface": text[r.start : r.end],
+                "surface": printed[r.start : r.end],
                 "char_start": r.start,
                 "char_end": r.end,
                 "value": r.quantity.value,
@@ -467,7 +471,7 @@ def extract_figures(parsed: ParsedArticle, published_on: date | None = None) -> 
                 "modality": modality,
                 "category": cat.category,
                 "city_code": attribution.city_code,
-                "sentence": sentence,
+                "sentence": printed[s_start:s_end],
                 "block_kind": block.kind,
                 "upper": r.quantity.upper,
                 "place_code": attribution.place_code,
@@ -489,7 +493,11 @@ def _period_for(fields: dict, period: Period) -> Period:
     """A period carried from an earlier sentence does not apply to a forecast or a target
     when it is a day (5月18日,…签约。项目建成后将年周转30万吨: the 30万吨 is no figure of
     May 18)."""
-    carried = bool(period.text) and period.text not in fields["sentence"]
-    if carried and fields["modality"] != "actual" and period.kind == "point":
+    if (
+        fields["modality"] != "actual"
+        and period.kind == "point"
+        and period.text
+        and period.text not in simplified(fields["sentence"])  # carried from before
+    ):
         return NO_PERIOD
     return period

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from orchestration.text.cities import city_for_section_line
+from orchestration.text.script import simplified
 
 BLOCK_SEPARATOR = "\n"
 # Every kind of block; the extractor reads them all (a figure is a figure wherever printed).
@@ -311,7 +312,12 @@ def _continues(previous: str, line: _Line) -> bool:
 def parse_article(article_id: str, text: str) -> ParsedArticle:
     """Split ``text`` into blocks, join page-broken paragraphs, and compute offsets."""
     lines = _read_lines(text)
-    warnings = _classify(lines)
+    # lines are classified on their simplified reading (記者, 責任編輯 read as 记者, 责任编辑);
+    # the blocks keep the printed text
+    view = [_Line(simplified(ln.text), ln.number, ln.blank_before) for ln in lines]
+    warnings = _classify(view)
+    for line, seen in zip(lines, view, strict=True):
+        line.kind, line.city_code = seen.kind, seen.city_code
 
     merged: list[tuple[_Line, str]] = []
     repairs: list[int] = []
@@ -355,14 +361,15 @@ def parse_article(article_id: str, text: str) -> ParsedArticle:
 
 
 def find_dateline(blocks: list[Block]) -> Dateline | None:
-    """The dateline at the start of the first body paragraph, if it has one."""
+    """The dateline at the start of the first body paragraph, if it has one (read on the
+    simplified view: 中新網呼和浩特3月17日電 is a dateline too; ``place`` is simplified)."""
     for block in blocks:
         if block.kind in ("headline", "meta", "byline", "city", "subheadline", "caption"):
             continue
-        m = _DATELINE_RE.match(block.text)
+        m = _DATELINE_RE.match(simplified(block.text[:80]))
         if not m:
             return None
         place = m.group("place") or m.group("bare") or m.group("local") or None
-        text = m.group().rstrip()
-        return Dateline(text, block.start, block.start + len(text), place)
+        end = len(m.group().rstrip())
+        return Dateline(block.text[:end], block.start, block.start + end, place)
     return None

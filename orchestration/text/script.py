@@ -1,0 +1,37 @@
+"""Traditional characters read as simplified ones, offset for offset (pure).
+
+Reporting about Inner Mongolia is printed in simplified characters, but reposts on other
+sites often convert it to traditional (鄂爾多斯, 億元, 滿洲里口岸). The rules of the text
+layer (units, place names, keywords, period words) are written in simplified characters,
+so parsing and extraction read a simplified *view* of the text; figures keep their printed
+surface and offsets, which is why the view must have exactly the text's length.
+OpenCC's ``t2s`` conversion is used (a maintained converter and dictionary); where a
+phrase conversion would change a line's length, that line is converted character by
+character.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import opencc
+
+
+@lru_cache(maxsize=1)
+def _converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def simplified(text: str) -> str:
+    """``text`` with traditional characters replaced by simplified ones, same length."""
+    convert = _converter().convert
+    view = convert(text)
+    if len(view) == len(text):
+        return view
+    lines = []
+    for line in text.split("\n"):
+        converted = convert(line)
+        if len(converted) != len(line):
+            converted = "".join(c if len(s := convert(c)) != 1 else s for c in line)
+        lines.append(converted)
+    return "\n".join(lines)
