@@ -95,6 +95,9 @@ def test_one_call_serves_many_sentences_in_order_given():
         ("标题\n发布时间：2024年1月30日\n正文。", date(2024, 1, 30)),
         ("标题\n正文。\n责任编辑：张三 2017-09-13 08:24:00", date(2017, 9, 13)),
         ("标题\n新华社呼和浩特2024年1月5日电 全区今年计划实施项目3000个。", date(2024, 1, 5)),
+        # a web page's source line: date and source, in either order
+        ("标题\n2024年04月20日 15:29 某某晚报\n正文。", date(2024, 4, 20)),
+        ("标题\n某某融媒   2023-03-30 16:10:25\n正文。", date(2023, 3, 30)),
     ],
 )
 def test_publication_date_from_date_lines(text, expected):

@@ -45,8 +45,12 @@ _DATE_LINE_RE = re.compile(
     r"^[（(【\[]?\s*\d{4}\s*(?:[-/.年])\s*\d{1,2}\s*(?:[-/.月])\s*\d{1,2}\s*日?"
     r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?\s*[）)】\]]?"
 )
-_META_TAIL_RE = re.compile(
-    r"^(?:\s*(?:来源|作者|编辑|责任编辑|星期.)\s*[:：]?\s*[^。；;，,]{0,30})*$"
+# what may follow the date on a date line: a time, a weekday, a source (来源：…, 新京报)
+_META_TAIL_RE = re.compile(r"^[^。；;，,！？!?]{0,30}$")
+# a source line that ends with its date (鄂尔多斯融媒 2023-03-30 16:10:25)
+_SOURCE_DATE_RE = re.compile(
+    r"^[^。；;，,！？!?\d]{1,20}\s+\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+    r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?$"
 )
 _MAX_META = 80
 # Numbered headings of a report (一、2023年工作回顾, （二）主要目标, 第三部分): short, no sentence.
@@ -214,6 +218,8 @@ def _is_meta(text: str) -> bool:
     if len(text) > _MAX_META:
         return False
     if _META_RE.match(text):
+        return True
+    if _SOURCE_DATE_RE.match(text):
         return True
     date = _DATE_LINE_RE.match(text)
     return bool(date) and bool(_META_TAIL_RE.fullmatch(text[date.end() :]))

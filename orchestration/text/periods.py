@@ -707,6 +707,8 @@ _WIRE_RE = re.compile(
 )
 _DATE_LINE_COUNT = 6
 _LABEL_LINE_MAX = 100
+_SOURCE_LINE_MAX = 40
+_SENTENCE_MARK_RE = re.compile(r"[，,。；;！？!?]")
 
 
 def _date_of(m: re.Match[str]) -> date | None:
@@ -726,6 +728,12 @@ def _line_date(line: str) -> date | None:
     if len(line) <= _LABEL_LINE_MAX and _LABEL_RE.search(line):
         m = _DATE_RE.search(line)
         if m:
+            return _date_of(m)
+    # a byline of a web page: a date(-time) and a source name, no sentence
+    # (2024年04月20日 15:29 新京报, 鄂尔多斯融媒 2023-03-30 16:10:25)
+    if len(line) <= _SOURCE_LINE_MAX and not _SENTENCE_MARK_RE.search(line):
+        m = _DATE_RE.search(line)
+        if m and (m.start() == 0 or _DATE_ALONE_RE.fullmatch(line[m.start() :])):
             return _date_of(m)
     m = _WIRE_RE.match(line)
     if m:
