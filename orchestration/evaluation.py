@@ -220,75 +220,71 @@ def _compare(
     result: Result, ann: Annotation, fig: Figure, text: str, places: bool, periods: bool
 ) -> None:
     """Score one matched pair; places and periods only where the file has those columns."""
-    where = _context(text, fig.char_start, fig.char_end)
-    problems = []
-    if fig.category == ann.category:
-        result.category_ok += 1
-    else:
-        problems.append(f"category {fig.category} != {ann.category}")
+    problems: list[str] = []
+
+    def score(name: str, agrees: bool, problem: str, counted: str | None = None) -> None:
+        """Count ``name``_ok when ``agrees``, else note the problem; ``counted``: the
+        counter of scored pairs, for aspects not every annotation states."""
+        if counted:
+            setattr(result, counted, getattr(result, counted) + 1)
+        if agrees:
+            setattr(result, f"{name}_ok", getattr(result, f"{name}_ok") + 1)
+        else:
+            problems.append(problem)
+
+    score("category", fig.category == ann.category, f"category {fig.category} != {ann.category}")
     if ann.bound:
-        result.bound_n += 1
-        if fig.bound == ann.bound:
-            result.bound_ok += 1
-        else:
-            problems.append(f"bound {fig.bound} != {ann.bound}")
+        score("bound", fig.bound == ann.bound, f"bound {fig.bound} != {ann.bound}", "bound_n")
     if ann.value is not None and ann.unit:
-        result.value_n += 1
-        if fig.unit == ann.unit and _close(fig.value, ann.value):
-            result.value_ok += 1
-        else:
-            problems.append(f"value {fig.value:g} {fig.unit} != {ann.value:g} {ann.unit}")
+        score(
+            "value",
+            fig.unit == ann.unit and _close(fig.value, ann.value),
+            f"value {fig.value:g} {fig.unit} != {ann.value:g} {ann.unit}",
+            "value_n",
+        )
     modality = annotated_modality(ann.note)
-    if fig.modality == modality:
-        result.modality_ok += 1
-    else:
-        problems.append(f"modality {fig.modality} != {modality}")
+    score("modality", fig.modality == modality, f"modality {fig.modality} != {modality}")
     # a region-wide figure has no city: None == None is right
-    if fig.city_code == ann.city_code:
-        result.city_ok += 1
-    else:
-        problems.append(f"city {fig.city_code} != {ann.city_code}")
+    score("city", fig.city_code == ann.city_code, f"city {fig.city_code} != {ann.city_code}")
     if ann.metric in VOCABULARY:  # rows naming a metric outside it are not scored
-        result.metric_n += 1
-        if fig.metric == ann.metric:
-            result.metric_ok += 1
-        else:
-            problems.append(f"metric {fig.metric} != {ann.metric}")
+        score(
+            "metric", fig.metric == ann.metric, f"metric {fig.metric} != {ann.metric}", "metric_n"
+        )
     if ann.measure:
-        result.measure_n += 1
-        if fig.measure == ann.measure:
-            result.measure_ok += 1
-        else:
-            problems.append(f"measure {fig.measure} != {ann.measure}")
+        score(
+            "measure",
+            fig.measure == ann.measure,
+            f"measure {fig.measure} != {ann.measure}",
+            "measure_n",
+        )
     if places:
-        result.place_n += 1
         expected = ann.place_code or ann.city_code  # an empty place: the city itself
-        if fig.place_code == expected:
-            result.place_ok += 1
-        else:
-            problems.append(f"place {fig.place_code} != {expected} ({fig.place_evidence})")
+        score(
+            "place",
+            fig.place_code == expected,
+            f"place {fig.place_code} != {expected} ({fig.place_evidence})",
+            "place_n",
+        )
     if periods:
         # every figure of an annotated file counts: a figure whose text gives no period must
         # have none, as the annotator left it empty
-        result.period_n += 1
         got = (fig.period.start, fig.period.end) if fig.period else (None, None)
+        wanted = (ann.period_start, ann.period_end)
         if ann.period_start is not None:
             result.period_stated_n += 1
-            result.period_stated_ok += got == (ann.period_start, ann.period_end)
+            result.period_stated_ok += got == wanted
         elif got != (None, None):
             result.period_unsupported += 1
-        if got == (ann.period_start, ann.period_end):
-            result.period_ok += 1
-        else:
-            said = fig.period.text if fig.period else None
-            problems.append(
-                f"period {got[0]}..{got[1]} ({said!r}) != {ann.period_start}..{ann.period_end}"
-            )
-    if fig.surface == ann.quote:
-        result.surface_ok += 1
-    else:
-        problems.append(f"surface {fig.surface!r} != {ann.quote!r}")
+        said = fig.period.text if fig.period else None
+        score(
+            "period",
+            got == wanted,
+            f"period {got[0]}..{got[1]} ({said!r}) != {wanted[0]}..{wanted[1]}",
+            "period_n",
+        )
+    score("surface", fig.surface == ann.quote, f"surface {fig.surface!r} != {ann.quote!r}")
     if problems:
+        where = _context(text, fig.char_start, fig.char_end)
         result.disagreements.append(f"{where}: " + "; ".join(problems))
 
 

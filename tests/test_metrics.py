@@ -9,11 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from orchestration.text.codes import CATEGORIES, MEASURES, UNITS
 from orchestration.text.metrics import (
-    CATEGORIES,
     COLUMNS,
-    MEASURES,
-    UNITS,
     VOCABULARY,
     VOCABULARY_CSV,
     MetricReading,

@@ -15,7 +15,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from orchestration.text.cities import CITY_CODES
-from orchestration.text.metrics import MEASURES, VOCABULARY, closest_names
+from orchestration.text.codes import BOUNDS, CATEGORIES, MEASURES, UNITS
+from orchestration.text.metrics import VOCABULARY, closest_names
 from orchestration.text.places import REGION_CODE, gazetteer, place_code_for
 from orchestration.text.sentences import sentence_around, sentence_spans
 
@@ -31,25 +32,6 @@ OPTIONAL_COLUMNS = (
     "period_end",
     "measure",
 )
-CATEGORIES = ("funding", "trade", "transport", "talent", "other")
-UNITS = (
-    "CNY",
-    "USD",
-    "pct",
-    "pp",
-    "km",
-    "km_per_hour",
-    "hour",
-    "day",
-    "tonne",
-    "kW",
-    "kWh",
-    "TEU",
-    "mu",
-    "count",
-)
-BOUNDS = ("exact", "at_least", "at_most", "approx")
-MODALITIES = ("actual", "forecast", "target")
 _METRIC_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _METRIC_BY_CODE = {m.code: name for name, m in VOCABULARY.items()}
 

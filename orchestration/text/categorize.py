@@ -68,7 +68,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-CATEGORIES = ("funding", "trade", "transport", "talent", "other")
+from orchestration.text.codes import CATEGORIES
 
 # Keywords per category: general domain vocabularies, one line per sub-domain, space
 # separated (the longest keyword wins where two overlap). No word here may be chosen

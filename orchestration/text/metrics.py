@@ -83,28 +83,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from orchestration.text.codes import CATEGORIES, UNITS
 from orchestration.text.numbers import normalize
 
 RULES = Path(__file__).resolve().parent / "rules"
 VOCABULARY_CSV = RULES / "metrics.csv"
-CATEGORIES = ("funding", "trade", "transport", "talent", "other")
-UNITS = (
-    "CNY",
-    "USD",
-    "pct",
-    "pp",
-    "km",
-    "km_per_hour",
-    "hour",
-    "day",
-    "tonne",
-    "kW",
-    "kWh",
-    "TEU",
-    "mu",
-    "count",
-)
-MEASURES = ("level", "change_pct", "change_abs", "share", "rank", "count_of_items")
 UNKNOWN = "unknown"
 COLUMNS = ("code", "name", "category", "units", "description_zh", "cues", "priority")
 
