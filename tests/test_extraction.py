@@ -186,6 +186,8 @@ def test_not_figures(text: str) -> None:
         # a cue before a colon, or opening the list after it, governs the list's items
         ("主要预期目标是：生产总值增长6%左右；新增就业18万人以上。", "18万人以上", "target"),
         ("重点抓好以下工作：力争外贸突破2000亿元；新增高速公路300公里。", "300公里", "target"),
+        # a plan is a target (计划部署, 计划投资), a plan's name is not (六个倍增计划)
+        ("项目计划部署标准机架1.2万架。", "1.2万架", "target"),
         # a cue inside one item of a list governs that item only
         ("加快建设,剑指千亿元产业集群；在准格尔旗布局1500万吨项目。", "1500万吨", "actual"),
         ("全部建成后将新增装机300万千瓦。", "300万千瓦", "forecast"),

@@ -36,7 +36,8 @@ Surface: the printed figure with the qualifiers that change its bound (超, 超�
 近, 约, 最高, 不超过 … before; 余, 多, 以上, 左右, 以内, 内 … after); emphasis (达, 高达,
 最快) stays outside. ``时速`` is part of a speed's surface.
 
-Modality: ``target`` when 目标/力争/剑指/争取/确保 precedes the figure in its clause,
+Modality: ``target`` when 目标/力争/剑指/争取/确保/计划 + verb (计划部署, 计划投资) precedes the
+figure in its clause,
 ``forecast`` for 预计/有望/预期/可望/即将 and for 将 used as a future auxiliary
 (将于, 将达, 将新增 …, not the object marker 将X压缩至…). A clause that *starts* with such a
 word (``力争到2027年…``) carries it to the following clauses of the sentence.
@@ -138,7 +139,9 @@ _BARE_RE = re.compile(
 
 _CONJUNCTION_RE = re.compile(r"和|及|与|或|、|以及")
 
-_TARGET_RE = re.compile(r"目标(?![，,。；;、”])|力争|剑指|争取|确保|瞄准")
+_TARGET_RE = re.compile(
+    r"目标(?![，,。；;、”])|力争|剑指|争取|确保|瞄准|计划(?=[部建新投实开引完达])"
+)
 _FORECAST_RE = re.compile(
     r"预计|有望|预期|可望|即将|将要|将(?=[于达超突破实现新增增带建形有在会可能成再累提拉吸创落迎"
     r"推缩压减降节惠辐助覆投完开年])"
