@@ -21,6 +21,10 @@ Evidence, strongest first. A figure takes the place of the first of these that s
    the figure goes to review);
 6. nothing: no place (``None``), and the figure goes to review.
 
+A figure whose subject is a place outside Inner Mongolia (蒙古国实际GDP增长率为1.6%, 全国外贸
+增长5%; ``outside_subjects`` in the rules) has no place either, with the evidence
+``outside`` (not a review case).
+
 What is *not* evidence of the figure's place: a name in object position (占自治区同类产品
 出口的84.44% is a figure of the sentence's subject; 与包头合作; 销往满洲里); an office named
 after a place (呼和浩特海关 reports the region's trade; the name says who counted, not
@@ -158,6 +162,8 @@ def _lexicon() -> _Lexicon:
     for rule in rules["collective_words"]:
         for word in rule["words"]:
             meaning[word] = ("collective", rule["level"])
+    for word in rules.get("outside_subjects", []):
+        meaning.setdefault(word, ("outside", ""))
     words = sorted(meaning, key=len, reverse=True)
     filters = tuple(re.compile(row["pattern"]) for row in _read_csv(RULES / "place_filters.csv"))
     offices = "|".join(
@@ -225,9 +231,15 @@ def place_refs(text: str, masked: list[tuple[int, int]] = ()) -> list[PlaceRef]:
         adverbial = [(m.start(), m.end()) for a in lex.adverbials for m in a.finditer(text)]
         for i, r in enumerate(refs):
             span = next(((a, b) for a, b in adverbial if a <= r.start < b), None)
-            if span and r.kind != "collective":
+            if span and r.kind in ("place", "region"):
                 refs[i] = replace(r, is_object=True, phrase=span)
     return refs
+
+
+def _opens_clause(text: str, s_start: int, start: int) -> bool:
+    """Whether the word at ``start`` opens its clause (after a short time phrase at most)."""
+    left = max(s_start, *(text.rfind(p, s_start, start) + 1 for p in _CLAUSE_PUNCT))
+    return bool(_LEAD_TIME_RE.fullmatch(text[left:start] + "，")) or left == start
 
 
 def _inside(code: str, outer: str) -> bool:
@@ -309,7 +321,7 @@ class PlaceResolver:
     def _dateline_place(self, dateline) -> str | None:
         if dateline is None or not dateline.place:
             return None
-        refs = [r for r in place_refs(dateline.place) if r.kind != "collective"]
+        refs = [r for r in place_refs(dateline.place) if r.kind in ("place", "region")]
         return refs[0].code if refs else None
 
     def _refs_between(self, start: int, end: int) -> list[PlaceRef]:
@@ -325,7 +337,9 @@ class PlaceResolver:
         candidates: list[PlaceRef] = []
         for block in headline:
             candidates += [
-                r for r in self._refs_between(block.start, block.end) if r.kind != "collective"
+                r
+                for r in self._refs_between(block.start, block.end)
+                if r.kind in ("place", "region")
             ]
         if candidates:
             return Attribution(candidates[0].code, "article")
@@ -339,7 +353,7 @@ class PlaceResolver:
             lead = [
                 r
                 for r in self._refs_between(first.start, end)
-                if r.kind != "collective" and not r.is_object
+                if r.kind in ("place", "region") and not r.is_object
             ]
             if lead:
                 return Attribution(lead[0].code, "article")
@@ -347,7 +361,7 @@ class PlaceResolver:
         cities = [
             gazetteer()[r.code].city_code or REGION_CODE
             for r in self.refs
-            if r.kind != "collective" and not r.is_object
+            if r.kind in ("place", "region") and not r.is_object
         ]
         if len(cities) >= 2:
             top = max(set(cities), key=cities.count)
@@ -410,7 +424,7 @@ class PlaceResolver:
         refs: list[PlaceRef] = []
         named: dict[str, PlaceRef] = {}
         for r in self._refs_between(s_start, s_end):
-            if r.kind != "collective":
+            if r.kind in ("place", "region"):
                 named.setdefault(r.code, replace(r, start=r.start - s_start, end=r.end - s_start))
         in_sentence = self._refs_between(s_start, s_end)
         if not any(not r.is_object for r in in_sentence):
@@ -419,6 +433,8 @@ class PlaceResolver:
         for r in in_sentence:
             if r.is_object:
                 continue
+            if r.kind == "outside" and not _opens_clause(self.text, s_start, r.start):
+                continue  # 进口俄罗斯木材: a country inside a clause is what is traded
             code = r.code
             if r.kind == "collective":
                 code = self._resolve_collective(r.code, context)
@@ -427,6 +443,7 @@ class PlaceResolver:
             ref = PlaceRef(r.start - s_start, r.end - s_start, r.kind, code, False)
             if (
                 refs
+                and "outside" not in (ref.kind, refs[-1].kind)
                 and sentence[refs[-1].end : ref.start] in ("", "的")
                 and _inside(ref.code, refs[-1].code)
             ):
@@ -434,16 +451,22 @@ class PlaceResolver:
                 continue
             refs.append(ref)
         if self.has_sections and block.section is not None and block.city_code:
+            refs = [r for r in refs if r.kind != "outside"]  # the section speaks of its city
             refs = self._section_refs(sentence, refs, block.city_code, named)
         groups: list[list[int]] = []
         for i, r in enumerate(refs):
-            if groups and _JOINT_GAP_RE.fullmatch(sentence, refs[groups[-1][-1]].end, r.start):
+            previous = refs[groups[-1][-1]] if groups else None
+            if (
+                previous is not None
+                and (previous.kind == "outside") == (r.kind == "outside")
+                and _JOINT_GAP_RE.fullmatch(sentence, previous.end, r.start)
+            ):
                 groups[-1].append(i)
             else:
                 groups.append([i])
         respectively = sentence.find("分别")
         subject = None
-        if refs:
+        if refs and refs[groups[0][0]].kind != "outside":
             first = groups[0]
             codes = [refs[i].code for i in first]
             subject = codes[0] if len(set(codes)) == 1 else common_parent(codes)
@@ -512,6 +535,8 @@ class PlaceResolver:
             return Attribution(context, evidence if context else "none")
         last = before[-1]
         group = next(g for g in analysis.groups if last in g)
+        if refs[last].kind == "outside":  # 蒙古国…增长率为1.6%: no place of the ledger
+            return Attribution(None, "outside")
         clause_left = max(sentence.rfind(p, 0, rel_start) for p in _CLAUSE_PUNCT)
         evidence = "clause" if refs[group[-1]].start > clause_left else "sentence"
         if len(group) == 1:
