@@ -14,6 +14,7 @@ export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 endif
 
 .PHONY: install run test lint format eval bench ui clean export
+.PHONY: label-studio-export label-studio-import lock-label-studio
 
 # Install uv with pip when missing, then build the pinned environment from requirements.lock.
 # --compile-bytecode: write the .pyc files at install time. Where PYTHONDONTWRITEBYTECODE is
@@ -64,6 +65,23 @@ ui: $(STAMP)
 lock:
 	uv pip compile pyproject.toml --group dev --python-version 3.11 --generate-hashes \
 		--no-emit-index-url --no-header -o requirements.lock
+
+# Label Studio round trip (README "Annotating with Label Studio"): tasks with the extractor's
+# figures as predictions (LS_TASKS), and a Label Studio JSON export (LS_EXPORT) converted into
+# the raw folder's annotation CSVs. push/pull: `$(BIN)/python -m orchestration.label_studio`.
+LS_TASKS  ?= exports/label-studio-tasks.json
+LS_EXPORT ?= exports/label-studio-export.json
+LS_RAW    ?= $(or $(LEDGER_RAW_DIR),raw)
+label-studio-export: $(STAMP)
+	$(BIN)/python -m orchestration.label_studio export --raw $(LS_RAW) --out $(LS_TASKS)
+
+label-studio-import: $(STAMP)
+	$(BIN)/python -m orchestration.label_studio import $(LS_EXPORT) --raw $(LS_RAW)
+
+# Re-lock the Label Studio server's own environment (.venv-labelstudio, never .venv).
+lock-label-studio:
+	uv pip compile --group labelstudio-server --python-version 3.11 --generate-hashes \
+		--no-emit-index-url --no-header -o requirements-labelstudio.lock
 
 clean:
 	rm -rf data reports .dagster_home dbt_project/target dbt_project/logs

@@ -58,7 +58,7 @@ start)
     user=${LEDGER_LABEL_STUDIO_USER:-annotator@ledger.local}
     echo "$user" > "$STATE/user"
     # its own session (setsid): `stop` ends the server and its workers as one process group
-    (cd "$STATE" && DJANGO_DB=sqlite LABEL_STUDIO_BASE_DATA_DIR="$STATE/data" \
+    (cd "$STATE" && LABEL_STUDIO_BASE_DATA_DIR="$STATE/data" \
         setsid "$VENV/bin/label-studio" start --no-browser --internal-host 127.0.0.1 \
         --port "$port" --data-dir "$STATE/data" --username "$user" --password "$password" \
         --user-token "$token" --enable-legacy-api-token \

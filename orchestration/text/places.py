@@ -146,6 +146,7 @@ class _Lexicon:
     objects: tuple[str, ...]
     partners: frozenset[str]
     route: re.Pattern[str]
+    listed_object: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -183,6 +184,9 @@ def _lexicon() -> _Lexicon:
         objects=objects,
         partners=frozenset(
             w for rule in rules["object_markers"] if rule.get("partner") for w in rule["words"]
+        ),
+        listed_object=re.compile(
+            "(?P<marker>" + "|".join(map(re.escape, objects)) + r")[^，,。；;：:]{1,12}、$"
         ),
         route=re.compile(
             "[市盟旗县区]?(?:" + "|".join(map(re.escape, rules["route_markers"])) + ")"
@@ -223,6 +227,10 @@ def place_refs(text: str, masked: list[tuple[int, int]] = ()) -> list[PlaceRef]:
             continue
         before = text[max(0, m.start() - 3) : m.start()]
         marker = next((w for w in lex.objects if before.endswith(w)), None)
+        if marker is None and text[m.start() - 1 : m.start()] == "、":
+            # a later member of a list that follows an object marker (高于国家、自治区)
+            listed = lex.listed_object.search(text, max(0, m.start() - 16), m.start())
+            marker = listed.group("marker") if listed else None
         is_object = marker is not None
         if refs and lex.route.fullmatch(text, refs[-1].end, m.start()):
             refs[-1] = replace(refs[-1], is_object=True)  # 集宁至二连浩特: a route's start
@@ -519,6 +527,16 @@ class PlaceResolver:
         分别 pairing."""
         analysis = self._sentence(block, s_start, s_end)
         sentence = self.text[s_start:s_end]
+        # a figure in brackets right after a name is that name's (呼和浩特市(23.1%)、包头市…)
+        bracket = max(sentence.rfind("（", 0, rel_start), sentence.rfind("(", 0, rel_start))
+        if bracket > 0 and not any(c in sentence[bracket:rel_start] for c in "）)"):
+            named = [
+                r
+                for r in self._refs_between(s_start + bracket - 12, s_start + bracket)
+                if r.end == s_start + bracket and r.kind in ("place", "region")
+            ]
+            if named:
+                return Attribution(named[-1].code, "clause")
         # a figure inside an adverbial phrase (在巴彦淖尔市(增速25.2%)…带动下) is of the name
         # before it in the phrase
         inner = [
