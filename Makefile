@@ -13,7 +13,7 @@ else
 export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 endif
 
-.PHONY: install run test lint format eval bench ui clean export
+.PHONY: install run test lint format eval bench ui clean export report
 .PHONY: label-studio-export label-studio-import lock-label-studio
 
 # Install uv with pip when missing, then build the pinned environment from requirements.lock.
@@ -51,6 +51,16 @@ eval: $(STAMP)
 # The contract's tables as Parquet and CSV (UTF-8 with BOM) in LEDGER_EXPORT_DIR (exports/).
 export: $(STAMP)
 	$(BIN)/python -m orchestration.export
+
+# Serve the data-quality report (LEDGER_REPORT_DIR, default reports/) on a local port; set
+# LEDGER_REPORT_URL to the printed URL for runs whose check metadata should link to it.
+REPORT_PORT ?= 8765
+REPORT_DIR  ?= $(or $(LEDGER_REPORT_DIR),reports)
+report:
+	@mkdir -p $(REPORT_DIR)
+	@echo "serving $(REPORT_DIR) at http://127.0.0.1:$(REPORT_PORT)/index.html (Ctrl-C stops)"
+	@echo "for links from the UI: export LEDGER_REPORT_URL=http://127.0.0.1:$(REPORT_PORT)"
+	$(PYTHON) -m http.server $(REPORT_PORT) --bind 127.0.0.1 --directory $(REPORT_DIR)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks.run

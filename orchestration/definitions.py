@@ -19,8 +19,8 @@ from orchestration.assets.ingest import RAW_ASSETS
 from orchestration.assets.quality import figure_relations
 from orchestration.automation import daily_refresh, ledger_job, raw_files_sensor
 from orchestration.checks.figure_checks import FIGURE_CHECKS
-from orchestration.instance_storage import enable_event_batching
 from orchestration.resources import LedgerPaths
+from orchestration.runtime.event_log import enable_event_batching
 from orchestration.settings import Settings
 
 
@@ -41,6 +41,6 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
 
 
 # Every process that runs the ledger's steps loads this module: partition events go to the
-# event log in batches from there on (orchestration/instance_storage.py).
+# event log in batches from there on (orchestration/runtime/event_log.py).
 enable_event_batching()
 defs = build_definitions()

@@ -19,6 +19,7 @@ import time
 import uuid
 
 from orchestration import dbt_server
+from orchestration.console import QuietConsole, silence_known_warnings, verbose
 from orchestration.dbt_manifest import prepare_manifest
 from orchestration.memory import loading_code
 from orchestration.settings import Settings
@@ -488,7 +489,12 @@ def main() -> int:
             file=sys.stderr,
         )
         return 1
-    with dbt_server.running():  # dbt imports on the other core meanwhile
+    # dbt's per-test lines, Dagster's log prefixes and repeated warnings summarized
+    # (orchestration/console.py); LEDGER_VERBOSE=1 prints everything
+    quiet = contextlib.nullcontext() if verbose() else QuietConsole()
+    with quiet, dbt_server.running():  # dbt imports on the other core meanwhile
+        with loading_code():  # dagster's import, as in prepare(): the collector off
+            silence_known_warnings()  # before the definitions load
         instance = prepare(settings)
         print("materializing every asset ...", flush=True)
         result = materialize_everything(settings, instance)

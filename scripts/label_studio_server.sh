@@ -52,17 +52,20 @@ start)
     rm -rf "$STATE"; mkdir -p "$STATE/data"; chmod 700 "$STATE"
     port=$("$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     token=$("$PYTHON" -c 'import secrets; print(secrets.token_hex(20))')
-    password=$("$PYTHON" -c 'import secrets; print(secrets.token_urlsafe(16))')
+    password=$("$PYTHON" -c 'import secrets; print(secrets.token_hex(12))')
     url="http://127.0.0.1:$port"
     echo "$url" > "$STATE/url"; echo "$token" > "$STATE/token"; echo "$password" > "$STATE/password"
     user=${LEDGER_LABEL_STUDIO_USER:-annotator@ledger.local}
     echo "$user" > "$STATE/user"
-    # its own session (setsid): `stop` ends the server and its workers as one process group
-    (cd "$STATE" && LABEL_STUDIO_BASE_DATA_DIR="$STATE/data" \
-        setsid "$VENV/bin/label-studio" start --no-browser --internal-host 127.0.0.1 \
-        --port "$port" --data-dir "$STATE/data" --username "$user" --password "$password" \
-        --user-token "$token" --enable-legacy-api-token \
-        >"$STATE/server.log" 2>&1 </dev/null & echo $! > "$STATE/pid")
+    # its own session (setsid, no fork: its pid is its process group), so that `stop` ends
+    # the server and every process it started by that one id
+    cd "$STATE"
+    LABEL_STUDIO_BASE_DATA_DIR="$STATE/data" setsid "$VENV/bin/label-studio" start \
+        --no-browser --internal-host 127.0.0.1 --port "$port" --data-dir "$STATE/data" \
+        --username="$user" --password="$password" --user-token="$token" \
+        --enable-legacy-api-token >"$STATE/server.log" 2>&1 </dev/null &
+    echo $! > "$STATE/pid"
+    cd "$ROOT"
     started=$(date +%s)
     until answers "$url"; do
         if ! running; then

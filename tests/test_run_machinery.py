@@ -12,7 +12,8 @@ import dagster as dg
 import pytest
 
 from orchestration import dbt_server
-from orchestration.instance_storage import EVENT_BATCH_SIZE, LedgerSqliteEventLogStorage
+from orchestration.runtime import SWITCH_ENV
+from orchestration.runtime.event_log import EVENT_BATCH_SIZE, LedgerSqliteEventLogStorage
 
 ROOT = Path(__file__).resolve().parent.parent
 LEDGER_DBT = Path(sys.executable).parent / "ledger-dbt"
@@ -140,6 +141,7 @@ def _summary(instance: dg.DagsterInstance, run_id: str) -> dict:
 
 
 def test_batched_event_log_records_what_the_stock_one_does(tmp_path, monkeypatch):
+    monkeypatch.setenv(SWITCH_ENV, "1")  # the trick under test, whatever the suite runs with
     monkeypatch.setenv("DAGSTER_EVENT_BATCH_SIZE", str(EVENT_BATCH_SIZE))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "ledger"))  # the storage's base_dir
     batched = _instance(tmp_path / "ledger", ledger_storage=True)
@@ -170,9 +172,9 @@ def test_storage_without_dagster_home_says_what_to_set(monkeypatch):
 # ------------------------------------------------------------------- memory over a long run
 
 
-def test_gx_keeps_no_validated_table(tmp_path):
+def test_gx_keeps_no_validated_table(tmp_path, monkeypatch):
     """GX's execution engine caches every DataFrame it validates; a full run validates tables
-    of 10^5 rows one after another, so the ledger makes it let go (gx_suites)."""
+    of 10^5 rows one after another, so the ledger makes it let go (runtime/gx_memory.py)."""
     import gc
     import weakref
 
@@ -180,6 +182,7 @@ def test_gx_keeps_no_validated_table(tmp_path):
 
     from orchestration.quality.gx_suites import validate_frame
 
+    monkeypatch.setenv(SWITCH_ENV, "1")  # the trick under test (orchestration/runtime)
     frame = pd.DataFrame(
         {
             "figure_id": [f"f{i}" for i in range(200)],
@@ -268,6 +271,7 @@ def test_a_run_process_leaves_no_sqlite_wal_files_behind(tmp_path):
         "exit_now(0)\n"
     )
     env = {**os.environ, "DAGSTER_HOME": str(home), "DAGSTER_EVENT_BATCH_SIZE": "1000"}
+    env[SWITCH_ENV] = "1"  # the kept engines are the trick's
     done = subprocess.run(
         [sys.executable, "-c", script, str(home)],
         cwd=ROOT, env=env, capture_output=True, text=True, check=False,

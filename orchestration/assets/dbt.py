@@ -28,6 +28,7 @@ from orchestration.partitions import run_article_ids
 from orchestration.quality import gx_suites
 from orchestration.quality.report import CheckRecord, record_checks
 from orchestration.resources import LedgerPaths
+from orchestration.runtime import DbtCliShortcuts
 
 BATCH_COLUMNS = {"article_id": "VARCHAR"}
 BATCH_ENV = "LEDGER_DBT_BATCH"  # read by dbt_project/macros/article_batches.sql
@@ -37,25 +38,10 @@ PUBLISHED_MARTS = ("mart_funding", "mart_trade", "mart_transport", "mart_talent"
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
-class LedgerDbtCliResource(DbtCliResource):
-    """dagster-dbt asks ``dbt --version`` before every dbt step (3–4 s here, twice a run) to
-    tell dbt Core from the Fusion engine. The dbt run here is always the dbt-core package of
-    this environment, so its version is read from the package metadata instead."""
-
-    @property
-    def _cli_version(self):
-        from importlib.metadata import version as package_version
-
-        from packaging import version
-
-        return version.parse(package_version("dbt-core"))
-
-    def _initialize_dbt_core_adapter(self, args):
-        """dagster-dbt also opens a dbt adapter inside this process before every dbt step
-        (≈ 2.7 s: dbt's imports, profile and project), only for ``fetch_row_counts`` and
-        ``fetch_column_metadata``. The ledger counts rows itself once dbt has released the
-        warehouse (``_row_counts``), so no adapter is opened."""
-        return None
+class LedgerDbtCliResource(DbtCliShortcuts, DbtCliResource):
+    """dagster-dbt's resource without its ``dbt --version`` (3–4 s) and in-process dbt
+    adapter (≈ 2.7 s) before every dbt step (orchestration/runtime/dbt_cli.py;
+    ``LEDGER_RUNTIME_TRICKS=0`` turns this off). Row counts come from ``_row_counts``."""
 
 
 def dbt_resource() -> DbtCliResource:

@@ -18,6 +18,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from orchestration.console import Progress
 from orchestration.inventory import annotation_file, article_file, meta_file, other_files
 from orchestration.memory import release_memory
 from orchestration.partitions import ARTICLES, all_article_ids
@@ -378,10 +379,12 @@ def raw_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
     table = ChunkedTable(ledger, "articles", ARTICLE_COLUMNS, scope)
     problem_table = _problems_table(ledger, "decode", scope)
     done = 0
+    progress = Progress(context.log.info, "read", len(keys))
     for chunk in chunks(keys):
         rows, problems = [], []
         for article_id in chunk:
             done += 1
+            progress.tick()
             row, problem = _read_article(raw_dir, article_id)
             if row:
                 meta, meta_problem = _read_sidecar(raw_dir, article_id)
@@ -440,10 +443,12 @@ def parse_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
     block_table = ChunkedTable(ledger, "article_blocks", BLOCK_COLUMNS, scope)
     problem_table = _problems_table(ledger, "parse", scope)
     repairs = 0
+    progress = Progress(context.log.info, "parse", len(keys))
     for chunk in chunks(keys):
         articles = ledger.warehouse.read_articles("SELECT * FROM raw.articles", chunk)
         parsed_rows, block_rows, problems = [], [], []
         for article in articles.itertuples():
+            progress.tick()
             parsed = parse_article(article.article_id, article.raw_text)
             published, published_from = _published_on(article.meta_published_on, parsed.text)
             resolver = PlaceResolver(
@@ -653,6 +658,7 @@ def extracted_figures(
     table = ChunkedTable(ledger, "extracted_figures", FIGURE_COLUMNS, scope)
     by_unit: Counter[str] = Counter()
     done = 0
+    progress = Progress(context.log.info, "extract", len(keys))
     for chunk in chunks(keys):
         articles = {
             article_id: (text, published)
@@ -668,6 +674,7 @@ def extracted_figures(
         rows = []
         for article_id in sorted(articles):
             done += 1
+            progress.tick()
             text, published = articles[article_id]
             parsed = _reparse(article_id, text, blocks_by_article.get(article_id, []))
             published = None if published is None or pd.isna(published) else published

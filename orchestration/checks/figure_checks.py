@@ -15,6 +15,7 @@ of the marts' units warn: a bad input is quarantined, not a reason to stop the b
 """
 
 import contextlib
+from pathlib import Path
 
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
@@ -23,6 +24,7 @@ from orchestration.assets.dbt import ledger_dbt_core, ledger_dbt_marts
 from orchestration.memory import release_memory
 from orchestration.partitions import run_article_ids
 from orchestration.quality.gx_suites import SuiteOutcome, load_suite_json, validate_frame
+from orchestration.quality.links import report_link
 from orchestration.quality.report import CheckRecord, record_check
 from orchestration.resources import LedgerPaths
 
@@ -74,16 +76,20 @@ def validated_columns(spec: dict, columns) -> list[str]:
     return [c for c in columns if c in wanted]
 
 
-def suite_result(outcome: SuiteOutcome, blocking: bool, report_index) -> dg.AssetCheckResult:
-    """Map a GX validation to a check result whose metadata shows the failing rows."""
+def suite_result(
+    outcome: SuiteOutcome, blocking: bool, report_index, check: str | None = None
+) -> dg.AssetCheckResult:
+    """Map a GX validation to a check result whose metadata shows the failing rows and
+    links to the report (``quality.links``: a URL under ``LEDGER_REPORT_URL`` when set)."""
+    report_dir = Path(report_index).parent
     metadata: dict[str, dg.RawMetadataValue] = {
         "suite": f"expectations/{outcome.suite}.json",
         "expectations_evaluated": outcome.evaluated,
         "expectations_failed": outcome.evaluated - outcome.successful,
-        "report": dg.MetadataValue.path(str(report_index)),
+        "report": report_link(report_index, report_dir, f"check-{check}" if check else None),
     }
     if outcome.report_index is not None:
-        metadata["gx_data_docs"] = dg.MetadataValue.path(str(outcome.report_index))
+        metadata["gx_data_docs"] = report_link(outcome.report_index, report_dir)
     if outcome.failures:
         metadata["failures"] = dg.MetadataValue.json(
             [{**f, "rows": f["rows"][:10]} for f in outcome.failures]
@@ -177,7 +183,7 @@ def gx_check(
             del frame
             # a full run validates tables of 10^5 rows one after another: let each one go
             release_memory(collect=rows > LARGE_TABLE_ROWS)
-            return suite_result(outcome, blocking, index)
+            return suite_result(outcome, blocking, index, check=name)
         except Exception as error:
             if not recorded:  # the report, the summary and the exit code count it as failed
                 _record_error(ledger, name, asset_key, suite, blocking, run_id, error)

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from orchestration.runtime import release_gx_batches
 from orchestration.settings import EXPECTATIONS_DIR
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
@@ -207,7 +208,7 @@ def validate_frame(
         try:
             result = checkpoint.run(batch_parameters={"dataframe": frame})
         finally:
-            _forget_batches(source)
+            release_gx_batches(source)  # GX kept every validated table (orchestration/runtime)
     validation = next(iter(result.run_results.values()))
     failures = []
     for item in validation.results:
@@ -236,16 +237,6 @@ def validate_frame(
         failures=failures,
         report_index=report_dir / GX_SITE_FOLDER / "index.html",
     )
-
-
-def _forget_batches(source) -> None:
-    """GX's pandas execution engine keeps every DataFrame it validated (its batch manager's
-    caches) for the life of the context, which is the life of the process: over a full run
-    at 10,000 articles that kept 1.2 GB of tables. The validation results stay; the data
-    goes. (The caches are private attributes of GX 1.24, pinned in requirements.lock.)"""
-    manager = source.get_execution_engine().batch_manager
-    manager.reset_batch_cache()
-    manager._batch_data_cache.clear()
 
 
 def _failing_rows(frame: pd.DataFrame, index_list: list | None) -> list[dict[str, Any]]:

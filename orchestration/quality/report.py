@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from orchestration.quality import gx_suites
+from orchestration.quality import article_pages, gx_suites, history
 
 CHECKS_FOLDER = "checks"
 _published_at_end: dict[str, bool] = {}  # report folder -> recorded since the block began
@@ -262,17 +262,21 @@ def _warehouse_tables(warehouse, failing_articles: set[str]) -> dict[str, list[d
     return tables
 
 
-def _table(rows: list[dict[str, Any]], limit: int = 50) -> str:
+def _cell(column: str, value: Any, pages: set[str]) -> str:
+    text = html.escape("" if value is None else str(value))
+    if column == "article_id" and value is not None and str(value) in pages:
+        return f"<td><a href='{article_pages.page_link(str(value))}'>{text}</a></td>"
+    return f"<td>{text}</td>"
+
+
+def _table(rows: list[dict[str, Any]], limit: int = 50, pages: set[str] | None = None) -> str:
+    """Rows as an HTML table; an ``article_id`` with a page in ``pages`` links to it."""
     if not rows:
         return "<p class='muted'>none</p>"
     columns = list(rows[0])
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in columns)
     body = "".join(
-        "<tr>"
-        + "".join(
-            f"<td>{html.escape('' if r.get(c) is None else str(r.get(c)))}</td>" for c in columns
-        )
-        + "</tr>"
+        "<tr>" + "".join(_cell(c, r.get(c), pages or set()) for c in columns) + "</tr>"
         for r in rows[:limit]
     )
     more = f"<p class='muted'>{len(rows) - limit} more rows</p>" if len(rows) > limit else ""
@@ -283,7 +287,7 @@ def _status(passed: bool) -> str:
     return "<span class='pass'>PASS</span>" if passed else "<span class='fail'>FAIL</span>"
 
 
-def _failure_block(record: CheckRecord) -> str:
+def _failure_block(record: CheckRecord, pages: set[str] | None = None) -> str:
     parts = []
     for failure in record.failures:
         what = failure.get("expectation", "failure")
@@ -292,7 +296,7 @@ def _failure_block(record: CheckRecord) -> str:
         parts.append(
             f"<h4>{html.escape(what)} <small>{html.escape(detail)}</small></h4>"
             + (f"<p>{html.escape(str(failure['message']))}</p>" if failure.get("message") else "")
-            + _table(failure.get("rows") or [])
+            + _table(failure.get("rows") or [], pages=pages)
         )
     return "".join(parts)
 
@@ -311,6 +315,85 @@ def _rows_by_article(records: list[CheckRecord]) -> dict[str, list[tuple[str, di
 
 
 MAX_CLEAN_ARTICLES = 200  # clean articles listed in the articles table
+# a run over at most this many articles gets a page for every one of them; a larger run
+# for the articles the report lists (flagged ones and the first MAX_CLEAN_ARTICLES clean)
+MAX_ARTICLE_PAGES = 1000  # ≈ 2.5 ms a page here: 2.5 s at the end of such a run
+PAGES_RUN_MARKER = ".run_id"  # in the articles folder: the run whose pages are written
+
+
+def _run_articles(warehouse) -> list[str] | None:
+    """The articles of the run being reported: ``raw.dbt_batch`` (empty: every article)."""
+    try:
+        ids = warehouse.read_query("select article_id from raw.dbt_batch")["article_id"]
+    except Exception:  # noqa: BLE001 - dbt did not run yet
+        return None
+    return [str(i) for i in ids] or None
+
+
+def _article_pages(
+    report_dir: Path,
+    warehouse,
+    listed: list[str],
+    failing_by_article: dict,
+    run_id: str | None,
+    built: bool = True,
+) -> set[str]:
+    """Write the article pages (``article_pages``) of the run's articles, or of the
+    ``listed`` ones when the run has more than ``MAX_ARTICLE_PAGES``; return the ids of the
+    articles that have a page (the links the report may show).
+
+    A run rendering the report after every check (the daemon's) writes them all at its
+    first render after dbt rebuilt ``fct_figures`` (``built``: its dbt tests are recorded),
+    then only those of articles with failing rows (whose marks change)."""
+    if warehouse is None or not warehouse.exists():
+        return set()
+    folder = report_dir / article_pages.ARTICLES_FOLDER
+    marker = folder / PAGES_RUN_MARKER
+    done = run_id is not None and marker.is_file() and marker.read_text().strip() == run_id
+    wanted = _run_articles(warehouse)
+    if not built:  # fct_figures not (yet) rebuilt by this run: keep the pages there are
+        wanted = []
+    elif done:
+        wanted = sorted(set(failing_by_article) - {NO_ARTICLE})
+    elif wanted is None:
+        try:
+            total = int(warehouse.read_query("select count(*) from raw.parsed_articles").iloc[0, 0])
+        except Exception:  # noqa: BLE001 - nothing parsed yet
+            return set()
+        wanted = None if total <= MAX_ARTICLE_PAGES else listed
+    elif len(wanted) > MAX_ARTICLE_PAGES:
+        wanted = listed
+    if wanted:
+        wanted = sorted(set(wanted) | (set(failing_by_article) - {NO_ARTICLE}))
+    try:
+        article_pages.write_pages(report_dir, warehouse, wanted, failing_by_article)
+        if run_id is not None and built and not done:
+            folder.mkdir(parents=True, exist_ok=True)
+            marker.write_text(run_id)
+    except Exception as error:  # noqa: BLE001 - a page must not fail the report
+        print(f"warning: article pages not written: {error}", flush=True)
+    if not folder.is_dir():
+        return set()
+    return {name[: -len(".html")] for name in os.listdir(folder) if name.endswith(".html")}
+
+
+def _article_link(article_id: str, pages: set[str]) -> str:
+    if article_id in pages:
+        return f"<a href='{article_pages.page_link(article_id)}'>{html.escape(article_id)}</a>"
+    return html.escape(article_id)
+
+
+def _history(warehouse, checks: CheckTally) -> list[dict[str, Any]]:
+    """Record the run's results in ``quality.check_history`` and read the last runs."""
+    if warehouse is None or not warehouse.exists():
+        return []
+    try:
+        history.record_run(warehouse, checks)
+    except Exception as error:  # noqa: BLE001 - the history must not fail the report
+        print(f"warning: run history not written: {error}", flush=True)
+    return history.last_runs(warehouse)
+
+
 MAX_LISTED_ROWS = 1000  # quarantine entries and relations read for the page (failing first)
 
 
@@ -322,23 +405,30 @@ def render_report(report_dir: Path, warehouse=None) -> Path:
     records = checks.records  # the last run's; failing rows of earlier runs are history
     failing_by_article = _rows_by_article(records)
     tables = _warehouse_tables(warehouse, set(failing_by_article) - {NO_ARTICLE})
+    runs = _history(warehouse, checks)
     quarantine_by_article: dict[str, list[dict]] = defaultdict(list)
     for row in tables["quarantine"]:
         quarantine_by_article[str(row.get("article_id"))].append(row)
     counts = {row["severity"]: int(row["n"]) for row in tables["quarantine_counts"]}
     quarantined = counts.get("error", 0)
-    check_rows = "".join(
-        f"<tr class='{'ok' if r.passed else 'bad'}'><td><a href='#check-{html.escape(r.check)}'>"
-        f"{html.escape(r.check)}</a></td><td>{html.escape(r.asset)}</td>"
-        f"<td>{'blocking' if r.blocking else 'warn'}</td><td>{_status(r.passed)}</td>"
-        f"<td>{html.escape(r.description)}</td><td>{html.escape(r.checked_at)}</td></tr>"
-        for r in sorted(records, key=lambda r: (r.passed, r.suite is None, r.asset, r.check))
-    ) + "".join(
-        f"<tr class='earlier'><td>{html.escape(r.check)}</td><td>{html.escape(r.asset)}</td>"
-        f"<td>{'blocking' if r.blocking else 'warn'}</td><td>not run</td>"
-        f"<td>not run in the last run; an earlier run: {_status(r.passed)} "
-        f"{html.escape(r.description)}</td><td>{html.escape(r.checked_at)}</td></tr>"
-        for r in sorted(checks.earlier, key=lambda r: (r.asset, r.check))
+    check_rows = (
+        "".join(
+            f"<tr class='{'ok' if r.passed else 'bad'}'"
+            # a passing check's anchor is its row; a failing one's its section with the rows
+            + (f" id='check-{html.escape(r.check)}'" if r.passed else "")
+            + f"><td><a href='#check-{html.escape(r.check)}'>"
+            f"{html.escape(r.check)}</a></td><td>{html.escape(r.asset)}</td>"
+            f"<td>{'blocking' if r.blocking else 'warn'}</td><td>{_status(r.passed)}</td>"
+            f"<td>{html.escape(r.description)}</td><td>{html.escape(r.checked_at)}</td></tr>"
+            for r in sorted(records, key=lambda r: (r.passed, r.suite is None, r.asset, r.check))
+        )
+        + "".join(
+            f"<tr class='earlier'><td>{html.escape(r.check)}</td><td>{html.escape(r.asset)}</td>"
+            f"<td>{'blocking' if r.blocking else 'warn'}</td><td>not run</td>"
+            f"<td>not run in the last run; an earlier run: {_status(r.passed)} "
+            f"{html.escape(r.description)}</td><td>{html.escape(r.checked_at)}</td></tr>"
+            for r in sorted(checks.earlier, key=lambda r: (r.asset, r.check))
+        )
     )
     run_note = (
         f" · run <code>{html.escape(checks.run_id[:8])}</code>" if checks.run_id else ""
@@ -359,14 +449,33 @@ def render_report(report_dir: Path, warehouse=None) -> Path:
     clean = [a for a in tables["articles"] if a["article_id"] not in flagged_ids]
     listed = flagged + clean[: max(0, MAX_CLEAN_ARTICLES)]
     article_count = int(tables["article_count"][0]["n"]) if tables["article_count"] else 0
+    pages = _article_pages(
+        report_dir,
+        warehouse,
+        [a["article_id"] for a in listed],
+        failing_by_article,
+        checks.run_id,
+        # dbt's tests of fct_figures are recorded once dbt has rebuilt it in this run
+        built=checks.run_id is None
+        or any(r.suite is None and r.asset == "fct_figures" for r in records),
+    )
     omitted = article_count - len(listed)
     article_rows = "".join(
         f"<tr class='{'bad' if failing_by_article.get(a['article_id']) else 'ok'}'>"
-        f"<td><a href='#article-{html.escape(a['article_id'])}'>{html.escape(a['article_id'])}</a></td>"
+        f"<td>{_article_link(a['article_id'], pages)}</td>"
         f"<td>{a['figures']}</td><td>{a['annotated']}</td><td>{a['section_count']}</td>"
         f"<td>{a['page_break_repairs']}</td>"
-        f"<td>{len(quarantine_by_article.get(a['article_id'], []))}</td>"
-        f"<td>{len(failing_by_article.get(a['article_id'], []))}</td></tr>"
+        # the counts of a flagged article link to its rows further down
+        + "".join(
+            f"<td><a href='#article-{html.escape(a['article_id'])}'>{n}</a></td>"
+            if a["article_id"] in flagged_ids
+            else f"<td>{n}</td>"
+            for n in (
+                len(quarantine_by_article.get(a["article_id"], [])),
+                len(failing_by_article.get(a["article_id"], [])),
+            )
+        )
+        + "</tr>"
         for a in listed
     )
     if omitted:
@@ -375,10 +484,13 @@ def render_report(report_dir: Path, warehouse=None) -> Path:
             "failing rows or quarantine entries (query fct_figures for them)</td></tr>"
         )
     article_details = "".join(
-        f"<section id='article-{html.escape(a['article_id'])}'><h3>{html.escape(a['article_id'])}"
+        f"<section id='article-{html.escape(a['article_id'])}'><h3>{_article_link(a['article_id'], pages)}"
         f" <small>{html.escape(str(a['source_file']))}</small></h3>"
         + "<h4>Failing rows</h4>"
-        + _table([{"check": c, **row} for c, row in failing_by_article.get(a["article_id"], [])])
+        + _table(
+            [{"check": c, **row} for c, row in failing_by_article.get(a["article_id"], [])],
+            pages=pages,
+        )
         + "<h4>Quarantine and warnings</h4>"
         + _table(quarantine_by_article.get(a["article_id"], []))
         + "</section>"
@@ -389,7 +501,7 @@ def render_report(report_dir: Path, warehouse=None) -> Path:
         f"</h3><p>{html.escape(r.description)}"
         + (f" · suite <code>{html.escape(r.suite)}</code>" if r.suite else "")
         + "</p>"
-        + _failure_block(r)
+        + _failure_block(r, pages)
         + "</section>"
         for r in records
         if not r.passed
@@ -402,7 +514,8 @@ table {{ border-collapse: collapse; margin: .5em 0 1.5em; font-size: 14px; }}
 th, td {{ border: 1px solid #ccc; padding: 3px 8px; text-align: left; vertical-align: top; }}
 th {{ background: #f2f2f2; }} td {{ overflow-wrap: anywhere; max-width: 40em; }} tr.bad td {{ background: #fff0f0; }}
 .pass {{ color: #137333; font-weight: bold; }} .fail {{ color: #c5221f; font-weight: bold; }}
-.muted, tr.earlier td {{ color: #777; }} .summary span {{ margin-right: 2em; font-size: 18px; }}
+.muted, tr.earlier td {{ color: #777; }} svg.spark {{ vertical-align: middle; }}
+#history td, #trends td, #check-trends td {{ white-space: nowrap; overflow-wrap: normal; }} .summary span {{ margin-right: 2em; font-size: 18px; }}
 </style></head><body>
 <h1>Regional ledger: data quality</h1>
 <p class="summary" id="summary"><span>checks passed: <b id="passed-count">{len(checks.passed)}</b></span>
@@ -417,13 +530,15 @@ th {{ background: #f2f2f2; }} td {{ overflow-wrap: anywhere; max-width: 40em; }}
 <table id="articles"><thead><tr><th>article</th><th>figures</th><th>annotated</th><th>sections</th>
 <th>page breaks repaired</th><th>quarantine / warnings</th><th>failing rows</th></tr></thead>
 <tbody>{article_rows}</tbody></table>
+<h2 id="history-section">History (the last {history.SHOWN_RUNS} runs)</h2>
+{history.render(runs, history.failing_checks(warehouse, runs))}
 <h2>Failing checks</h2>
 {check_details or "<p class='muted'>none</p>"}
 <h2>Checks</h2>
 <table id="checks"><thead><tr><th>check</th><th>asset</th><th>kind</th><th>status</th>
 <th>result</th><th>checked at</th></tr></thead><tbody>{check_rows}</tbody></table>
 <h2>Stated relations between figures</h2>
-{_table(tables["relations"])}
+{_table(tables["relations"], pages=pages)}
 <h2>Where, when and what exactly</h2>
 <h3>Places</h3>
 <p class="muted">How each figure's place was found (<code>place_evidence</code>): the weak kinds
@@ -442,7 +557,7 @@ period (<code>mart_figure_timeline.has_conflict</code>).</p>
 <h2>Quarantine</h2>
 <p class="muted">{sum(counts.values())} entries in all: {quarantined} errors,
 {counts.get("warning", 0)} warnings (the table <code>quarantine</code> holds every one)</p>
-{_table(tables["quarantine"], limit=200)}
+{_table(tables["quarantine"], limit=200, pages=pages)}
 <h2>Per article</h2>
 {article_details or "<p class='muted'>no article has failing rows or quarantine entries</p>"}
 </body></html>

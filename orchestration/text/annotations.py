@@ -31,6 +31,11 @@ OPTIONAL_COLUMNS = (
     "period_start",  # YYYY-MM-DD: the period the figure covers, overriding the extractor's
     "period_end",
     "measure",
+    # written by the Label Studio import (orchestration/label_studio.py): where the row
+    # comes from (named in every problem of the row), and why the import could not trust
+    # the span (offsets outside the text, a quote not at its offsets): the row is invalid
+    "origin",
+    "import_problem",
 )
 _METRIC_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _METRIC_BY_CODE = {m.code: name for name, m in VOCABULARY.items()}
@@ -64,6 +69,12 @@ class Annotation:
     period_end: date | None = None
     measure: str | None = None
     warning: str | None = None  # usable, with a caveat (a metric outside the vocabulary)
+    origin: str = ""  # e.g. "label-studio task 12 annotation 34"
+
+    @property
+    def where(self) -> str:
+        """``file:line``, with the row's origin when it has one."""
+        return _where(self.source_file, self.line, self.origin)
 
     @property
     def usable(self) -> bool:
@@ -98,6 +109,9 @@ def _row_to_annotation(record: dict, article_id: str, source_file: str, line: in
         return value.strip() if isinstance(value, str) else ""
 
     problems: list[str] = []
+    if field("import_problem"):
+        problems.append(field("import_problem"))
+    where = _where(source_file, line, field("origin"))
     if None in record:
         problems.append(f"{len(record[None])} value(s) more than the header has columns")
     quote = field("quote")
@@ -128,7 +142,7 @@ def _row_to_annotation(record: dict, article_id: str, source_file: str, line: in
     elif metric not in VOCABULARY:
         suggestions = ", ".join(closest_names(metric)) or "none close"
         warning = (
-            f"{source_file}:{line}: metric '{metric}' is not in the vocabulary "
+            f"{where}: metric '{metric}' is not in the vocabulary "
             f"(rules/metrics.csv); closest: {suggestions}. The row is used as written."
         )
     measure = field("measure") or None
@@ -198,13 +212,18 @@ def _row_to_annotation(record: dict, article_id: str, source_file: str, line: in
         bound=bound,
         note=field("note"),
         status=status,
-        problem=f"{source_file}:{line}: " + "; ".join(problems) if problems else None,
+        problem=f"{where}: " + "; ".join(problems) if problems else None,
         place_code=place,
         period_start=periods["period_start"],
         period_end=periods["period_end"],
         measure=measure,
+        origin=field("origin"),
         warning=warning,
     )
+
+
+def _where(source_file: str, line: int, origin: str) -> str:
+    return f"{source_file}:{line} ({origin})" if origin else f"{source_file}:{line}"
 
 
 def find_occurrence(text: str, quote: str, occurrence: int) -> int | None:
@@ -232,7 +251,7 @@ def locate_annotations(annotations: list[Annotation], text: str) -> list[Annotat
                 replace(
                     ann,
                     status="duplicate",
-                    problem=f"{ann.source_file}:{ann.line}: duplicate of line {seen[key]} "
+                    problem=f"{ann.where}: duplicate of line {seen[key]} "
                     f"(quote '{ann.quote}', occurrence {ann.occurrence})",
                 )
             )
@@ -250,7 +269,7 @@ def locate_annotations(annotations: list[Annotation], text: str) -> list[Annotat
                 replace(
                     ann,
                     status="quote_not_found",
-                    problem=f"{ann.source_file}:{ann.line}: quote '{ann.quote}' {where}",
+                    problem=f"{ann.where}: quote '{ann.quote}' {where}",
                 )
             )
             continue

@@ -18,6 +18,11 @@ This subclass keeps the same files, schema and semantics and changes three thing
 
 Configured in ``dagster_home/dagster.yaml`` (``event_log_storage``); the Postgres instance in
 ``deploy/postgres`` has its own batch writes in dagster-postgres.
+
+It stands on Dagster's private modules (``dagster._core``, Dagster 1.13.x, pinned in
+requirements.lock). With ``LEDGER_RUNTIME_TRICKS=0`` the class, which ``dagster.yaml`` still
+names, behaves as the stock ``SqliteEventLogStorage``: every overridden method delegates to
+it, and ``enable_event_batching`` sets nothing. The canary: ``tests/test_runtime_fence.py``.
 """
 
 import atexit
@@ -40,14 +45,18 @@ from dagster._core.storage.event_log.sqlite.sqlite_event_log import (
 )
 from dagster._core.storage.sqlite import SQLITE_BUSY_TIMEOUT_SECONDS
 
+from orchestration.runtime.switch import tricks_enabled
+
 EVENT_BATCH_SIZE = 1000  # events written per transaction when Dagster sends a batch
 _OPEN_RUN_SHARDS = 4  # run databases kept open besides the index (a webserver sees many runs)
 
 
 def enable_event_batching() -> None:
     """Let Dagster hand partition and planned events over in batches (read per event, so it
-    takes effect at once). An explicit setting in the environment wins."""
-    os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", str(EVENT_BATCH_SIZE))
+    takes effect at once). An explicit setting in the environment wins; with
+    ``LEDGER_RUNTIME_TRICKS=0`` nothing is set."""
+    if tricks_enabled():
+        os.environ.setdefault("DAGSTER_EVENT_BATCH_SIZE", str(EVENT_BATCH_SIZE))
 
 
 def _default_base_dir() -> str:
@@ -97,6 +106,10 @@ class LedgerSqliteEventLogStorage(SqliteEventLogStorage):
 
     @contextmanager
     def _connect(self, shard: str) -> Iterator[db.Connection]:
+        if not tricks_enabled():
+            with super()._connect(shard) as conn:
+                yield conn
+            return
         with self._db_lock:
             engine = self._engine(shard)
             if shard not in self._initialized_dbs:
@@ -112,13 +125,16 @@ class LedgerSqliteEventLogStorage(SqliteEventLogStorage):
             self._engines.clear()
 
     def dispose(self) -> None:
-        self.close_engines()
+        self.close_engines()  # none were kept when the tricks are off
         super().dispose()
 
     def store_event_batch(self, events: Sequence[EventLogEntry]) -> None:
         """The events of one batch in one transaction per database, with what ``store_event``
         records for each: the run shard's rows, the index's copies of asset events with their
         tags and the asset table (once per asset, for its last event), asset-check rows."""
+        if not tricks_enabled():
+            super().store_event_batch(events)
+            return
         by_run: dict[str, list[EventLogEntry]] = defaultdict(list)
         for event in events:
             by_run[event.run_id].append(event)

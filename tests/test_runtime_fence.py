@@ -1,0 +1,226 @@
+"""The fence around the run tricks (``orchestration/runtime/``): the private names they rely on
+still exist in the installed Dagster, dagster-dbt and GX (canaries), and the pipeline gives
+the same rows with the tricks off (``LEDGER_RUNTIME_TRICKS=0``) as with them on."""
+
+import importlib
+import inspect
+import os
+import re
+import shutil
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+import pytest
+
+from orchestration.runtime import SWITCH_ENV, tricks_enabled
+from tests.conftest import RAW, make_raw_dir, query, run_pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+RUNTIME = ROOT / "orchestration" / "runtime"
+
+
+def _upgrade(package: str) -> str:
+    return (
+        f"an upgrade of {package} (see requirements.lock) removed or renamed what "
+        f"orchestration/runtime/ relies on: adapt the trick there, or run with "
+        f"{SWITCH_ENV}=0 until it is"
+    )
+
+
+# ------------------------------------------------------------------------------ the fence
+
+
+def test_private_names_only_inside_the_runtime_package():
+    pattern = re.compile(
+        r"dagster\._|\b_cli_version\b|_initialize_dbt_core_adapter|_batch_data_cache"
+    )
+    outside = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "orchestration").rglob("*.py"))
+        if RUNTIME not in path.parents
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if pattern.search(line)
+    ]
+    assert outside == [], "private Dagster/dagster-dbt/GX names belong in orchestration/runtime/"
+
+
+@pytest.mark.parametrize(
+    ("value", "enabled"),
+    [(None, True), ("1", True), ("0", False), ("false", False), (" OFF ", False), ("no", False)],
+)
+def test_the_switch(monkeypatch, value, enabled):
+    if value is None:
+        monkeypatch.delenv(SWITCH_ENV, raising=False)
+    else:
+        monkeypatch.setenv(SWITCH_ENV, value)
+    assert tricks_enabled() is enabled
+
+
+# ------------------------------------------------------------------------------ canaries
+
+
+def test_canary_dagster_dbt_resource_still_has_what_dbt_cli_overrides():
+    from dagster_dbt import DbtCliResource
+
+    for name in ("_cli_version", "_initialize_dbt_core_adapter"):
+        assert hasattr(DbtCliResource, name), f"DbtCliResource.{name} is gone: " + _upgrade(
+            "dagster-dbt"
+        )
+    # an override of a method that cli() no longer calls would silently save nothing
+    source = inspect.getsource(DbtCliResource.cli)
+    for name in ("self._cli_version", "self._initialize_dbt_core_adapter("):
+        assert name in source, f"DbtCliResource.cli no longer uses {name}: " + _upgrade(
+            "dagster-dbt"
+        )
+
+
+EVENT_LOG_IMPORTS = {
+    "dagster._core.events": ("ASSET_CHECK_EVENTS", "ASSET_EVENTS"),
+    "dagster._core.events.log": ("EventLogEntry",),
+    "dagster._core.storage.event_log.schema": ("SqlEventLogStorageTable",),
+    "dagster._core.storage.event_log.sqlite.sqlite_event_log": (
+        "INDEX_SHARD_NAME",
+        "SqliteEventLogStorage",
+    ),
+    "dagster._core.storage.sqlite": ("SQLITE_BUSY_TIMEOUT_SECONDS",),
+}
+# what LedgerSqliteEventLogStorage overrides or calls on its parent
+EVENT_LOG_METHODS = (
+    "_connect",
+    "_initdb",
+    "conn_string_for_shard",
+    "run_connection",
+    "index_transaction",
+    "store_event_batch",
+    "_event_to_row",
+    "prepare_insert_event",
+    "_store_asset_event_tags",
+    "_store_asset_event",
+    "store_asset_check_event",
+    "dispose",
+)
+
+
+def test_canary_dagster_event_log_internals_still_exist(tmp_path, monkeypatch):
+    for module_name, names in EVENT_LOG_IMPORTS.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as error:
+            pytest.fail(f"{module_name} cannot be imported ({error}): " + _upgrade("dagster"))
+        for name in names:
+            assert hasattr(module, name), f"{module_name}.{name} is gone: " + _upgrade("dagster")
+    from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
+
+    for name in EVENT_LOG_METHODS:
+        assert hasattr(SqliteEventLogStorage, name), (
+            f"SqliteEventLogStorage.{name} is gone: " + _upgrade("dagster")
+        )
+    stock = SqliteEventLogStorage(str(tmp_path / "runs"))
+    for name in ("_db_lock", "_initialized_dbs"):
+        assert hasattr(stock, name), f"SqliteEventLogStorage().{name} is gone: " + _upgrade(
+            "dagster"
+        )
+    stock.dispose()
+    # enable_event_batching sets an undocumented variable: Dagster must still read it
+    from dagster._core.instance import utils
+
+    monkeypatch.setenv("DAGSTER_EVENT_BATCH_SIZE", "1000")
+    assert getattr(utils, "_get_event_batch_size", lambda: None)() == 1000, (
+        "Dagster no longer reads DAGSTER_EVENT_BATCH_SIZE: " + _upgrade("dagster")
+    )
+
+
+def _gx_source(report_dir: Path):
+    from orchestration.quality import gx_suites
+
+    return gx_suites._context(report_dir).data_sources.get(gx_suites._DATA_SOURCE)
+
+
+def _validate(report_dir: Path) -> None:
+    from orchestration.quality.gx_suites import validate_frame
+
+    frame = pd.DataFrame({"figure_id": ["f1", "f2"], "value": [1.0, 2.0]})
+    suite = {"expectations": [{"type": "expect_column_to_exist", "kwargs": {"column": "value"}}]}
+    assert validate_frame("runtime_canary", frame, report_dir, suite=suite).success
+
+
+def test_canary_gx_batch_manager_still_caches_in_batch_data_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv(SWITCH_ENV, "0")  # stock: GX keeps what it validated
+    _validate(tmp_path)
+    manager = _gx_source(tmp_path).get_execution_engine().batch_manager
+    assert hasattr(manager, "_batch_data_cache"), (
+        "GX's BatchManager has no _batch_data_cache: " + _upgrade("great-expectations")
+    )
+    assert len(manager._batch_data_cache) > 0, (
+        "GX no longer keeps validated batches in BatchManager._batch_data_cache (clearing it "
+        "frees nothing): " + _upgrade("great-expectations")
+    )
+    monkeypatch.setenv(SWITCH_ENV, "1")
+    _validate(tmp_path)
+    assert len(manager._batch_data_cache) == 0
+
+
+# ------------------------------------------------------------------------------ off and on
+
+
+def _ledger_instance(home: Path, monkeypatch) -> dg.DagsterInstance:
+    """An instance configured like the project's (dagster_home/dagster.yaml: the ledger's
+    event-log class) in ``home``."""
+    home.mkdir(parents=True)
+    shutil.copy(ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))  # the event log's base_dir
+    return dg.DagsterInstance.from_config(str(home))
+
+
+def _seed_run(tmp_path: Path, monkeypatch, switch: str, stock_initialize):
+    """The seed materialized with ``LEDGER_RUNTIME_TRICKS=switch``, set before anything is
+    built; returns (fct_figures rows, the instance, dagster-dbt adapter initializations)."""
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.runtime.event_log import enable_event_batching
+
+    monkeypatch.setenv(SWITCH_ENV, switch)
+    monkeypatch.delenv("DAGSTER_EVENT_BATCH_SIZE", raising=False)  # restored afterwards
+    enable_event_batching()  # what loading the definitions does
+    adapters = []
+
+    def counting(self, args):
+        adapter = stock_initialize(self, args)  # raises if the stock path fails
+        adapters.append(adapter)
+        return adapter
+
+    monkeypatch.setattr(DbtCliResource, "_initialize_dbt_core_adapter", counting)
+    work = tmp_path / f"tricks_{switch}"
+    instance = _ledger_instance(work / "home", monkeypatch)
+    raw = make_raw_dir(work / "raw", sorted((RAW / "articles").glob("*.txt")))
+    settings, result = run_pipeline(raw, work, instance=instance)
+    assert result.success
+    failed = [e.check_name for e in result.get_asset_check_evaluations() if not e.passed]
+    assert failed == []
+    rows = query(settings, "select * from fct_figures order by figure_id")
+    return rows, instance, adapters
+
+
+@pytest.mark.integration
+def test_seed_run_is_the_same_with_the_tricks_off(tmp_path, monkeypatch):
+    from dagster_dbt import DbtCliResource
+
+    from orchestration.runtime.event_log import LedgerSqliteEventLogStorage
+
+    stock = DbtCliResource._initialize_dbt_core_adapter
+    off, off_instance, off_adapters = _seed_run(tmp_path, monkeypatch, "0", stock)
+    storage = off_instance.event_log_storage
+    assert isinstance(storage, LedgerSqliteEventLogStorage)
+    assert "DAGSTER_EVENT_BATCH_SIZE" not in os.environ
+    assert storage._engines == {}  # stock: an engine per statement, none kept
+    assert off_adapters and None not in off_adapters, "off: dagster-dbt opens its adapter"
+    off_instance.dispose()
+
+    on, on_instance, on_adapters = _seed_run(tmp_path, monkeypatch, "1", stock)
+    assert on_instance.event_log_storage._engines  # kept engines
+    assert on_adapters == []  # the override: no adapter in the Dagster process
+    on_instance.dispose()
+
+    assert len(off) > 0
+    assert off == on
