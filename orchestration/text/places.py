@@ -402,7 +402,9 @@ class PlaceResolver:
         place = gazetteer()[context]
         if level == "context":
             return context
-        if level == "city":
+        if level == "municipal" and place.kind == "county_city":
+            return context  # 阿尔山市…全市旅游人数: the county-level city itself
+        if level in ("city", "municipal"):
             if place.city_code:
                 return place.city_code
             dl = gazetteer().get(self.dateline_place or "")
