@@ -43,6 +43,7 @@ from orchestration.text.parsing import (
 )
 from orchestration.text.periods import publication_date
 from orchestration.text.places import PlaceResolver, gazetteer
+from orchestration.text.script import simplified
 
 ARTICLE_COLUMNS = {
     "article_id": "VARCHAR",
@@ -450,9 +451,14 @@ def parse_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
         for article in articles.itertuples():
             progress.tick()
             parsed = parse_article(article.article_id, article.raw_text)
-            published, published_from = _published_on(article.meta_published_on, parsed.text)
+            view = simplified(parsed.text)  # as extraction reads it (traditional characters)
+            published, published_from = _published_on(article.meta_published_on, view)
             resolver = PlaceResolver(
-                parsed.text, parsed.blocks, [], bool(parsed.sections), parsed.dateline
+                view,
+                parsed.blocks,
+                [],
+                bool(parsed.sections),
+                parsed.dateline,
             )
             for warning in parsed.warnings:
                 context.log.warning(f"{article.source_file}: {warning}")
