@@ -4,6 +4,7 @@ GX 1.x has no working DuckDB datasource here (STACK.md), so each table is read i
 and validated as a whole-dataframe batch. One ephemeral GX context per process collects
 every validation of the run, so the Data Docs index written to the report folder lists
 all of them. GX is imported lazily: it costs seconds and loading definitions must not.
+After every build the site is rewritten to open offline (``offline_docs``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from orchestration.quality import offline_docs
 from orchestration.runtime import release_gx_batches
 from orchestration.settings import EXPECTATIONS_DIR
 
@@ -166,6 +168,7 @@ def data_docs_at_end(report_dir: Path) -> Iterator[None]:
             context = _contexts.get(key)  # None: GX never ran in this process for the folder
             if context is not None:
                 context.build_data_docs(site_names=[_SITE])
+                offline_docs.make_offline(report_dir / GX_SITE_FOLDER)
 
 
 def validate_frame(
@@ -209,6 +212,8 @@ def validate_frame(
             result = checkpoint.run(batch_parameters={"dataframe": frame})
         finally:
             release_gx_batches(source)  # GX kept every validated table (orchestration/runtime)
+        if checkpoint.actions:  # the action rebuilt the Data Docs
+            offline_docs.make_offline(report_dir / GX_SITE_FOLDER)
     validation = next(iter(result.run_results.values()))
     failures = []
     for item in validation.results:
