@@ -44,7 +44,6 @@ that modality, any other note ``actual``. It reports and always exits 0.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from dataclasses import dataclass, field
@@ -61,6 +60,7 @@ from orchestration.text.annotations import (
 from orchestration.text.extraction import Figure, extract_figures
 from orchestration.text.metrics import VOCABULARY
 from orchestration.text.parsing import decode_article, parse_article
+from orchestration.text.sidecar import read_sidecar
 
 ROOT = Path(__file__).resolve().parent.parent
 TUNING_DIRS = (ROOT / "raw", ROOT / "tests" / "data")
@@ -169,8 +169,8 @@ def sidecar_published_on(article: Path) -> date | None:
     """``published_on`` of the article's sidecar ``<id>.meta.json``, if it has a valid one."""
     path = article.with_name(article.stem + META_SUFFIX)
     try:
-        return date.fromisoformat(json.loads(path.read_text("utf-8-sig"))["published_on"])
-    except (OSError, ValueError, KeyError, TypeError):
+        return read_sidecar(path.read_bytes()).published_on
+    except (OSError, ValueError):
         return None
 
 

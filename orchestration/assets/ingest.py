@@ -9,7 +9,6 @@ one row per input it could not use). The dbt project picks everything up from th
 
 import hashlib
 import itertools
-import json
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -44,6 +43,7 @@ from orchestration.text.parsing import (
 from orchestration.text.periods import publication_date
 from orchestration.text.places import PlaceResolver, gazetteer
 from orchestration.text.script import simplified
+from orchestration.text.sidecar import read_sidecar
 
 ARTICLE_COLUMNS = {
     "article_id": "VARCHAR",
@@ -332,35 +332,21 @@ def _read_sidecar(raw_dir: Path, article_id: str) -> tuple[dict, dict | None]:
     """(fields, problem) of the optional ``<id>.meta.json``: ``published_on`` (YYYY-MM-DD),
     ``source``, ``url``, all optional. A malformed sidecar is a warning; the article is
     still read, without the sidecar's fields."""
-    fields = {"meta_published_on": None, "meta_source": None, "meta_url": None}
+    empty = {"meta_published_on": None, "meta_source": None, "meta_url": None}
     path = meta_file(raw_dir, article_id)
     if not path.is_file():
-        return fields, None
+        return empty, None
     source = _relative(path, raw_dir)
     try:
-        meta = json.loads(path.read_bytes().decode("utf-8-sig"))
-        if not isinstance(meta, dict):
-            raise ValueError("not a JSON object")
-        unknown = sorted(set(meta) - {"published_on", "source", "url"})
-        if unknown:
-            raise ValueError(f"unknown key(s) {', '.join(unknown)}")
-        published = meta.get("published_on")
-        if published not in (None, ""):
-            if not isinstance(published, str):
-                raise ValueError(f"published_on {published!r} is not a YYYY-MM-DD string")
-            try:
-                fields["meta_published_on"] = date.fromisoformat(published)
-            except ValueError:
-                raise ValueError(f"published_on '{published}' is not a YYYY-MM-DD date") from None
-        for key in ("source", "url"):
-            if meta.get(key) not in (None, "") and not isinstance(meta[key], str):
-                raise ValueError(f"{key} {meta[key]!r} is not a string")
-            fields[f"meta_{key}"] = meta.get(key) or None
-    except (OSError, UnicodeDecodeError, ValueError) as error:
+        meta = read_sidecar(path.read_bytes())
+    except (OSError, ValueError) as error:
         reason = f"{source}: sidecar ignored, {error}; the article is read without it"
-        empty = {"meta_published_on": None, "meta_source": None, "meta_url": None}
         return empty, _problem("decode", source, article_id, reason, severity="warning")
-    return fields, None
+    return {
+        "meta_published_on": meta.published_on,
+        "meta_source": meta.source,
+        "meta_url": meta.url,
+    }, None
 
 
 @dg.multi_asset(

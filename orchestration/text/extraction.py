@@ -69,13 +69,11 @@ from orchestration.text.numbers import (
     normalize,
     read_number,
 )
-from orchestration.text.parsing import BLOCK_KINDS, Block, ParsedArticle
+from orchestration.text.parsing import Block, ParsedArticle
 from orchestration.text.periods import NO_PERIOD, Period, figure_periods, publication_date
 from orchestration.text.places import PlaceResolver
 from orchestration.text.script import simplified
 from orchestration.text.sentences import sentence_spans
-
-FIGURE_BLOCK_KINDS = BLOCK_KINDS  # every block is read: a figure is a figure wherever printed
 
 
 @dataclass(frozen=True)
@@ -412,7 +410,7 @@ def extract_figures(parsed: ParsedArticle, published_on: date | None = None) -> 
     for r in readings:
         k = bisect.bisect_right(block_starts, r.start) - 1
         block: Block | None = blocks[k] if k >= 0 and r.start < blocks[k].end else None
-        if block is None or block.kind not in FIGURE_BLOCK_KINDS:
+        if block is None:  # every kind of block is read: a figure is a figure wherever printed
             continue
         si = bisect.bisect_right(sentence_starts, r.start) - 1
         s_start, s_end = sentences[si]
@@ -487,12 +485,12 @@ def extract_figures(parsed: ParsedArticle, published_on: date | None = None) -> 
     spans = [(f["char_start"], f["char_end"]) for f in found]
     periods = figure_periods(text, spans, published_on)
     return [
-        Figure(**fields, period=_period_for(fields, period))
-        for fields, period in zip(found, periods, strict=True)
+        Figure(**fields, period=_period_for(fields, period, text[s_start:s_end]))
+        for fields, period, (s_start, s_end) in zip(found, periods, sentence_of, strict=True)
     ]
 
 
-def _period_for(fields: dict, period: Period) -> Period:
+def _period_for(fields: dict, period: Period, sentence: str) -> Period:
     """A period carried from an earlier sentence does not apply to a forecast or a target
     when it is a day (5月18日,…签约。项目建成后将年周转30万吨: the 30万吨 is no figure of
     May 18)."""
@@ -500,7 +498,7 @@ def _period_for(fields: dict, period: Period) -> Period:
         fields["modality"] != "actual"
         and period.kind == "point"
         and period.text
-        and period.text not in simplified(fields["sentence"])  # carried from before
+        and period.text not in sentence  # (the simplified view) carried from before
     ):
         return NO_PERIOD
     return period

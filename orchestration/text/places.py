@@ -57,7 +57,6 @@ import yaml
 RULES = Path(__file__).resolve().parent / "rules"
 REGION_CODE = "nmg"
 LEVELS = ("region", "city", "county")
-WEAK_EVIDENCE = frozenset({"article_majority", "dateline", "none"})
 _CLAUSE_PUNCT = "，,；;：:"
 # what may stand between the names of a joint subject: a suffix, a bracketed aside
 # (巴彦淖尔市(增速25.2%)、赤峰市), a conjunction
@@ -121,10 +120,8 @@ def place_code_for(name: str) -> str | None:
     name = name.strip()
     if name in gazetteer():
         return name
-    for place in gazetteer().values():
-        if name in _short_names(place):
-            return place.code
-    return None
+    kind, code = _lexicon().meaning.get(name, ("", ""))
+    return code if kind in ("place", "region") else None
 
 
 def _short_names(place: Place) -> set[str]:
