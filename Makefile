@@ -31,7 +31,7 @@ install: $(STAMP)
 
 run: $(STAMP)
 	@mkdir -p $(DAGSTER_HOME)
-	$(BIN)/python -m orchestration.run_all
+	$(BIN)/python -m orchestration.cli.run_all
 
 test: $(STAMP)
 	$(BIN)/ruff check orchestration tests benchmarks
@@ -46,11 +46,11 @@ format: $(STAMP)
 	$(BIN)/ruff check --fix orchestration tests benchmarks
 
 eval: $(STAMP)
-	$(BIN)/python -m orchestration.evaluation
+	$(BIN)/python -m orchestration.cli.evaluation
 
 # The contract's tables as Parquet and CSV (UTF-8 with BOM) in LEDGER_EXPORT_DIR (exports/).
 export: $(STAMP)
-	$(BIN)/python -m orchestration.export
+	$(BIN)/python -m orchestration.cli.export
 
 # Serve the data-quality report (LEDGER_REPORT_DIR, default reports/) on a local port; set
 # LEDGER_REPORT_URL to the printed URL for runs whose check metadata should link to it.
@@ -68,7 +68,7 @@ bench: $(STAMP)
 # The UI and the daemon (schedule, sensor, run queue) on http://127.0.0.1:3000.
 ui: $(STAMP)
 	@mkdir -p $(DAGSTER_HOME)
-	$(BIN)/python -m orchestration.dbt_manifest
+	$(BIN)/python -m orchestration.defs.transform.manifest
 	$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
 
 # Regenerate the lock after changing dependencies in pyproject.toml.
@@ -78,15 +78,15 @@ lock:
 
 # Label Studio round trip (README "Annotating with Label Studio"): tasks with the extractor's
 # figures as predictions (LS_TASKS), and a Label Studio JSON export (LS_EXPORT) converted into
-# the raw folder's annotation CSVs. push/pull: `$(BIN)/python -m orchestration.label_studio`.
+# the raw folder's annotation CSVs. push/pull: `$(BIN)/python -m orchestration.cli.label_studio`.
 LS_TASKS  ?= exports/label-studio-tasks.json
 LS_EXPORT ?= exports/label-studio-export.json
 LS_RAW    ?= $(or $(LEDGER_RAW_DIR),raw)
 label-studio-export: $(STAMP)
-	$(BIN)/python -m orchestration.label_studio export --raw $(LS_RAW) --out $(LS_TASKS)
+	$(BIN)/python -m orchestration.cli.label_studio export --raw $(LS_RAW) --out $(LS_TASKS)
 
 label-studio-import: $(STAMP)
-	$(BIN)/python -m orchestration.label_studio import $(LS_EXPORT) --raw $(LS_RAW)
+	$(BIN)/python -m orchestration.cli.label_studio import $(LS_EXPORT) --raw $(LS_RAW)
 
 # Re-lock the Label Studio server's own environment (.venv-labelstudio, never .venv).
 lock-label-studio:

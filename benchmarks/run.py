@@ -5,15 +5,15 @@ For every corpus size N (synthetic articles of :mod:`benchmarks.corpus`, seed 0)
 ``generate``     write the corpus (articles + annotation CSVs);
 ``extract``      decode + parse + extract every article, the text code alone (no Dagster,
                  no DuckDB); ``seconds`` is the loop only (files already read, imports done);
-``full``         ``python -m orchestration.run_all`` on the corpus into a fresh warehouse,
+``full``         ``python -m orchestration.cli.run_all`` on the corpus into a fresh warehouse,
                  report folder and DAGSTER_HOME (what ``make run`` does); wall time;
 ``incremental``  article N+1 (and its annotations) copied into the raw folder, then
-                 ``python -m orchestration.run_articles <id>`` against the same warehouse
+                 ``python -m orchestration.cli.run_articles <id>`` against the same warehouse
                  and DAGSTER_HOME; wall time;
 ``sanity``       recall and precision of the extractor against the generator's annotations,
-                 with :mod:`orchestration.evaluation` (the ``make eval`` matching).
+                 with :mod:`orchestration.cli.evaluation` (the ``make eval`` matching).
 
-Once per invocation, ``seed_run``: ``python -m orchestration.run_all`` on ``raw/`` (the seed),
+Once per invocation, ``seed_run``: ``python -m orchestration.cli.run_all`` on ``raw/`` (the seed),
 i.e. ``make run`` once the environment exists (without make's own second or so).
 
 Each measurement is a fresh subprocess. ``peak_mb`` is the peak of the summed Pss
@@ -67,9 +67,9 @@ RESULT_PREFIX = "BENCH-RESULT "
 
 # The commands of the pipeline steps (argv after the interpreter); tests may replace them.
 PIPELINE_COMMANDS: dict[str, list[str]] = {
-    "full": ["-m", "orchestration.run_all"],
-    "incremental": ["-m", "orchestration.run_articles"],  # + the new article id
-    "seed_run": ["-m", "orchestration.run_all"],
+    "full": ["-m", "orchestration.cli.run_all"],
+    "incremental": ["-m", "orchestration.cli.run_articles"],  # + the new article id
+    "seed_run": ["-m", "orchestration.cli.run_all"],
 }
 
 # The ledger's targets (issue): what each measured number is compared with.
@@ -160,7 +160,7 @@ def tree_memory_kb(root: int) -> tuple[int, int]:
     """(memory of ``root`` and all its descendants, largest VmHWM among them).
 
     The sum is of proportional set sizes (Pss): the dbt commands are children forked from
-    the warm dbt server (orchestration/dbt_server.py) and share most of their pages with
+    the warm dbt server (orchestration/runtime/dbt_server.py) and share most of their pages with
     it, which summed VmRSS would count twice. Without Pss, VmRSS is summed and a child that
     has not exec'd (same command line as its parent) is skipped instead."""
     total, largest, todo, seen = 0, 0, [(root, None)], set()
@@ -313,7 +313,7 @@ def _worker_extract(raw_dir: Path) -> None:
 
 
 def _worker_sanity(raw_dir: Path) -> None:
-    from orchestration.evaluation import Result, evaluate_article, find_articles
+    from orchestration.cli.evaluation import Result, evaluate_article, find_articles
 
     started = time.perf_counter()
     overall = Result("all")

@@ -1,26 +1,28 @@
-"""The ledger's Dagster definitions: a table of contents.
+"""The ledger's Dagster definitions: a table of contents (``orchestration/defs/``, by stage).
 
-raw files ─▶ raw_articles ─▶ parsed_articles ─▶ article_annotations ─┐
-                                     └────────▶ extracted_figures ───┤
-city_reference ──────────────────────────────────────────────────────┤
-                                                                     ▼
-            dbt: staging/stg_* ─▶ intermediate/int_* ─▶ fct_figures ─▶ figure_relations
-                                                         annotation_reconciliation
-                         (GX checks on both are blocking) ─▶ ▼
-                              mart_funding · mart_trade · mart_transport · mart_talent
+ingest      raw files ─▶ raw_articles ─▶ parsed_articles ─▶ article_annotations ─┐
+            (defs/ingest)                        └───────▶ extracted_figures ────┤
+            city_reference · place_reference · metric_reference ─────────────────┤
+transform   dbt: staging/stg_* ─▶ intermediate/int_* ─▶ fct_figures, dim_*, ... ◀┘
+            (defs/transform)                                 │
+quality     GX and annotation checks on fct_figures (blocking) ─▶ figure_relations
+            (defs/quality)                                   │
+transform   the published marts: mart_funding · mart_trade · mart_transport · mart_talent
+automation  ledger_job · raw_files_sensor · daily_refresh (defs/automation)
+
+Loading this module has no side effects beyond building the definitions.
 """
 
 from __future__ import annotations
 
 import dagster as dg
 
-from orchestration.assets.dbt import dbt_resource, ledger_dbt_core, ledger_dbt_marts
-from orchestration.assets.ingest import RAW_ASSETS
-from orchestration.assets.quality import figure_relations
-from orchestration.automation import daily_refresh, ledger_job, raw_files_sensor
-from orchestration.checks.figure_checks import FIGURE_CHECKS
-from orchestration.resources import LedgerPaths
-from orchestration.runtime.event_log import enable_event_batching
+from orchestration.defs.automation.triggers import daily_refresh, ledger_job, raw_files_sensor
+from orchestration.defs.ingest.assets import RAW_ASSETS
+from orchestration.defs.quality.checks import FIGURE_CHECKS
+from orchestration.defs.quality.relations import figure_relations
+from orchestration.defs.resources import LedgerPaths
+from orchestration.defs.transform.dbt_assets import dbt_resource, ledger_dbt_core, ledger_dbt_marts
 from orchestration.settings import Settings
 
 
@@ -40,7 +42,4 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     )
 
 
-# Every process that runs the ledger's steps loads this module: partition events go to the
-# event log in batches from there on (orchestration/runtime/event_log.py).
-enable_event_batching()
 defs = build_definitions()

@@ -3,7 +3,7 @@
     eval "$(scripts/label_studio_server.sh start)"
     .venv/bin/python scripts/label_studio_screenshot.py [docs/label-studio.png]
 
-Pushes the seed's task (``orchestration.label_studio export`` and ``push``), logs in with
+Pushes the seed's task (``orchestration.cli.label_studio export`` and ``push``), logs in with
 the user the server script made (its state folder holds the password), opens the task in
 headless Chromium (Debian's ``chromium``) through the DevTools protocol (``websockets``,
 in the ledger's environment), selects the figure 17.41亿元 and saves the page.
@@ -36,7 +36,7 @@ PORT = 9333
 def push_seed(work: Path) -> int:
     """The seed's task in the project TITLE; returns the project id."""
     tasks = work / "tasks.json"
-    module = [sys.executable, "-m", "orchestration.label_studio"]
+    module = [sys.executable, "-m", "orchestration.cli.label_studio"]
     subprocess.run([*module, "export", "--raw", "raw", "--out", str(tasks)], cwd=ROOT, check=True)
     pushed = subprocess.run(
         [*module, "push", "--tasks", str(tasks), "--title", TITLE],

@@ -38,8 +38,8 @@ def run_pipeline(
     The Dagster instance used is attached to the result as ``result.ledger_instance``."""
     import dagster as dg
 
-    from orchestration.dbt_manifest import prepare_manifest
-    from orchestration.run_all import materialize_everything
+    from orchestration.cli.run_all import materialize_everything
+    from orchestration.defs.transform.manifest import prepare_manifest
 
     settings = Settings(
         raw_dir=raw_dir,

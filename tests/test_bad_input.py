@@ -8,7 +8,7 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.run_all import summarize
+from orchestration.cli.run_all import summarize
 from tests.conftest import RAW, make_raw_dir, query, run_pipeline
 
 pytestmark = pytest.mark.integration
@@ -160,8 +160,8 @@ def test_corrupted_figure_fails_the_blocking_check_and_stops_the_marts(bad_annot
 
 
 def test_wrong_unit_in_the_ledger_fails_the_content_check(seed_run, tmp_path):
-    from orchestration.checks.figure_checks import FIGURE_CHECKS
-    from orchestration.resources import LedgerPaths
+    from orchestration.defs.quality.checks import FIGURE_CHECKS
+    from orchestration.defs.resources import LedgerPaths
 
     settings, _ = seed_run
     copy = tmp_path / "corrupt.duckdb"
@@ -182,7 +182,7 @@ def test_wrong_unit_in_the_ledger_fails_the_content_check(seed_run, tmp_path):
 
 
 def test_make_run_on_an_empty_raw_folder_says_so(tmp_path, monkeypatch, capsys):
-    from orchestration.run_all import main
+    from orchestration.cli.run_all import main
 
     monkeypatch.setenv("LEDGER_RAW_DIR", str(tmp_path))
     monkeypatch.setenv("LEDGER_DUCKDB_PATH", str(tmp_path / "x.duckdb"))

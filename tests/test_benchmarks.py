@@ -1,7 +1,7 @@
 """The benchmark harness (``python -m benchmarks.run``): its files, rows and wiring.
 
 Times are never asserted. The real pipeline takes about a minute per run on two cores, so
-the fast tests put a stand-in script in place of ``orchestration.run_all`` /
+the fast tests put a stand-in script in place of ``orchestration.cli.run_all`` /
 ``run_articles`` (same environment, same arguments, a small warehouse of its own); set
 ``LEDGER_BENCH_PIPELINE_TEST=1`` to run the harness on the real pipeline as well.
 """

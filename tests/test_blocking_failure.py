@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from orchestration.run_all import MARTS, summarize
+from orchestration.cli.run_all import MARTS, summarize
 from tests.conftest import RAW, ROOT, make_raw_dir, query, run_pipeline
 
 pytestmark = pytest.mark.integration
@@ -100,7 +100,7 @@ def clean_then_bad(tmp_path_factory):
         LEDGER_WAREHOUSE="duckdb",
     )
     run = subprocess.run(
-        [sys.executable, "-m", "orchestration.run_all"],
+        [sys.executable, "-m", "orchestration.cli.run_all"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     return settings, before, run, lines

@@ -140,7 +140,7 @@ def test_every_dtype_of_a_frame_becomes_json():
 
 def test_every_duckdb_column_type_becomes_json(tmp_path):
     """The tables come from the warehouse: what DuckDB's DataFrames hold, value and null."""
-    from orchestration.warehouse import DuckDBWarehouse
+    from orchestration.warehouse.duckdb import DuckDBWarehouse
 
     warehouse = DuckDBWarehouse(tmp_path / "w.duckdb")
     frame = warehouse.read_query(
@@ -170,7 +170,7 @@ def test_every_duckdb_column_type_becomes_json(tmp_path):
 def test_a_failing_suite_gives_json_metadata_and_report_rows(tmp_path):
     """Every dtype through GX: the failures' rows, observed and unexpected values are
     JSON, the check result's metadata builds, and the report keeps the same values."""
-    from orchestration.checks.figure_checks import suite_result
+    from orchestration.defs.quality.checks import suite_result
     from orchestration.quality.gx_suites import validate_frame
     from orchestration.quality.report import CheckRecord, load_records, record_check
 
@@ -219,10 +219,10 @@ def test_the_blocking_check_on_disagreeing_annotations_fails_as_a_check(tmp_path
     """The crash of issue 15: ``published_figures_match_annotations`` over an
     ``annotation_reconciliation`` whose boolean columns disagree (and are null for a quote
     not in the text) returns a failed result with the rows in its metadata."""
-    from orchestration.checks.figure_checks import FIGURE_CHECKS
+    from orchestration.defs.quality.checks import FIGURE_CHECKS
+    from orchestration.defs.resources import LedgerPaths
     from orchestration.quality.report import load_records
-    from orchestration.resources import LedgerPaths
-    from orchestration.warehouse import DuckDBWarehouse
+    from orchestration.warehouse.duckdb import DuckDBWarehouse
 
     warehouse = DuckDBWarehouse(tmp_path / "w.duckdb")
     with warehouse.connect() as con:

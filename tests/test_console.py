@@ -147,7 +147,7 @@ def test_make_run_on_the_seed_prints_a_screenful(tmp_path):
     }
     env.pop("LEDGER_VERBOSE", None)
     done = subprocess.run(
-        [sys.executable, "-m", "orchestration.run_all"],
+        [sys.executable, "-m", "orchestration.cli.run_all"],
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -21,7 +21,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration import warehouse as wh
+from orchestration.warehouse import locking as wh
 from tests.conftest import RAW, ROOT, make_raw_dir
 
 SEED = sorted((RAW / "articles").glob("*.txt"))
@@ -49,7 +49,7 @@ def _env(tmp: Path, name: str, raw: Path, **extra: str) -> dict[str, str]:
 
 def _run(env: dict, timeout: float) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "orchestration.run_all"],
+        [sys.executable, "-m", "orchestration.cli.run_all"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False,
     )  # fmt: skip
 
@@ -99,7 +99,7 @@ def test_a_run_killed_during_dbt_blocks_nothing(tmp_path):
 
     env = _env(tmp_path, "crash", raw)
     killed = subprocess.Popen(
-        [sys.executable, "-m", "orchestration.run_all"],
+        [sys.executable, "-m", "orchestration.cli.run_all"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         start_new_session=True,  # its own process group, killed as a whole below
     )  # fmt: skip
@@ -139,7 +139,7 @@ def test_the_dbt_server_dies_with_its_parent(tmp_path):
     misses it): the server leaves at once and removes its socket."""
     script = (
         "import os, time\n"
-        "from orchestration import dbt_server\n"
+        "from orchestration.runtime import dbt_server\n"
         "with dbt_server.running():\n"
         "    print(os.environ[dbt_server.SOCKET_ENV], flush=True)\n"
         "    time.sleep(120)\n"
@@ -166,7 +166,7 @@ def test_recovery_marks_dead_runs_failed_and_frees_their_slots(tmp_path, monkeyp
     import dagster as dg
     from dagster._core.storage.dagster_run import DagsterRun
 
-    from orchestration.run_all import HOST_TAG, PID_TAG, recover_dead_runs
+    from orchestration.cli.run_all import HOST_TAG, PID_TAG, recover_dead_runs
 
     home = tmp_path / "home"
     home.mkdir()

@@ -10,8 +10,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from orchestration.export import EXPORTED_TABLES, export_tables
-from orchestration.warehouse import DuckDBWarehouse
+from orchestration.cli.export import EXPORTED_TABLES, export_tables
+from orchestration.warehouse.duckdb import DuckDBWarehouse
 from tests.conftest import ROOT, query
 
 BOM = b"\xef\xbb\xbf"
@@ -98,7 +98,7 @@ def test_a_missing_table_is_named_and_its_old_files_removed(tmp_path, capsys, mo
     """A warehouse with only ``dim_city`` (nulls, a date, Chinese text): that table is
     written, the others are named as missing, and an earlier export's file of a missing
     table does not stay behind."""
-    from orchestration.export import main
+    from orchestration.cli.export import main
 
     warehouse = DuckDBWarehouse(tmp_path / "w.duckdb")
     with warehouse.connect() as con:
@@ -137,7 +137,7 @@ def test_a_missing_table_is_named_and_its_old_files_removed(tmp_path, capsys, mo
 
 
 def test_no_warehouse_says_so(tmp_path, capsys, monkeypatch):
-    from orchestration.export import main
+    from orchestration.cli.export import main
 
     monkeypatch.setenv("LEDGER_DUCKDB_PATH", str(tmp_path / "none.duckdb"))
     monkeypatch.setenv("LEDGER_WAREHOUSE", "duckdb")
@@ -149,6 +149,6 @@ def test_no_warehouse_says_so(tmp_path, capsys, monkeypatch):
 
 def test_make_export_runs_the_module():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert "\nexport: $(STAMP)\n\t$(BIN)/python -m orchestration.export\n" in makefile
+    assert "\nexport: $(STAMP)\n\t$(BIN)/python -m orchestration.cli.export\n" in makefile
     phony = next(line for line in makefile.splitlines() if line.startswith(".PHONY:"))
     assert " export" in phony

@@ -9,7 +9,7 @@ import shutil
 
 import pytest
 
-from orchestration.inventory import (
+from orchestration.defs.ingest.inventory import (
     DEFAULT_MAX_ARTICLE_BYTES,
     RefusedRawFile,
     annotation_file,

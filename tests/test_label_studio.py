@@ -1,4 +1,4 @@
-"""The Label Studio round trip (orchestration/label_studio.py, issue 16).
+"""The Label Studio round trip (orchestration/cli/label_studio.py, issue 16).
 
 Without a server: tasks carry the repaired text, the extractor's figures and the CSV
 annotations; an annotator who accepts the predictions that match the seed's annotations
@@ -24,7 +24,7 @@ import uuid
 
 import pytest
 
-from orchestration.label_studio import (
+from orchestration.cli.label_studio import (
     CONFIG,
     LABEL_STUDIO_PYTHON,
     REGION,
@@ -401,7 +401,7 @@ TITLE = "ledger test round trip"
 # run by .venv-labelstudio's Python (it has the SDK): the annotator submits through the API
 ANNOTATOR = """
 import json, sys
-from orchestration.label_studio import client, find_project
+from orchestration.cli.label_studio import client, find_project
 title, article_id, result = json.load(sys.stdin)
 ls = client()
 project = find_project(ls, title)
@@ -429,10 +429,10 @@ def label_studio_server():
 
 
 def cli(*args: str) -> str:
-    """``python -m orchestration.label_studio`` from the ledger's environment (push and pull
+    """``python -m orchestration.cli.label_studio`` from the ledger's environment (push and pull
     run on under .venv-labelstudio, which has the SDK)."""
     done = subprocess.run(
-        [sys.executable, "-m", "orchestration.label_studio", *args],
+        [sys.executable, "-m", "orchestration.cli.label_studio", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,

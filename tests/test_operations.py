@@ -1,4 +1,4 @@
-"""Unattended operation: per-article partitions, the sensor, the schedule, single writer."""
+"""Unattended operation: runs for some articles, the sensor, the schedule, single writer."""
 
 import os
 import shutil
@@ -8,9 +8,10 @@ import sys
 import dagster as dg
 import pytest
 
-from orchestration.automation import daily_refresh, raw_files_sensor
-from orchestration.resources import LedgerPaths
-from orchestration.run_articles import materialize_articles
+from orchestration.cli.run_articles import materialize_articles
+from orchestration.defs.automation.triggers import daily_refresh, raw_files_sensor
+from orchestration.defs.resources import LedgerPaths
+from orchestration.defs.scope import ARTICLES_TAG, tagged_article_ids
 from tests.conftest import DEV_DATA, RAW, ROOT, make_raw_dir, query, run_pipeline
 
 pytestmark = pytest.mark.integration
@@ -24,11 +25,11 @@ def tick(instance, settings, cursor):
         cursor=cursor,
         resources={"ledger": LedgerPaths.from_settings(settings)},
     )
-    result = raw_files_sensor(context)
-    if isinstance(result, dg.SensorResult):
-        for request in result.dynamic_partitions_requests or []:
-            instance.add_dynamic_partitions(request.partitions_def_name, request.partition_keys)
-    return result
+    return raw_files_sensor(context)
+
+
+def requested_scopes(requests) -> list[list[str]]:
+    return [tagged_article_ids(r.tags) for r in requests]
 
 
 def snapshot(settings, article_id):
@@ -52,8 +53,8 @@ def operated(tmp_path_factory):
 def test_sensor_runs_only_the_new_article(operated):
     settings, instance = operated
     first = tick(instance, settings, cursor=None)
-    # first tick: the seed is already a partition (make run added it); it is requested once
-    assert [r.partition_key for r in first.run_requests] == [SEED_ID]
+    # first tick: the sensor has seen nothing yet; the seed is requested once
+    assert requested_scopes(first.run_requests) == [[SEED_ID]]
     assert tick(instance, settings, first.cursor).__class__ is dg.SkipReason
 
     before = snapshot(settings, SEED_ID)
@@ -63,17 +64,18 @@ def test_sensor_runs_only_the_new_article(operated):
     shutil.copy(DEV_DATA / "articles" / f"{NEW_ID}.txt", settings.raw_dir / "articles")
     shutil.copy(DEV_DATA / "annotations" / f"{NEW_ID}.csv", settings.raw_dir / "annotations")
     second = tick(instance, settings, first.cursor)
-    assert [r.partition_key for r in second.run_requests] == [NEW_ID]
-    assert NEW_ID in instance.get_dynamic_partitions("articles")
+    assert requested_scopes(second.run_requests) == [[NEW_ID]]
 
     result = materialize_articles(settings, [NEW_ID], instance)
     assert result.success
     events = result.get_asset_materialization_events()
-    # the Python assets materialize the new article's partition only; the dbt models are
-    # not partitioned but incremental (checked below: the seed's rows are untouched)
-    assert {e.partition for e in events if e.partition} == {NEW_ID}
-    partitioned = {e.asset_key.to_user_string() for e in events if e.partition}
-    assert {"raw_articles", "parsed_articles", "extracted_figures"} <= partitioned
+    # one run tagged with the article; every asset materializes once (no partitions), the
+    # tables change for that article only (checked below: the seed's rows are untouched)
+    assert result.dagster_run.tags[ARTICLES_TAG] == f'["{NEW_ID}"]'
+    materialized = [e.asset_key.to_user_string() for e in events]
+    assert len(materialized) == len(set(materialized))
+    assert {"raw_articles", "parsed_articles", "extracted_figures"} <= set(materialized)
+    assert all(e.partition is None for e in events)
     assert len(snapshot(settings, NEW_ID)) >= 40
     # dbt's tests checked the run's article (macros/article_batches.sql: get_where_subquery);
     # a model without article_id is tested whole
@@ -105,11 +107,12 @@ def test_sensor_runs_only_the_new_article(operated):
     article = settings.raw_dir / "articles" / f"{NEW_ID}.txt"
     article.write_text(article.read_text(encoding="utf-8") + "\n", encoding="utf-8")
     fourth = tick(instance, settings, second.cursor)
-    assert [r.partition_key for r in fourth.run_requests] == [NEW_ID]
+    assert requested_scopes(fourth.run_requests) == [[NEW_ID]]
     article.unlink()
     (settings.raw_dir / "annotations" / f"{NEW_ID}.csv").unlink()
     fifth = tick(instance, settings, fourth.cursor)
-    assert [r.run_key for r in fifth.run_requests] == [f"{NEW_ID}:removed"]
+    assert [r.run_key.rsplit(":", 1)[0] for r in fifth.run_requests] == [f"{NEW_ID}:removed"]
+    assert requested_scopes(fifth.run_requests) == [[NEW_ID]]
     assert materialize_articles(settings, [NEW_ID], instance).success
     assert snapshot(settings, NEW_ID) == []
     assert snapshot(settings, SEED_ID) == before
@@ -118,16 +121,9 @@ def test_sensor_runs_only_the_new_article(operated):
 
 
 def test_daily_schedule_requests_every_article_in_one_run():
-    from dagster._core.test_utils import instance_for_test
-
-    with instance_for_test() as instance:
-        assert isinstance(
-            daily_refresh(dg.build_schedule_context(instance=instance)), dg.SkipReason
-        )
-        instance.add_dynamic_partitions("articles", ["a", "b", "c"])
-        request = daily_refresh(dg.build_schedule_context(instance=instance))
-    assert request.tags["dagster/asset_partition_range_start"] == "a"
-    assert request.tags["dagster/asset_partition_range_end"] == "c"
+    request = daily_refresh(dg.build_schedule_context())
+    assert isinstance(request, dg.RunRequest)
+    assert tagged_article_ids(request.tags or {}) is None  # no scope: a full run
 
 
 def test_two_runs_back_to_back_both_land(tmp_path):
@@ -148,7 +144,7 @@ def test_two_runs_back_to_back_both_land(tmp_path):
     # the two article runs race each other into a warehouse that does not exist yet
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "orchestration.run_articles", article],
+            [sys.executable, "-m", "orchestration.cli.run_articles", article],
             env=env,
             cwd=ROOT,
             stdout=subprocess.PIPE,

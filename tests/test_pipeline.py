@@ -105,7 +105,7 @@ def test_articles_without_annotations_use_the_extractor_only(tmp_path):
 def test_articles_taken_a_chunk_at_a_time_give_the_same_ledger(seed_run, tmp_path, monkeypatch):
     """The Python assets work through a run's articles in chunks (memory stays bounded over
     thousands); one article per chunk must produce exactly the rows of one big chunk."""
-    from orchestration.assets import ingest
+    from orchestration.defs.ingest import assets as ingest
 
     settings, _ = seed_run
     monkeypatch.setattr(ingest, "CHUNK_ARTICLES", 1)

@@ -17,7 +17,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from orchestration.warehouse_postgres import PostgresWarehouse
+from orchestration.warehouse.postgres import PostgresWarehouse
 from tests.conftest import DEV_DATA, RAW, ROOT, make_raw_dir, run_pipeline
 
 pytestmark = pytest.mark.integration
@@ -120,7 +120,7 @@ def test_two_runs_at_the_same_time_both_land(server_url, tmp_path):
     started = time.monotonic()
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", "orchestration.run_articles", a.stem],
+            [sys.executable, "-m", "orchestration.cli.run_articles", a.stem],
             env=env,
             cwd=ROOT,
             stdout=subprocess.PIPE,

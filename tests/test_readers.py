@@ -18,7 +18,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from orchestration import warehouse as wh
+from orchestration.warehouse import duckdb as wh
+from orchestration.warehouse import locking
 from tests.conftest import RAW, ROOT, make_raw_dir
 
 READER = (
@@ -50,7 +51,7 @@ def warehouse_file(tmp_path) -> Path:
 
 
 def test_a_writer_waits_for_a_reader_that_lets_go(warehouse_file, monkeypatch, capsys):
-    monkeypatch.setenv(wh.LOCK_TIMEOUT_ENV, "60")
+    monkeypatch.setenv(locking.LOCK_TIMEOUT_ENV, "60")
     reader = _reader(warehouse_file, 4)
     try:
         started = time.monotonic()
@@ -70,10 +71,10 @@ def test_a_writer_waits_for_a_reader_that_lets_go(warehouse_file, monkeypatch, c
 
 
 def test_a_writer_gives_up_on_a_reader_with_one_line(warehouse_file, monkeypatch):
-    monkeypatch.setenv(wh.LOCK_TIMEOUT_ENV, "4")
+    monkeypatch.setenv(locking.LOCK_TIMEOUT_ENV, "4")
     reader = _reader(warehouse_file, 120)
     try:
-        with pytest.raises(wh.WarehouseUnavailable) as raised:
+        with pytest.raises(locking.WarehouseUnavailable) as raised:
             wh.DuckDBWarehouse(warehouse_file).read_query("SELECT 1")  # a write connection
     finally:
         reader.kill()
@@ -85,7 +86,7 @@ def test_a_writer_gives_up_on_a_reader_with_one_line(warehouse_file, monkeypatch
 
 
 def test_a_reader_beside_a_reader_does_not_wait(warehouse_file, monkeypatch):
-    monkeypatch.setenv(wh.LOCK_TIMEOUT_ENV, "1")
+    monkeypatch.setenv(locking.LOCK_TIMEOUT_ENV, "1")
     reader = _reader(warehouse_file, 120)
     try:
         with wh.DuckDBWarehouse(warehouse_file).connect(read_only=True) as con:
@@ -126,7 +127,7 @@ def test_make_run_beside_an_open_reader_exits_with_one_line(tmp_path, warehouse_
     reader = _reader(warehouse_file, 300)
     try:
         done = subprocess.run(
-            [sys.executable, "-m", "orchestration.run_all"],
+            [sys.executable, "-m", "orchestration.cli.run_all"],
             cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
         )  # fmt: skip
     finally:

@@ -104,7 +104,7 @@ def _many_articles_warehouse(path, articles: int):
     (30 figures each) and one with a quarantine entry."""
     import pandas as pd
 
-    from orchestration.warehouse import DuckDBWarehouse
+    from orchestration.warehouse.duckdb import DuckDBWarehouse
 
     warehouse = DuckDBWarehouse(path / "w.duckdb")
     ids = [f"a{i:04d}" for i in range(articles)]

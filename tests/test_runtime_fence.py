@@ -2,9 +2,7 @@
 still exist in the installed Dagster, dagster-dbt and GX (canaries), and the pipeline gives
 the same rows with the tricks off (``LEDGER_RUNTIME_TRICKS=0``) as with them on."""
 
-import importlib
 import inspect
-import os
 import re
 import shutil
 from pathlib import Path
@@ -75,62 +73,6 @@ def test_canary_dagster_dbt_resource_still_has_what_dbt_cli_overrides():
         )
 
 
-EVENT_LOG_IMPORTS = {
-    "dagster._core.events": ("ASSET_CHECK_EVENTS", "ASSET_EVENTS"),
-    "dagster._core.events.log": ("EventLogEntry",),
-    "dagster._core.storage.event_log.schema": ("SqlEventLogStorageTable",),
-    "dagster._core.storage.event_log.sqlite.sqlite_event_log": (
-        "INDEX_SHARD_NAME",
-        "SqliteEventLogStorage",
-    ),
-    "dagster._core.storage.sqlite": ("SQLITE_BUSY_TIMEOUT_SECONDS",),
-}
-# what LedgerSqliteEventLogStorage overrides or calls on its parent
-EVENT_LOG_METHODS = (
-    "_connect",
-    "_initdb",
-    "conn_string_for_shard",
-    "run_connection",
-    "index_transaction",
-    "store_event_batch",
-    "_event_to_row",
-    "prepare_insert_event",
-    "_store_asset_event_tags",
-    "_store_asset_event",
-    "store_asset_check_event",
-    "dispose",
-)
-
-
-def test_canary_dagster_event_log_internals_still_exist(tmp_path, monkeypatch):
-    for module_name, names in EVENT_LOG_IMPORTS.items():
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError as error:
-            pytest.fail(f"{module_name} cannot be imported ({error}): " + _upgrade("dagster"))
-        for name in names:
-            assert hasattr(module, name), f"{module_name}.{name} is gone: " + _upgrade("dagster")
-    from dagster._core.storage.event_log.sqlite.sqlite_event_log import SqliteEventLogStorage
-
-    for name in EVENT_LOG_METHODS:
-        assert hasattr(SqliteEventLogStorage, name), (
-            f"SqliteEventLogStorage.{name} is gone: " + _upgrade("dagster")
-        )
-    stock = SqliteEventLogStorage(str(tmp_path / "runs"))
-    for name in ("_db_lock", "_initialized_dbs"):
-        assert hasattr(stock, name), f"SqliteEventLogStorage().{name} is gone: " + _upgrade(
-            "dagster"
-        )
-    stock.dispose()
-    # enable_event_batching sets an undocumented variable: Dagster must still read it
-    from dagster._core.instance import utils
-
-    monkeypatch.setenv("DAGSTER_EVENT_BATCH_SIZE", "1000")
-    assert getattr(utils, "_get_event_batch_size", lambda: None)() == 1000, (
-        "Dagster no longer reads DAGSTER_EVENT_BATCH_SIZE: " + _upgrade("dagster")
-    )
-
-
 def _gx_source(report_dir: Path):
     from orchestration.quality import gx_suites
 
@@ -165,11 +107,10 @@ def test_canary_gx_batch_manager_still_caches_in_batch_data_cache(tmp_path, monk
 
 
 def _ledger_instance(home: Path, monkeypatch) -> dg.DagsterInstance:
-    """An instance configured like the project's (dagster_home/dagster.yaml: the ledger's
-    event-log class) in ``home``."""
+    """An instance configured like the project's (dagster_home/dagster.yaml) in ``home``."""
     home.mkdir(parents=True)
     shutil.copy(ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
-    monkeypatch.setenv("DAGSTER_HOME", str(home))  # the event log's base_dir
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
     return dg.DagsterInstance.from_config(str(home))
 
 
@@ -178,11 +119,7 @@ def _seed_run(tmp_path: Path, monkeypatch, switch: str, stock_initialize):
     built; returns (fct_figures rows, the instance, dagster-dbt adapter initializations)."""
     from dagster_dbt import DbtCliResource
 
-    from orchestration.runtime.event_log import enable_event_batching
-
     monkeypatch.setenv(SWITCH_ENV, switch)
-    monkeypatch.delenv("DAGSTER_EVENT_BATCH_SIZE", raising=False)  # restored afterwards
-    enable_event_batching()  # what loading the definitions does
     adapters = []
 
     def counting(self, args):
@@ -206,19 +143,12 @@ def _seed_run(tmp_path: Path, monkeypatch, switch: str, stock_initialize):
 def test_seed_run_is_the_same_with_the_tricks_off(tmp_path, monkeypatch):
     from dagster_dbt import DbtCliResource
 
-    from orchestration.runtime.event_log import LedgerSqliteEventLogStorage
-
     stock = DbtCliResource._initialize_dbt_core_adapter
     off, off_instance, off_adapters = _seed_run(tmp_path, monkeypatch, "0", stock)
-    storage = off_instance.event_log_storage
-    assert isinstance(storage, LedgerSqliteEventLogStorage)
-    assert "DAGSTER_EVENT_BATCH_SIZE" not in os.environ
-    assert storage._engines == {}  # stock: an engine per statement, none kept
     assert off_adapters and None not in off_adapters, "off: dagster-dbt opens its adapter"
     off_instance.dispose()
 
     on, on_instance, on_adapters = _seed_run(tmp_path, monkeypatch, "1", stock)
-    assert on_instance.event_log_storage._engines  # kept engines
     assert on_adapters == []  # the override: no adapter in the Dagster process
     on_instance.dispose()
 

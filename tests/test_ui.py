@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_pipeline
 
 pytestmark = pytest.mark.integration
 
@@ -48,9 +48,16 @@ def post(url: str, query: str) -> dict:
 @pytest.fixture(scope="module")
 def webserver(tmp_path_factory, seed_run):
     """``dagster-webserver`` on a free port in its own process group, stopped by its pid."""
-    settings, _ = seed_run  # the manifest is prepared and a warehouse exists
+    import dagster as dg
+
+    seed_settings, _ = seed_run  # the manifest is prepared
     home = tmp_path_factory.mktemp("dagster_home")
     shutil.copy(ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    # a run recorded in the webserver's instance, so the UI has materializations to show
+    instance = dg.DagsterInstance.from_config(str(home))
+    settings, result = run_pipeline(seed_settings.raw_dir, home, instance=instance)
+    assert result.success
+    instance.dispose()
     port = free_port()
     env = {
         **os.environ,
@@ -124,3 +131,29 @@ def test_webserver_lists_graph_schedule_and_sensor(webserver):
     }
     assert [s["name"] for s in repository["sensors"]] == ["raw_files_sensor"]
     assert "ledger_job" in {j["name"] for j in repository["jobs"]}
+
+
+METADATA_QUERY = """
+{
+  assetNodes(assetKeys: [{path: ["fct_figures"]}]) {
+    assetMaterializations(limit: 1) {
+      metadataEntries {
+        label
+        ... on IntMetadataEntry { intValue }
+        ... on TableSchemaMetadataEntry { schema { columns { name type } } }
+      }
+    }
+  }
+}
+"""
+
+
+def test_dbt_assets_show_row_count_and_column_types(webserver):
+    [node] = post(f"{webserver}/graphql", METADATA_QUERY)["data"]["assetNodes"]
+    [materialization] = node["assetMaterializations"]
+    entries = {e["label"]: e for e in materialization["metadataEntries"]}
+    assert entries["dagster/row_count"]["intValue"] > 0
+    columns = {c["name"]: c["type"] for c in entries["dagster/column_schema"]["schema"]["columns"]}
+    assert columns["value"] == "double"
+    assert columns["char_start"] == "integer"
+    assert columns["period_start"] == "date"

@@ -31,7 +31,7 @@ OPTIONAL_COLUMNS = (
     "period_start",  # YYYY-MM-DD: the period the figure covers, overriding the extractor's
     "period_end",
     "measure",
-    # written by the Label Studio import (orchestration/label_studio.py): where the row
+    # written by the Label Studio import (orchestration/cli/label_studio.py): where the row
     # comes from (named in every problem of the row), and why the import could not trust
     # the span (offsets outside the text, a quote not at its offsets): the row is invalid
     "origin",

@@ -28,7 +28,7 @@ class LedgerPaths(dg.ConfigurableResource):
 
     @property
     def warehouse(self):
-        """The warehouse interface (DuckDB or Postgres, see ``orchestration.warehouse``)."""
+        """The warehouse interface (DuckDB or Postgres, see ``orchestration.warehouse.duckdb``)."""
         from orchestration.warehouse import open_warehouse
 
         return open_warehouse(self.warehouse_kind, Path(self.duckdb_path), self.postgres_url)

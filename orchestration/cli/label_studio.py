@@ -1,4 +1,4 @@
-"""The annotation round trip through Label Studio: ``python -m orchestration.label_studio``.
+"""The annotation round trip through Label Studio: ``python -m orchestration.cli.label_studio``.
 
     export --out tasks.json [--raw DIR]          tasks with the extractor's figures as predictions
     push --tasks tasks.json --title T            into a project on LABEL_STUDIO_URL (SDK)
@@ -223,8 +223,8 @@ def csv_results(data: bytes, article_id: str, source: str, text: str):
 def article_text(raw_dir: Path, article_id: str):
     """(parsed article, publication date) of ``DIR/articles/<id>.txt``, as the pipeline
     reads it: decoded, parsed (repaired text), sidecar date else the text's date line."""
-    from orchestration.evaluation import sidecar_published_on
-    from orchestration.inventory import article_file
+    from orchestration.cli.evaluation import sidecar_published_on
+    from orchestration.defs.ingest.inventory import article_file
     from orchestration.text.parsing import decode_article, parse_article
     from orchestration.text.periods import publication_date
 
@@ -236,7 +236,7 @@ def article_text(raw_dir: Path, article_id: str):
 
 def build_tasks(raw_dir: Path, log=print) -> list[dict]:
     """One task per article of ``raw_dir/articles`` (see the module docstring)."""
-    from orchestration.inventory import annotation_file
+    from orchestration.defs.ingest.inventory import annotation_file
     from orchestration.text.extraction import extract_figures
 
     version = extractor_version()
@@ -631,7 +631,7 @@ def _sdk_or_reexec(argv: list[str]) -> None:
             path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
             env = {**os.environ, "PYTHONPATH": path, "LEDGER_LABEL_STUDIO_REEXEC": "1"}
             python = str(LABEL_STUDIO_PYTHON)
-            os.execve(python, [python, "-m", "orchestration.label_studio", *argv], env)
+            os.execve(python, [python, "-m", "orchestration.cli.label_studio", *argv], env)
         raise SystemExit(
             "label-studio-sdk is not installed: scripts/label_studio_server.sh start installs "
             "it into .venv-labelstudio (or `uv pip install --group labelstudio` elsewhere)"
@@ -647,7 +647,7 @@ def _default_raw() -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    parser = argparse.ArgumentParser(prog="python -m orchestration.label_studio")
+    parser = argparse.ArgumentParser(prog="python -m orchestration.cli.label_studio")
     commands = parser.add_subparsers(dest="command", required=True)
     export = commands.add_parser("export", help="write Label Studio tasks")
     export.add_argument("--out", type=Path, required=True)

@@ -1,6 +1,6 @@
 """Prepares the dbt manifest that the dbt assets are built from.
 
-Kept apart from ``orchestration.assets.dbt`` because that module needs the manifest at
+Kept apart from ``orchestration.defs.transform.dbt_assets`` because that module needs the manifest at
 import time. dbt-duckdb records the database name (the warehouse file's stem) in the
 manifest, and dbt's partial parsing depends on the connection, so it is parsed again when
 LEDGER_DUCKDB_PATH (or the Postgres connection) changes.
@@ -30,7 +30,7 @@ def dbt_executable() -> str:
 def dbt_warehouse_env(warehouse) -> dict[str, str]:
     """Variables ``profiles.yml`` reads: the DuckDB path, or the libpq variables."""
     if warehouse.kind == "postgres":
-        from orchestration.warehouse_postgres import libpq_parts
+        from orchestration.warehouse.postgres import libpq_parts
 
         return libpq_parts(warehouse.url)
     return {"LEDGER_DUCKDB_PATH": str(warehouse.path)}

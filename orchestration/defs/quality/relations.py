@@ -7,11 +7,11 @@ import dagster as dg
 import pandas as pd
 from dagster_dbt import get_asset_key_for_model
 
-from orchestration.assets.dbt import ledger_dbt_core
-from orchestration.assets.ingest import preview
-from orchestration.memory import release_memory
-from orchestration.partitions import run_article_ids
-from orchestration.resources import LedgerPaths
+from orchestration.defs.ingest.assets import preview
+from orchestration.defs.resources import LedgerPaths
+from orchestration.defs.scope import run_article_ids
+from orchestration.defs.transform.dbt_assets import ledger_dbt_core
+from orchestration.runtime.memory import release_memory
 from orchestration.text.relations import FigureRef, find_relations
 
 RELATION_COLUMNS = {

@@ -1,4 +1,4 @@
-"""Extractor throughput on one core: ``python -m orchestration.extractor_bench``.
+"""Extractor throughput on one core: ``python -m orchestration.cli.extractor_bench``.
 
 Repeats the annotated articles (``raw/articles`` and ``tests/data/articles``) until at
 least 5 MB of UTF-8 text has been processed, and prints MB/s for the extractor alone

@@ -1,8 +1,7 @@
 """The dbt project as Dagster assets: staging → intermediate → marts.
 
-The dbt assets are not partitioned: a Dagster partition event per article and per model
-would cost more than the models themselves. They are incremental instead: a run for some
-article partitions hands those articles to dbt (the table ``raw.dbt_batch``, and the variable
+The models are incremental by article: a run for some articles (``defs/scope.py``) hands
+those articles to dbt (the table ``raw.dbt_batch``, and the variable
 ``LEDGER_DBT_BATCH`` when small), whose marts replace exactly their rows, and whose tests
 check those rows; a run over every article rebuilds with ``--full-refresh``.
 
@@ -23,11 +22,11 @@ import dagster as dg
 import pandas as pd
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
-from orchestration.dbt_manifest import DBT_PROJECT_DIR, dbt_executable, dbt_warehouse_env
-from orchestration.partitions import run_article_ids
+from orchestration.defs.resources import LedgerPaths
+from orchestration.defs.scope import run_article_ids
+from orchestration.defs.transform.manifest import DBT_PROJECT_DIR, dbt_executable, dbt_warehouse_env
 from orchestration.quality import gx_suites
 from orchestration.quality.report import CheckRecord, record_checks
-from orchestration.resources import LedgerPaths
 from orchestration.runtime import DbtCliShortcuts
 
 BATCH_COLUMNS = {"article_id": "VARCHAR"}
@@ -41,12 +40,12 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 class LedgerDbtCliResource(DbtCliShortcuts, DbtCliResource):
     """dagster-dbt's resource without its ``dbt --version`` (3–4 s) and in-process dbt
     adapter (≈ 2.7 s) before every dbt step (orchestration/runtime/dbt_cli.py;
-    ``LEDGER_RUNTIME_TRICKS=0`` turns this off). Row counts come from ``_row_counts``."""
+    ``LEDGER_RUNTIME_TRICKS=0`` turns this off). Row counts and column types come from ``_relation_facts``."""
 
 
 def dbt_resource() -> DbtCliResource:
     """dbt steps run ``ledger-dbt``: dbt forked from the run's warm dbt server when the run
-    has one (orchestration/dbt_server.py), the plain ``dbt`` executable otherwise."""
+    has one (orchestration/runtime/dbt_server.py), the plain ``dbt`` executable otherwise."""
     warm = Path(sys.executable).parent / "ledger-dbt"
     return LedgerDbtCliResource(
         project_dir=dbt_project,
@@ -101,7 +100,14 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledger: Ledge
         gx_suites.import_in_background()  # for the checks after this step, while dbt runs
         with warehouse.handed_over():  # dbt's process has the file to itself
             invocation = dbt.cli(args, context=context)
-            events = list(invocation.stream())
+            try:
+                events = list(invocation.stream())
+            except BaseException:
+                # dbt must not outlive the hand-over: it would block on its unread output
+                # while this process waits to open the file again
+                invocation.process.kill()
+                invocation.process.wait()
+                raise
         target = Path(invocation.target_path).parent
         threading.Thread(target=_prune_dbt_targets, args=(target,), daemon=True).start()
     with warehouse.session():  # row counts and the report's reads on one connection
@@ -109,15 +115,22 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledger: Ledge
 
 
 def _annotated(events: list, warehouse, ledger: LedgerPaths):
-    """dagster-dbt's events with row counts; the dbt tests recorded in the report."""
-    counts = _row_counts(warehouse, events)
+    """dagster-dbt's events with row counts and typed column schemas (the public metadata
+    keys the UI shows); the dbt tests recorded in the report."""
+    counts, columns = _relation_facts(warehouse, events)
     tests = []
     for event in events:
         if isinstance(event, dg.Output | dg.AssetMaterialization):
             relation = event.metadata.get("dagster/relation_identifier")
             name = getattr(relation, "value", relation)
             if name in counts:
-                event = event.with_metadata({**event.metadata, "dagster/row_count": counts[name]})
+                facts = dg.TableMetadataSet(
+                    row_count=counts[name],
+                    column_schema=dg.TableSchema(
+                        columns=[dg.TableColumn(c, t) for c, t in columns.get(name, [])]
+                    ),
+                )
+                event = event.with_metadata({**event.metadata, **facts})
         elif isinstance(event, dg.AssetCheckResult | dg.AssetCheckEvaluation):
             tests.append(_test_record(event))
         yield event
@@ -157,7 +170,8 @@ def _test_record(event) -> CheckRecord:
     )
 
 
-def _row_counts(warehouse, events: list) -> dict[str, int]:
+def _relation_facts(warehouse, events: list) -> tuple[dict[str, int], dict[str, list]]:
+    """Row counts and (column, type) lists of the relations dbt built, in two queries."""
     names = set()
     for event in events:
         if isinstance(event, dg.Output | dg.AssetMaterialization):
@@ -165,12 +179,28 @@ def _row_counts(warehouse, events: list) -> dict[str, int]:
             if relation is not None:
                 names.add(getattr(relation, "value", relation))
     if not names:
-        return {}
+        return {}, {}
+    parts = {name: name.split(".")[-2:] for name in sorted(names)}
     union = " UNION ALL ".join(
-        f"SELECT '{name}' AS relation, count(*) AS n FROM {'.'.join(name.split('.')[-2:])}"
-        for name in sorted(names)
+        f"SELECT '{name}' AS relation, count(*) AS n FROM {schema}.{table}"
+        for name, (schema, table) in parts.items()
     )
-    return {r.relation: int(r.n) for r in warehouse.read_query(union).itertuples()}
+    counts = {r.relation: int(r.n) for r in warehouse.read_query(union).itertuples()}
+    wanted = " OR ".join(
+        f"(table_schema = '{schema}' AND table_name = '{table}')"
+        for schema, table in parts.values()
+    )
+    described = warehouse.read_query(
+        "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns"
+        f" WHERE {wanted} ORDER BY table_schema, table_name, ordinal_position"
+    )
+    by_relation = {tuple(v): k for k, v in parts.items()}
+    columns: dict[str, list] = {}
+    for row in described.itertuples():
+        name = by_relation.get((row.table_schema, row.table_name))
+        if name:
+            columns.setdefault(name, []).append((row.column_name, str(row.data_type).lower()))
+    return counts, columns
 
 
 @dbt_assets(

@@ -20,13 +20,13 @@ from pathlib import Path
 import dagster as dg
 from dagster_dbt import get_asset_key_for_model
 
-from orchestration.assets.dbt import ledger_dbt_core, ledger_dbt_marts
-from orchestration.memory import release_memory
-from orchestration.partitions import run_article_ids
+from orchestration.defs.resources import LedgerPaths
+from orchestration.defs.scope import run_article_ids
+from orchestration.defs.transform.dbt_assets import ledger_dbt_core, ledger_dbt_marts
 from orchestration.quality.gx_suites import SuiteOutcome, load_suite_json, validate_frame
 from orchestration.quality.links import report_link
 from orchestration.quality.report import CheckRecord, record_check
-from orchestration.resources import LedgerPaths
+from orchestration.runtime.memory import release_memory
 
 
 def _model(name: str) -> dg.AssetKey:
@@ -140,7 +140,7 @@ def gx_check(
 ) -> dg.AssetChecksDefinition:
     """An asset check that validates the rows of ``sql`` against a GX suite file.
 
-    A partition run validates its own articles' rows; ``whole_table`` checks validate every
+    A run for some articles validates their rows; ``whole_table`` checks validate every
     row in every run (a table that compares articles has no rows of one article)."""
 
     @dg.asset_check(
@@ -158,7 +158,7 @@ def gx_check(
         recorded = False
         try:
             with warehouse.session():  # one connection for the table and the report's reads
-                # a partition run validates its own articles; a full run the whole table
+                # a run for some articles validates theirs; a full run the whole table
                 scope = None if whole_table else run_article_ids(context)
                 frame = warehouse.read_articles(sql, scope)
                 spec = load_suite_json(suite)  # read once: it picks the columns and validates

@@ -36,7 +36,7 @@ import tempfile
 import threading
 import time
 
-from orchestration.dbt_manifest import dbt_executable
+from orchestration.defs.transform.manifest import dbt_executable
 
 SOCKET_ENV = "LEDGER_DBT_SERVER"
 _STREAMS = [0, 1, 2]  # stdin, stdout, stderr of ledger-dbt, passed to the forked dbt
@@ -255,7 +255,7 @@ def running():
     # the parent-death signal goes out when the thread that started the server ends:
     # start it from the thread that runs the block (make run: the main thread)
     server = subprocess.Popen(
-        [sys.executable, "-m", "orchestration.dbt_server", "serve", path, str(os.getpid())],
+        [sys.executable, "-m", "orchestration.runtime.dbt_server", "serve", path, str(os.getpid())],
         stdin=subprocess.DEVNULL,
         start_new_session=True,  # a Ctrl-C in the terminal reaches it through stop() only
     )
@@ -291,4 +291,4 @@ if __name__ == "__main__":
     if len(sys.argv) in (3, 4) and sys.argv[1] == "serve":
         serve(sys.argv[2], int(sys.argv[3]) if len(sys.argv) == 4 else None)
     else:
-        sys.exit("usage: python -m orchestration.dbt_server serve SOCKET [PARENT_PID]")
+        sys.exit("usage: python -m orchestration.runtime.dbt_server serve SOCKET [PARENT_PID]")

@@ -1,7 +1,7 @@
 """Raw layer: files on disk → tables in the warehouse's ``raw`` schema.
 
-The article assets are partitioned by article id: a run for some articles replaces exactly
-their rows (idempotent), a run over every partition replaces whole tables. Each asset reads
+A run for some articles (the run tag ``ledger/articles``, ``defs/scope.py``) replaces
+exactly their rows (idempotent); a full run replaces whole tables. Each asset reads
 what the previous one wrote, runs one pure text step from
 ``orchestration.text`` and writes its table plus its problems (``raw.<stage>_problems``,
 one row per input it could not use). The dbt project picks everything up from there.
@@ -17,11 +17,17 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
-from orchestration.console import Progress
-from orchestration.inventory import annotation_file, article_file, meta_file, other_files
-from orchestration.memory import release_memory
-from orchestration.partitions import ARTICLES, all_article_ids
-from orchestration.resources import LedgerPaths
+from orchestration.defs.ingest.inventory import (
+    annotation_file,
+    article_file,
+    list_article_ids,
+    meta_file,
+    other_files,
+)
+from orchestration.defs.resources import LedgerPaths
+from orchestration.defs.scope import run_article_ids
+from orchestration.runtime.console import Progress
+from orchestration.runtime.memory import release_memory
 from orchestration.text.annotations import (
     AnnotationFileError,
     locate_annotations,
@@ -172,12 +178,7 @@ CHUNK_ARTICLES = 1000  # articles a Python asset holds in memory at once
 PREVIEW_ROWS = 10
 
 _COMMON = {"pool": "warehouse", "owners": ["team:ledger"]}
-_PARTITIONED = {
-    "partitions_def": ARTICLES,
-    # every selected article in one run: bulk loads instead of a run per article
-    "backfill_policy": dg.BackfillPolicy.single_run(),
-    "pool": "warehouse",
-}
+_ARTICLE_ASSET = {"pool": "warehouse"}
 
 
 def _now() -> datetime:
@@ -203,12 +204,14 @@ def _problem(
     }
 
 
-def article_scope(context: dg.AssetExecutionContext) -> tuple[list[str], list[str] | None]:
-    """(the run's article ids, the ids to replace rows for — None when the run covers every
-    article, so whole tables are replaced and rows of vanished articles go too)."""
-    keys = list(context.partition_keys)
-    full = set(keys) >= set(all_article_ids(context.instance))
-    return keys, None if full else keys
+def article_scope(
+    context: dg.AssetExecutionContext, ledger: LedgerPaths
+) -> tuple[list[str], list[str] | None]:
+    """(the run's article ids, the ids to replace rows for — None in a full run, whose
+    articles are those of the raw folder: whole tables are replaced and rows of vanished
+    articles go too)."""
+    scope = run_article_ids(context)
+    return (list_article_ids(Path(ledger.raw_dir)) if scope is None else scope), scope
 
 
 def chunks(keys: list[str]) -> Iterator[list[str]]:
@@ -221,7 +224,7 @@ class ChunkedTable:
     """Writes one raw table a chunk of articles at a time, so a run over ten thousand
     articles never holds all their rows. In a run over every article the first chunk
     replaces the table (rows of vanished articles go); every other chunk, and every chunk
-    of a partition run, replaces its own articles' rows."""
+    of a run for some articles, replaces its own articles' rows."""
 
     def __init__(self, ledger: LedgerPaths, table: str, columns: dict, scope: list[str] | None):
         self.ledger, self.table, self.columns = ledger, table, columns
@@ -286,7 +289,6 @@ def _spec(key: str, description: str, deps: list[str] | None = None) -> dg.Asset
         group_name="raw",
         kinds={"python", "duckdb"},
         owners=["team:ledger"],
-        partitions_def=ARTICLES,
     )
 
 
@@ -294,7 +296,7 @@ def _read_article(raw_dir: Path, article_id: str) -> tuple[dict | None, dict | N
     """(row, problem) for one article id: its decoded file, or why there is none. A link
     out of the raw folder, a special file or an article over ``LEDGER_MAX_ARTICLE_BYTES``
     is not read (``inventory.refusal``): an error naming the target, type or size."""
-    from orchestration.inventory import max_article_bytes, refusal
+    from orchestration.defs.ingest.inventory import max_article_bytes, refusal
 
     path = article_file(raw_dir, article_id)
     source = _relative(path, raw_dir)
@@ -354,14 +356,14 @@ def _read_sidecar(raw_dir: Path, article_id: str) -> tuple[dict, dict | None]:
         _spec("raw_articles", "Decoded article files (raw.articles)."),
         _spec("decode_problems", "Article files that could not be read (raw.decode_problems)."),
     ],
-    **_PARTITIONED,
+    **_ARTICLE_ASSET,
 )
 def raw_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
-    """The article file ``<raw>/articles/<id>.txt`` of each partition, decoded (UTF-8,
+    """The article file ``<raw>/articles/<id>.txt`` of each of the run's articles, decoded (UTF-8,
     UTF-8 with BOM, GB18030).
 
     Unreadable, mis-encoded, empty, misnamed and removed files go to ``raw.decode_problems``."""
-    keys, scope = article_scope(context)
+    keys, scope = article_scope(context, ledger)
     raw_dir = Path(ledger.raw_dir)
     table = ChunkedTable(ledger, "articles", ARTICLE_COLUMNS, scope)
     problem_table = _problems_table(ledger, "decode", scope)
@@ -418,14 +420,14 @@ def raw_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
         ),
         _spec("parse_problems", "Structural warnings (raw.parse_problems).", ["raw_articles"]),
     ],
-    **_PARTITIONED,
+    **_ARTICLE_ASSET,
 )
 def parse_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
     """Each article's structure: headline, city sections, subheadlines, bylines, paragraphs,
     captions; paragraphs split by page breaks joined again, offsets into the repaired text.
 
     Writes ``raw.parsed_articles`` (one row per article) and ``raw.article_blocks``."""
-    keys, scope = article_scope(context)
+    keys, scope = article_scope(context, ledger)
     parsed_table = ChunkedTable(ledger, "parsed_articles", PARSED_COLUMNS, scope)
     block_table = ChunkedTable(ledger, "article_blocks", BLOCK_COLUMNS, scope)
     problem_table = _problems_table(ledger, "parse", scope)
@@ -597,7 +599,7 @@ def _annotation_rows(context, raw_dir: Path, article_id: str, text: str | None):
             ["parsed_articles"],
         ),
     ],
-    **_PARTITIONED,
+    **_ARTICLE_ASSET,
 )
 def article_annotations(context: dg.AssetExecutionContext, ledger: LedgerPaths):
     """The hand-made annotations, each located in its article's repaired text and read by the
@@ -605,7 +607,7 @@ def article_annotations(context: dg.AssetExecutionContext, ledger: LedgerPaths):
 
     Every CSV row lands in ``raw.annotations`` with a status; unusable rows and unreadable
     files also go to ``raw.annotations_problems`` naming file and line."""
-    keys, scope = article_scope(context)
+    keys, scope = article_scope(context, ledger)
     table = ChunkedTable(ledger, "annotations", ANNOTATION_COLUMNS, scope)
     problem_table = _problems_table(ledger, "annotations", scope)
     for chunk in chunks(keys):
@@ -639,14 +641,14 @@ def article_annotations(context: dg.AssetExecutionContext, ledger: LedgerPaths):
     kinds={"python", "duckdb"},
     deps=["parsed_articles", "article_blocks"],
     owners=["team:ledger"],
-    **_PARTITIONED,
+    **_ARTICLE_ASSET,
 )
 def extracted_figures(
     context: dg.AssetExecutionContext, ledger: LedgerPaths
 ) -> dg.MaterializeResult:
     """Every figure the extractor finds in the repaired texts, with span, unit, base value,
     bound, modality, category, metric and city; no annotations are used here."""
-    keys, scope = article_scope(context)
+    keys, scope = article_scope(context, ledger)
     table = ChunkedTable(ledger, "extracted_figures", FIGURE_COLUMNS, scope)
     by_unit: Counter[str] = Counter()
     done = 0

@@ -1,14 +1,14 @@
 """What is in the raw folder: one entry per article id, with the files and their hashes.
 
-Every file the ledger could read gets an article id (its stem), so every input lands in a
-partition and is either used or quarantined: an article ``<id>.txt``, its annotations
+Every file the ledger could read gets an article id (its stem), so every input belongs to
+an article and is either used or quarantined: an article ``<id>.txt``, its annotations
 ``<id>.csv``, a file with another extension in ``articles/``, or annotations whose article
 is missing. Content hashes (not modification times) tell the sensor what changed.
 
 Hostile entries are listed but never read (:func:`refusal`): a symbolic link that resolves
 outside the raw folder (or to nothing), anything that is not a regular file (a FIFO would
 block the reader for ever, a device never ends), and an article larger than
-``LEDGER_MAX_ARTICLE_BYTES`` (default 5 MB). Their partitions quarantine them with the
+``LEDGER_MAX_ARTICLE_BYTES`` (default 5 MB). Their runs quarantine them with the
 reason. The paths :func:`article_file`, :func:`annotation_file` and :func:`meta_file` hand
 out refuse such a file when read (:class:`RawFile`), whichever code reads them.
 """
@@ -127,10 +127,8 @@ def _digest(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def scan_raw_dir(raw_dir: Path) -> dict[str, ArticleInputs]:
-    """Article id → its input files. Hidden files and folders are ignored; links and
-    special files are listed (their runs quarantine them), never read."""
-    inputs: dict[str, ArticleInputs] = {}
+def _raw_entries(raw_dir: Path):
+    """(folder, path, article id) of every input file; hidden files and folders ignored."""
     for folder in ("articles", "annotations"):
         directory = raw_dir / folder
         if not directory.is_dir():
@@ -138,12 +136,25 @@ def scan_raw_dir(raw_dir: Path) -> dict[str, ArticleInputs]:
         for path in sorted(directory.iterdir()):
             if path.name.startswith(".") or (path.is_dir() and not path.is_symlink()):
                 continue
-            article_id = article_id_of(path)
-            entry = inputs.setdefault(article_id, ArticleInputs(article_id))
-            try:
-                entry.files[f"{folder}/{path.name}"] = _digest(path)
-            except OSError as error:  # unreadable: still an input, its run will report it
-                entry.files[f"{folder}/{path.name}"] = f"unreadable:{error.errno}"
+            yield folder, path, article_id_of(path)
+
+
+def list_article_ids(raw_dir: Path) -> list[str]:
+    """Every article id of the raw folder, sorted, without reading a file (a full run's
+    articles)."""
+    return sorted({article_id for _folder, _path, article_id in _raw_entries(raw_dir)})
+
+
+def scan_raw_dir(raw_dir: Path) -> dict[str, ArticleInputs]:
+    """Article id → its input files with their hashes. Links and special files are listed
+    (their runs quarantine them), never read."""
+    inputs: dict[str, ArticleInputs] = {}
+    for folder, path, article_id in _raw_entries(raw_dir):
+        entry = inputs.setdefault(article_id, ArticleInputs(article_id))
+        try:
+            entry.files[f"{folder}/{path.name}"] = _digest(path)
+        except OSError as error:  # unreadable: still an input, its run will report it
+            entry.files[f"{folder}/{path.name}"] = f"unreadable:{error.errno}"
     return dict(sorted(inputs.items()))
 
 

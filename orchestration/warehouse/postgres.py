@@ -15,7 +15,7 @@ from urllib.parse import unquote, urlparse
 
 import pandas as pd
 
-from orchestration.warehouse import RAW_SCHEMA, Warehouse, _ddl
+from orchestration.warehouse.base import RAW_SCHEMA, Warehouse, column_ddl
 
 _PG_TYPES = {"DOUBLE": "DOUBLE PRECISION"}
 _DBT_LOCK = 7_204_551  # advisory lock key of the ledger's dbt builds
@@ -96,7 +96,7 @@ class PostgresWarehouse(Warehouse):
             cur.execute(f"DROP TABLE {schema}.{table} CASCADE")
             existing = []
         if not existing:
-            cur.execute(f"CREATE TABLE {schema}.{table} ({_ddl(columns, _PG_TYPES)})")
+            cur.execute(f"CREATE TABLE {schema}.{table} ({column_ddl(columns, _PG_TYPES)})")
 
     def _copy(self, cur, schema: str, table: str, frame: pd.DataFrame, columns) -> None:
         if frame.empty:

@@ -18,10 +18,10 @@ import threading
 import time
 import uuid
 
-from orchestration import dbt_server
-from orchestration.console import QuietConsole, silence_known_warnings, verbose
-from orchestration.dbt_manifest import prepare_manifest
-from orchestration.memory import loading_code
+from orchestration.defs.transform.manifest import prepare_manifest
+from orchestration.runtime import dbt_server
+from orchestration.runtime.console import QuietConsole, silence_known_warnings, verbose
+from orchestration.runtime.memory import loading_code
 from orchestration.settings import Settings
 
 MARTS = ("mart_funding", "mart_trade", "mart_transport", "mart_talent")
@@ -33,7 +33,7 @@ def project_instance(settings: Settings | None = None):
 
     if settings is not None and settings.warehouse_kind == "postgres" and settings.postgres_url:
         # deploy/postgres/dagster.yaml reads the instance's connection from the PG* variables
-        from orchestration.warehouse_postgres import libpq_parts
+        from orchestration.warehouse.postgres import libpq_parts
 
         for name, value in libpq_parts(settings.postgres_url).items():
             os.environ.setdefault(name, value)
@@ -59,13 +59,11 @@ def _instance_lock():
 def materialize_everything(settings: Settings, instance=None):
     """Run the whole asset graph (assets and checks) in this process; returns the result."""
     from orchestration.definitions import build_definitions
-    from orchestration.partitions import full_range_tags
 
     defs = build_definitions(settings)
     job = defs.resolve_implicit_global_asset_job_def()
     instance = instance if instance is not None else project_instance(settings)
-    sync_partitions(instance, settings)
-    return execute(job, settings, instance=instance, tags=full_range_tags(instance))
+    return execute(job, settings, instance=instance)
 
 
 def prepare(settings: Settings):
@@ -353,19 +351,6 @@ class _PoolWatch:
             self.say(f"the pool watch stopped: {error}")
 
 
-def sync_partitions(instance, settings: Settings) -> list[str]:
-    """Make the article partitions what the raw folder holds: add new ids, drop vanished."""
-    from orchestration.inventory import scan_raw_dir
-    from orchestration.partitions import ARTICLES, all_article_ids
-
-    wanted = list(scan_raw_dir(settings.raw_dir))
-    known = all_article_ids(instance)
-    for gone in set(known) - set(wanted):
-        instance.delete_dynamic_partition(ARTICLES.name, gone)
-    instance.add_dynamic_partitions(ARTICLES.name, [k for k in wanted if k not in known])
-    return wanted
-
-
 def _counts(warehouse) -> dict[str, object]:
     """The summary's row counts, on one connection; "n/a" for a table a failed step left
     unbuilt."""
@@ -480,7 +465,7 @@ def main() -> int:
     started = time.perf_counter()
     settings = Settings.from_env()
     print(f"raw folder {settings.raw_dir}; warehouse {settings.open_warehouse()}", flush=True)
-    from orchestration.inventory import scan_raw_dir
+    from orchestration.defs.ingest.inventory import scan_raw_dir
 
     if not scan_raw_dir(settings.raw_dir):
         print(
@@ -490,7 +475,7 @@ def main() -> int:
         )
         return 1
     # dbt's per-test lines, Dagster's log prefixes and repeated warnings summarized
-    # (orchestration/console.py); LEDGER_VERBOSE=1 prints everything
+    # (orchestration/runtime/console.py); LEDGER_VERBOSE=1 prints everything
     quiet = contextlib.nullcontext() if verbose() else QuietConsole()
     with quiet, dbt_server.running():  # dbt imports on the other core meanwhile
         with loading_code():  # dagster's import, as in prepare(): the collector off

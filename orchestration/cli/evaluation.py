@@ -1,4 +1,4 @@
-"""Evaluate the figure extractor against hand annotations: ``python -m orchestration.evaluation``.
+"""Evaluate the figure extractor against hand annotations: ``python -m orchestration.cli.evaluation``.
 
 Without arguments, two sets are evaluated and reported separately:
 
@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from orchestration.inventory import META_SUFFIX
+from orchestration.defs.ingest.inventory import META_SUFFIX
 from orchestration.text.annotations import (
     Annotation,
     AnnotationFileError,

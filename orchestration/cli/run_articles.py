@@ -1,0 +1,44 @@
+"""Materialize some articles in process, from the shell (a run tagged with their ids).
+
+    python -m orchestration.cli.run_articles ARTICLE_ID [ARTICLE_ID ...]
+
+A manual backfill without the UI: the articles' rows are replaced everywhere, the other
+articles are not touched. Uses the instance under DAGSTER_HOME, so the runs show in the UI.
+Exits 1 when a blocking check fails or a step errors, 3 when the warehouse stayed held
+past ``LEDGER_LOCK_TIMEOUT``.
+"""
+
+import sys
+
+from orchestration.runtime import dbt_server
+from orchestration.settings import Settings
+
+
+def materialize_articles(settings: Settings, article_ids: list[str], instance):
+    """One run over ``article_ids``: their rows are replaced, no other article's."""
+    from orchestration.cli.run_all import execute
+    from orchestration.definitions import build_definitions
+    from orchestration.defs.scope import scope_tags
+
+    job = build_definitions(settings).resolve_job_def("ledger_job")
+    return execute(job, settings, instance=instance, tags=scope_tags(article_ids))
+
+
+def main(argv: list[str]) -> int:
+    from orchestration.cli.run_all import prepare, summarize
+
+    if not argv:
+        print(__doc__)
+        return 2
+    settings = Settings.from_env()
+    with dbt_server.running():  # dbt imports on the other core meanwhile
+        result = materialize_articles(settings, argv, prepare(settings))
+    text, ok = summarize(settings, result)
+    print(text)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    from orchestration.cli.run_all import exit_now, guarded
+
+    exit_now(guarded(main, sys.argv[1:]))

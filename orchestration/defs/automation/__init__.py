@@ -1,0 +1,1 @@
+"""Automation: the job, the raw-folder sensor and the daily schedule."""

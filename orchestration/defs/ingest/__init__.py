@@ -1,0 +1,1 @@
+"""Ingest: the raw folder (articles, sidecars, annotations) read into raw.* tables."""

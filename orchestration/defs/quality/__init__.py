@@ -1,0 +1,1 @@
+"""Quality: asset checks (GX suites, annotation agreement) and the figure relations."""

@@ -1,0 +1,1 @@
+"""Transform: the dbt project as Dagster assets (staging → intermediate → marts)."""
