@@ -4,10 +4,6 @@ from __future__ import annotations
 
 import csv
 import re
-from pathlib import Path
-
-import pytest
-import yaml
 
 from orchestration.text.codes import CATEGORIES, MEASURES, UNITS
 from orchestration.text.metrics import (
@@ -19,9 +15,9 @@ from orchestration.text.metrics import (
     closest_names,
     split_cues,
 )
+from tests.test_specs import spec_cases
 
-SPEC = Path(__file__).resolve().parent / "specs" / "metrics.yaml"
-CASES = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+CASES = spec_cases("metrics.yaml")
 
 
 def _figures(case: dict) -> list[tuple[int, int, str]]:
@@ -35,8 +31,8 @@ def _figures(case: dict) -> list[tuple[int, int, str]]:
     return spans
 
 
-@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
-def test_spec(case: dict) -> None:
+def check_spec_case(case: dict) -> None:
+    """One case of tests/specs/metrics.yaml (tests/test_specs.py runs them all)."""
     readings = classify_sentence(case["sentence"], _figures(case))
     assert len(readings) == len(case["figures"])
     surfaces = [f["surface"] for f in case["figures"]]

@@ -1,7 +1,8 @@
 """Reference periods of figures (orchestration/text/periods.py).
 
-The cases live in ``tests/specs/periods.yaml``: adding one needs no Python. The direct tests
-below cover ``publication_date`` and the rules file itself.
+The cases live in ``tests/specs/periods.yaml`` (run by ``tests/test_specs.py`` through
+:func:`check_spec_case`): adding one needs no Python. The direct tests below cover
+``publication_date`` and the rules file itself.
 """
 
 import subprocess
@@ -20,9 +21,9 @@ from orchestration.text.periods import (
     figure_periods,
     publication_date,
 )
+from tests.test_specs import spec_cases
 
-SPEC = Path(__file__).resolve().parent / "specs" / "periods.yaml"
-CASES = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+CASES = spec_cases("periods.yaml")
 
 
 def _date(value) -> date | None:
@@ -51,8 +52,8 @@ def test_spec_file_is_well_formed():
             assert (figure["kind"] == "unknown") == unknown, (case["name"], figure)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case["name"] for case in CASES])
-def test_spec_case(case):
+def check_spec_case(case):
+    """One case of tests/specs/periods.yaml (tests/test_specs.py runs them all)."""
     text = case["text"]
     figures = case["figures"]
     spans = [_span(text, f["surface"], f.get("occurrence", 1)) for f in figures]

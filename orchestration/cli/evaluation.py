@@ -62,7 +62,7 @@ from orchestration.text.metrics import VOCABULARY
 from orchestration.text.parsing import decode_article, parse_article
 from orchestration.text.sidecar import read_sidecar
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the repository
 TUNING_DIRS = (ROOT / "raw", ROOT / "tests" / "data")
 FORMER_HELDOUT_DIRS = (ROOT / "tests" / "data" / "holdout",)
 REAL_LAYOUT_DIRS = (ROOT / "tests" / "data" / "real",)

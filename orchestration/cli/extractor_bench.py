@@ -15,7 +15,7 @@ from pathlib import Path
 from orchestration.text.extraction import extract_figures
 from orchestration.text.parsing import decode_article, parse_article
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the repository
 ARTICLE_DIRS = (ROOT / "raw" / "articles", ROOT / "tests" / "data" / "articles")
 TARGET_BYTES = 5 * 1024 * 1024
 

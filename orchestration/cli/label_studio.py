@@ -60,7 +60,7 @@ from datetime import datetime
 from decimal import Decimal
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]  # the repository
 CONFIG = ROOT / "label_studio" / "config.xml"
 LABEL_STUDIO_PYTHON = ROOT / ".venv-labelstudio" / "bin" / "python"
 TEXT = "text"  # the Text tag the spans point into

@@ -61,63 +61,30 @@ it is printed. Measurement words (率, 效率) and words of one sentence do not 
 
 The metric is read by :mod:`orchestration.text.metrics` (the vocabulary in
 ``rules/metrics.csv``).
+
+The keyword table is data, ``rules/categories.yaml`` (one named rule per sub-domain). The
+sentence's clauses and keyword hits come from its :class:`.clauses.SentenceModel`, computed
+once per sentence and shared by its figures: pass ``model=`` (the extractor does); without
+it each function builds the model of the sentence it is given.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
+from orchestration.text import clauses as _clauses
+from orchestration.text.clauses import SentenceModel
 from orchestration.text.codes import CATEGORIES
 
-# Keywords per category: general domain vocabularies, one line per sub-domain, space
-# separated (the longest keyword wins where two overlap). No word here may be chosen
-# because one tuning sentence needs it; each must name its domain in any article.
-_KEYWORD_TEXT = {
-    "funding": """
-        投资 总投资 投资额 投资规模 协议投资 固定资产投资 引资 招商引资 招商 项目资金
-        引进 落户 考察 投向
-        资金 到位资金 帮扶资金 协作资金 专项资金 财政 预算 专项债 债券 拨付 投入 注资
-        融资 融资规模 贷款 授信 信贷 基金 资本 社会资本 外资 利用外资 入股 股权
-        补贴 补助 奖励 奖补 援助 捐赠 捐款
-        签约 签约额 签约金额 营收 营业收入
-    """,
-    "trade": """
-        贸易 外贸 对外贸易 进出口 出口 进口 货值 贸易额 贸易规模 出口规模 进出口规模
-        口岸 通关 报关 过货 过货量 海关 保税 边贸 互市
-        交易 交易额 成交 成交额 销售 销售额 销量 销往 零售 批发 订单 采购 电商 跨境电商
-        商品 农畜产品 展销 营销 消费 商超 超市 门店 专柜 旗舰店 上架
-        价格 售价 单价 均价 收购价 批发价
-    """,
-    "transport": """
-        交通 运输 运送 发运 周转 运量 货运 货运量 客运 客运量 客流 旅客 乘客 物流 快递 联运 多式联运 物流通道
-        铁路 高铁 动车 列车 火车 班列 车次 开行 线路 铁路线
-        公路 国道 省道 高速 高速公路 道路 桥梁 隧道 通车 通行 车辆 货车 卡车
-        航空 民航 机场 航班 航线 港口 码头 吞吐量 集装箱
-        时速 里程 全长 距离 车程 航程 旅行时间 通达 直达 抵达
-    """,
-    "talent": """
-        人才 引才 专家 院士 博士 教师 医生 科研人员 专业技术人员 从业人员 团队
-        就业 再就业 失业 失业率 岗位 招聘 员工 职工 工人 劳动力 劳务 务工 用工 创业
-        职业农民 职业农牧民
-        培训 技能 研修 跟岗 带教 实习 学员 学生 毕业生 留学生
-        干部 挂职 工资 月薪 薪资 薪酬
-    """,
-    "other": """
-        产值 产量 产能 生产 加工能力 品牌 产业 产业集群 产业链 增加值 生产总值 可支配收入
-        仓储 储存 储量 贮藏 冷库
-        常住人口 税收 装机 容量 发电 电量 绿电 外送 算力 储能 面积 农田 耕地 种植 养殖
-        存栏 出栏 专利 科技成果 政务服务 政策 措施 机构 平台 入驻 合作协议 建成
-        旅游 文旅 游客 接待 出入境人员 进出境人员 出入境旅客 进出境旅客 研学 游学 文化 演出 展演 活动 赛事
-        参赛 选手 观众 嘉宾 青少年
-    """,
-}
-KEYWORDS: dict[str, tuple[str, ...]] = {cat: tuple(t.split()) for cat, t in _KEYWORD_TEXT.items()}
-
-_KEYWORD_CATEGORY = {kw: cat for cat, kws in KEYWORDS.items() for kw in kws}
-_KEYWORD_RE = re.compile("|".join(sorted(map(re.escape, _KEYWORD_CATEGORY), key=len, reverse=True)))
-# clause punctuation; a comma between digits is a thousands separator (1,536.8万吨, ２，４８０)
-_CLAUSE_BREAK_RE = re.compile(r"[；;：:。！？!?]|(?<![0-9０-９])[，,]|[，,](?![0-9０-９])")
+# Keywords per category: general domain vocabularies, one named rule per sub-domain in
+# rules/categories.yaml (the longest keyword wins where two overlap), loaded and matched by
+# orchestration.text.clauses. No word there may be chosen because one tuning sentence needs
+# it; each must name its domain in any article.
+KEYWORDS: dict[str, tuple[str, ...]] = _clauses.KEYWORDS
+_KEYWORD_CATEGORY = _clauses.KEYWORD_CATEGORY
+_CLAUSE_BREAK_RE = _clauses.CLAUSE_BREAK_RE
 _RELATIVE_RE = re.compile(r"占|其中|同比|增速|增长|高于|低于|比重|下降|提升|提高|减少")
 _PER_UNIT_RE = re.compile(r"[户人亩]均|每(?:户|人|吨|亩)")
 # An absolute change (比上年同期增加36家, 同比减少3万吨)
@@ -185,8 +152,12 @@ class Categorized:
     scores: dict[str, float]
 
 
-def clause_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
+def clause_bounds(
+    sentence: str, start: int, end: int, model: SentenceModel | None = None
+) -> tuple[int, int]:
     """The clause of ``sentence`` around [start, end): between clause punctuation."""
+    if model is not None:
+        return model.clause_bounds(start, end)
     left = 0
     for m in _CLAUSE_BREAK_RE.finditer(sentence, 0, start):
         left = m.end()
@@ -209,15 +180,6 @@ def _weight(distance: int) -> float:
     return 1.0
 
 
-def _clause_spans(sentence: str) -> list[tuple[int, int]]:
-    spans, left = [], 0
-    for m in _CLAUSE_BREAK_RE.finditer(sentence):
-        spans.append((left, m.start()))
-        left = m.end()
-    spans.append((left, len(sentence)))
-    return spans
-
-
 def keyword_scores(
     sentence: str,
     start: int,
@@ -226,62 +188,71 @@ def keyword_scores(
     topic: str = "",
     masked: tuple[tuple[int, int], ...] = (),
     figures: tuple[tuple[int, int], ...] = (),
+    model: SentenceModel | None = None,
 ) -> dict[str, float]:
     """Votes per category for the figure at sentence[start:end].
 
     ``figures``: spans of the sentence's other figures; a clause holding one of them keeps
     its words for its own figure (they vote at half weight here).
     """
+    if model is None:
+        model = SentenceModel(sentence)
     scores = dict.fromkeys(CATEGORIES, 0.0)
     scores["other"] = OTHER_BASE
-    clauses = _clause_spans(sentence)
-    own = next(i for i, (a, b) in enumerate(clauses) if a <= start <= b)
+    clauses = model.clauses
+    own = model.clause_index(start)
     owned = {
         i
         for i, (a, b) in enumerate(clauses)
         if i != own and any(a <= s < b or a < e <= b for s, e in figures)
     }
     c_left, c_right = clauses[own]
-    for m in _KEYWORD_RE.finditer(sentence):
-        if m.start() < end and m.end() > start:
+    for k_start, k_end, category, k in model.keywords:
+        if k_start < end and k_end > start:
             continue
-        if any(s <= m.start() < e for s, e in masked):
+        if masked and any(s <= k_start < e for s, e in masked):
             continue
-        distance = start - m.end() if m.end() <= start else m.start() - end
-        if c_left <= m.start() and m.end() <= c_right:
+        distance = start - k_end if k_end <= start else k_start - end
+        if c_left <= k_start and k_end <= c_right:
             w = _weight(distance)
         else:
             w = 0.35 if distance <= 8 else 0.2
-            k = next(i for i, (a, b) in enumerate(clauses) if a <= m.start() <= b)
             if k in owned:
                 w *= OWNED_CLAUSE_FACTOR  # its words describe that figure first
             elif k == own - 1:
                 w = max(w, SUBJECT_CLAUSE_WEIGHT)  # 人才交流营举办,吸引…三百余人参加
-        scores[_KEYWORD_CATEGORY[m.group()]] += w
+        scores[category] += w
     if topic:
-        for m in _KEYWORD_RE.finditer(topic):
-            scores[_KEYWORD_CATEGORY[m.group()]] += TOPIC_WEIGHT
+        for category, votes in _topic_votes(topic):
+            scores[category] += votes
     if unit in UNIT_PRIOR:
         cat, w = UNIT_PRIOR[unit]
         scores[cat] += w
     return scores
 
 
-def _clause_has_keyword(sentence: str, start: int, end: int) -> bool:
-    c_left, c_right = clause_bounds(sentence, start, end)
+@lru_cache(maxsize=1024)
+def _topic_votes(topic: str) -> tuple[tuple[str, float], ...]:
+    """(category, votes) of a topic sentence's keywords, one entry per keyword in order."""
+    return tuple((category, TOPIC_WEIGHT) for _, _, category in _clauses.keyword_hits(topic))
+
+
+def _clause_has_keyword(sentence: str, start: int, end: int, model: SentenceModel) -> bool:
+    c_left, c_right = model.clause_bounds(start, end)
     return any(
-        not (m.start() < end and m.end() > start)
-        for m in _KEYWORD_RE.finditer(sentence, c_left, c_right)
+        not (a < end and b > start) for a, b, _, _ in model.keywords if c_left <= a and b <= c_right
     )
 
 
-def convention_for(sentence: str, start: int, end: int, unit: str) -> str | None:
+def convention_for(
+    sentence: str, start: int, end: int, unit: str, model: SentenceModel | None = None
+) -> str | None:
     """The category a documented convention fixes for this figure, or None. The figure's
     clause is read with the clause before it when that one holds no figure: it names the
     subject (地处额济纳旗的策克口岸,上半年进出口货运量712万吨)."""
-    c_left, c_right = clause_bounds(sentence, start, end)
+    c_left, c_right = clause_bounds(sentence, start, end, model)
     if c_left > 0:
-        p_left, _ = clause_bounds(sentence, c_left - 1, c_left - 1)
+        p_left, _ = clause_bounds(sentence, c_left - 1, c_left - 1, model)
         if not _HAS_DIGIT_RE.search(sentence, p_left, c_left):
             c_left = p_left
     clause = sentence[c_left:c_right]
@@ -291,11 +262,13 @@ def convention_for(sentence: str, start: int, end: int, unit: str) -> str | None
     return None
 
 
-def is_relative(sentence: str, start: int, end: int, unit: str) -> bool:
+def is_relative(
+    sentence: str, start: int, end: int, unit: str, model: SentenceModel | None = None
+) -> bool:
     """A share / growth / difference figure, an absolute change (比上年增加36家), the value
     of goods just counted (价值72.3亿元), or an amount per household, per person, per tonne
     (户均, 人均, 每吨 …): relative to another figure of the sentence."""
-    c_left, _ = clause_bounds(sentence, start, end)
+    c_left, _ = clause_bounds(sentence, start, end, model)
     if _PER_UNIT_RE.search(sentence, c_left, start):
         return True
     if _ANAPHORIC_RE.match(sentence, c_left, start):
@@ -315,6 +288,7 @@ def categorize(
     masked: tuple[tuple[int, int], ...] = (),
     figures: tuple[tuple[int, int], ...] = (),
     parallel: str | None = None,
+    model: SentenceModel | None = None,
 ) -> Categorized:
     """Category of the figure at ``sentence[start:end]``.
 
@@ -324,15 +298,18 @@ def categorize(
     titles, slogans) whose words do not vote. ``figures``: spans of the sentence's other
     figures, whose clauses keep their words. ``parallel``: the category of the figure of
     the same unit in the previous item of a ``；`` list (…产值达到612.4亿元；兴安盟完成
-    287.6亿元): a figure whose own clause names nothing takes it.
+    287.6亿元): a figure whose own clause names nothing takes it. ``model``: the
+    sentence's :class:`.clauses.SentenceModel`, when the caller has it.
     """
-    scores = keyword_scores(sentence, start, end, unit, topic, masked, figures)
+    if model is None:
+        model = SentenceModel(sentence)
+    scores = keyword_scores(sentence, start, end, unit, topic, masked, figures, model)
     allowed = [c for c in CATEGORIES if c not in EXCLUDED.get(unit, ())]
-    if previous_category in allowed and is_relative(sentence, start, end, unit):
+    if previous_category in allowed and is_relative(sentence, start, end, unit, model):
         return Categorized(previous_category, scores)
-    if parallel in allowed and not _clause_has_keyword(sentence, start, end):
+    if parallel in allowed and not _clause_has_keyword(sentence, start, end, model):
         return Categorized(parallel, scores)
-    fixed = convention_for(sentence, start, end, unit)
+    fixed = convention_for(sentence, start, end, unit, model)
     if fixed:
         return Categorized(fixed, scores)
     best = max(allowed, key=lambda c: (scores[c], c == "other"))

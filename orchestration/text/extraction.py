@@ -3,7 +3,8 @@
 A *figure* is a number with a unit of measure or a counter (``17.41亿元``, ``260余家``,
 ``时速350公里``), read by the grammar of :mod:`orchestration.text.numbers`, with the
 qualifiers that bound it. A grammar match is rejected when the context says it is not a
-quantity:
+quantity (the rules are data, ``rules/rejections.yaml``, each named; see
+:mod:`orchestration.text.rejections`):
 
 * inside ``《…》`` (titles), inside a short quotation ``“…”``/``「…」``/``‘…’`` without
   clause punctuation (slogans and names: “六个行动”, “一小时经济圈”, “四城通办”), or
@@ -59,21 +60,22 @@ from dataclasses import dataclass
 from datetime import date
 
 from orchestration.text.categorize import categorize, topic_of
-from orchestration.text.metrics import classify_sentence, cue_hits
+from orchestration.text.clauses import ArticleView
+from orchestration.text.metrics import classify_sentence
 from orchestration.text.numbers import (
     FIGURE_RE,
     PERCENT_WORD_RE,
     UNIT_FACTORS,
     Reading,
     interpret,
-    normalize,
     read_number,
 )
 from orchestration.text.parsing import Block, ParsedArticle
 from orchestration.text.periods import NO_PERIOD, Period, figure_periods, publication_date
 from orchestration.text.places import PlaceResolver
+from orchestration.text.prefilter import prefiltered
+from orchestration.text.rejections import MASKS, first_rule
 from orchestration.text.script import simplified
-from orchestration.text.sentences import sentence_spans
 
 
 @dataclass(frozen=True)
@@ -101,35 +103,12 @@ class Figure:
 
 # ------------------------------------------------------------------ masks and context
 
-_TITLE_RE = re.compile(r"《[^《》\n]*》|〈[^〈〉\n]*〉")
-_SHORT_QUOTE_RE = re.compile(
-    r"“[^“”\n，,。；;！？!?]{1,15}”|「[^「」\n，,。；;！？!?]{1,15}」"
-    r"|『[^『』\n，,。；;！？!?]{1,15}』|‘[^‘’\n，,。；;！？!?]{1,15}’"
-    r"|\"[^\"\n，,。；;！？!?]{1,15}\""
-)
-_PHONE_RE = re.compile(r"(?<![\d-])(?:0\d{2,3}-?\d{7,8}|1[3-9]\d{9})(?![\d-])")
+# Masks (rules/rejections.yaml): titles, short quotations, phone numbers.
+_TITLE_RE = MASKS["in_title"].regex
+_SHORT_QUOTE_RE = MASKS["in_short_quote"].regex
+_PHONE_RE = MASKS["in_phone_number"].regex
 _CLAUSE_PUNCT = "，,；;：:。！？!?"
 
-# Words that make "三个X" an enumeration of a discourse (三个方面, 四个意识, 两个维护,
-# 四个全面, 三个必须, 分三个阶段, 四个字, 三项指标均增长) rather than a count of things.
-_ABSTRACT_AFTER_GE = re.compile(
-    r"(?:方面|层面|原则|坚持|意识|自信|维护|确立|基本|统筹|优先|不|必须|全面|阶段|领域|字|词"
-    r"|指标)"
-)
-# Programme names: 六个倍增计划, 四项行动, 三大工程 are names of policies, not counts.
-_PROGRAMME_AFTER = re.compile(
-    r"^[\u4e00-\u9fff]{0,4}?(?:行动|计划|工程|战略|攻坚|任务|目标|体系|机制|理念|倍增)"
-)
-# Places as a group: 两个国家 / 这三个城市 refer to known places (like 两国, 三市), they do
-# not count them. Counts of places (通达13个国家, 十余个国家, 五个城市和八个地区) stay.
-_PLACE_AFTER_GE = re.compile(r"(?:国家|城市|省份|省区|地区|地市|盟市|旗县|区县|县市)")
-_DEMONSTRATIVE_BEFORE = "这那此该"
-# A threshold used as an attribute names a class: 亿元以上项目, 规模以上企业.
-_CLASS_NOUN_RE = re.compile(r"(?:重点|重大|产业|工业|续建|新建)?(?:项目|企业|工业|客户|大户)")
-_CN_ONLY_RE = re.compile(r"[零〇一二两三四五六七八九十百千万亿廿卅点个半]+")
-_BARE_MAGNITUDE_RE = re.compile(r"[百千万亿]+")
-_CN_DIGITS_ONLY_RE = re.compile(r"[零〇一二两三四五六七八九]{2,}")
-_ELECTRICITY_RE = re.compile(r"电")
 _BARE_RE = re.compile(
     r"(?<![\dA-Za-z第数几零〇一二两三四五六七八九十百千万亿廿卅])(?<!\d[.,])"
     r"(?P<n1>(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?[万亿]{1,2})(?![\d.,%十百千万亿])"
@@ -147,7 +126,7 @@ _FORECAST_RE = re.compile(
 
 
 def _spans(regex: re.Pattern[str], text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in regex.finditer(text)]
+    return [(m.start(), m.end()) for m in prefiltered(regex).finditer(text)]
 
 
 class _Intervals:
@@ -182,77 +161,16 @@ class _Candidate:
     unit_surface: str
 
 
-def _is_chinese_numeral(token: str) -> bool:
-    return bool(_CN_ONLY_RE.fullmatch(token))
-
-
-# A lone 二 before these counters forms words (二人转, 二人台, 二次开发); elsewhere (二成,
-# 百分之二, 二公里, 二名) it is read as the number two.
-_ER_WORD_COUNTERS = ("人", "次")
-
-
-def _refers_to_group(norm: str, reading: Reading, n1: str) -> bool:
-    """``两个国家像走亲戚``, ``这三个城市``: a numeral + 个 + place noun naming known places.
-
-    True after a demonstrative (这/那/此/该), or for the dual 两/二 at the start of a
-    clause (the subject: "the two countries"); counts follow a verb (通达, 覆盖, 来自).
-    """
-    i = reading.start
-    if i and norm[i - 1] in _DEMONSTRATIVE_BEFORE:
-        return True
-    return n1 in ("两", "二") and (i == 0 or norm[i - 1] in _CLAUSE_PUNCT + "\n“‘「")
-
-
-def _reject(reading: Reading, m: re.Match[str], norm: str, masks: _Intervals) -> bool:
-    """True when the context says this grammar match is not a figure."""
-    n1 = reading.number
-    unit = reading.quantity.unit
-    unit_surface = reading.unit_surface
-    if masks.covers(reading.number_start) or masks.covers(reading.start):
-        return True
-    if reading.quantity.value <= 0:
-        return True  # 零部件, 零售, 零距离: 零 starts words; reported quantities are positive
-    before = norm[reading.number_start - 1] if reading.number_start else ""
-    if n1.startswith("半") and before in "大多小前后":
-        return True
-    groups = m.groupdict()
-    if norm.startswith("级", reading.end):
-        return True  # 万吨级码头, 千亿元级: a class, not a quantity
-    if unit_surface == "位" and norm.startswith("数", reading.end):
-        return True  # 两位数增长, 三位数: a number of digits, not a count
-    if groups.get("post") in ("以上", "以下", "以内") and _CLASS_NOUN_RE.match(norm, reading.end):
-        return True  # 亿元以上项目, 5000万元以上企业: a threshold naming a class
-    if _is_chinese_numeral(n1):
-        if _CN_DIGITS_ONLY_RE.fullmatch(n1):
-            return True  # 三五个, 七八家: an approximate "three or five", not 35
-        has_mid = bool(groups.get("mid"))
-        if n1 == "一" and unit == "count":
-            return True
-        if n1 == "二" and unit_surface in _ER_WORD_COUNTERS:
-            return True  # 二人转, 二人台, 二次创业: counts of two say 两人, 两次
-        if _BARE_MAGNITUDE_RE.fullmatch(n1) and not has_mid:
-            if unit == "count" or unit_surface == "度":
-                return True
-            if before in "上成数几":
-                return True
-        if unit_surface in ("个", "项") and not groups.get("n2") and not has_mid:
-            value = read_number(n1)
-            after = norm[m.end("unit") : m.end("unit") + 8]
-            if value is not None and value <= 10:
-                if _ABSTRACT_AFTER_GE.match(after) or _PROGRAMME_AFTER.match(after):
-                    return True
-                if _PLACE_AFTER_GE.match(after) and _refers_to_group(norm, reading, n1):
-                    return True
-    if unit_surface == "度":
-        start = max(0, reading.start - 40)
-        if not _ELECTRICITY_RE.search(norm, start, reading.end + 20):
-            return True
-    return False
+def _reject(reading: Reading, m: re.Match[str], norm: str, masks: _Intervals) -> str | None:
+    """The name of the rule (rules/rejections.yaml) that says this grammar match is not a
+    figure, or None when it is one."""
+    return first_rule(reading, m, norm, masks)
 
 
 def _find_candidates(norm: str, masks: _Intervals) -> list[Reading]:
     found: list[Reading] = []
-    for regex in (FIGURE_RE, PERCENT_WORD_RE):
+    # the grammar behind a first-character lookahead (prefilter.py): the same matches
+    for regex in (prefiltered(FIGURE_RE), prefiltered(PERCENT_WORD_RE)):
         pos = 0
         while True:
             m = regex.search(norm, pos)
@@ -351,12 +269,10 @@ def _list_modality(text: str, start: int, position: int) -> str | None:
     return None
 
 
-def _add_metrics(
-    text: str, norm: str, found: list[dict], sentence_of: list[tuple[int, int]]
-) -> None:
+def _add_metrics(view: ArticleView, found: list[dict], sentence_of: list[tuple[int, int]]) -> None:
     """Metric, measure and base figure of every figure, one sentence at a time
     (:func:`orchestration.text.metrics.classify_sentence`); only sentences that hold a
-    figure are scanned for cues, once each."""
+    figure are scanned for cues, once each (the sentence model's ``cue_hits``)."""
     i = 0
     while i < len(found):
         j = i
@@ -364,10 +280,12 @@ def _add_metrics(
             j += 1
         s_start, s_end = sentence_of[i]
         group = found[i:j]
+        model = view.sentence(s_start, s_end)
         readings = classify_sentence(
-            text[s_start:s_end],
+            model.norm,
             [(f["char_start"] - s_start, f["char_end"] - s_start, f["unit"]) for f in group],
-            cue_hits(norm[s_start:s_end]),
+            model.cue_hits,
+            normalized=True,
         )
         for fields, reading in zip(group, readings, strict=True):
             base = group[reading.base] if reading.base is not None else None
@@ -380,15 +298,29 @@ def _add_metrics(
         i = j
 
 
-def extract_figures(parsed: ParsedArticle, published_on: date | None = None) -> list[Figure]:
+def extract_figures(
+    parsed: ParsedArticle,
+    published_on: date | None = None,
+    *,
+    view: ArticleView | None = None,
+    places: PlaceResolver | None = None,
+) -> list[Figure]:
     """Every figure of ``parsed.text``, sorted by char_start, with no overlapping spans.
 
     ``published_on``: the article's publication date (from its sidecar); when None, the
     date line of the text, if any, resolves relative periods (今年, 去年).
+
+    ``view`` and ``places``: a caller that has built the article's
+    :class:`.clauses.ArticleView` (of ``simplified(parsed.text)``) or its
+    :class:`.places.PlaceResolver` (built on that view with ``view.sentences``) passes them,
+    and they are not built again. The sentence model of :mod:`.clauses` is computed once per sentence
+    and shared by the sentence's figures (categories, metrics, places, periods).
     """
     printed = parsed.text
-    text = simplified(printed)  # every rule reads the simplified view; offsets are the same
-    norm = normalize(text)
+    if view is None:
+        # every rule reads the simplified view; offsets are the same
+        view = ArticleView(simplified(printed))
+    text, norm = view.text, view.norm
     masks = _Intervals(
         _spans(_TITLE_RE, norm) + _spans(_SHORT_QUOTE_RE, norm) + _spans(_PHONE_RE, norm)
     )
@@ -398,9 +330,10 @@ def extract_figures(parsed: ParsedArticle, published_on: date | None = None) -> 
     reading_starts = [r.start for r in readings]
     blocks = parsed.blocks
     block_starts = [b.start for b in blocks]
-    sentences = sentence_spans(text)
-    sentence_starts = [s for s, _ in sentences]
-    places = PlaceResolver(text, blocks, sentences, bool(parsed.sections), parsed.dateline)
+    sentences = view.sentences
+    sentence_starts = view.sentence_starts
+    if places is None:
+        places = PlaceResolver(text, blocks, sentences, bool(parsed.sections), parsed.dateline)
     topics: dict[int, str] = {}
 
     found: list[dict] = []  # each figure's fields, completed below
@@ -453,6 +386,7 @@ def extract_figures(parsed: ParsedArticle, published_on: date | None = None) -> 
             masked,
             others,
             parallel,
+            model=view.sentence(s_start, s_end),
         )
         previous = (s_start, cat.category)
         list_units.setdefault((m_start, r.quantity.unit), cat.category)
@@ -479,11 +413,11 @@ def extract_figures(parsed: ParsedArticle, published_on: date | None = None) -> 
                 "place_evidence": attribution.evidence,
             }
         )
-    _add_metrics(text, norm, found, sentence_of)
+    _add_metrics(view, found, sentence_of)
     if published_on is None:
         published_on = publication_date(text)
     spans = [(f["char_start"], f["char_end"]) for f in found]
-    periods = figure_periods(text, spans, published_on)
+    periods = figure_periods(text, spans, published_on, sentences=sentences)
     return [
         Figure(**fields, period=_period_for(fields, period, text[s_start:s_end]))
         for fields, period, (s_start, s_end) in zip(found, periods, sentence_of, strict=True)

@@ -221,6 +221,9 @@ class _CueIndex:
             for char in chars or ():
                 self.buckets.setdefault(char, []).append(entry)
 
+        # per first character, every pattern to try there (its bucket, then the others)
+        self.tries = {char: bucket + self.anywhere for char, bucket in self.buckets.items()}
+
         # where a cue can start: a character class the scan tests before it tries the big
         # alternation (about 3x faster than trying the alternation at every position)
         if all(f is not None for f in firsts):
@@ -232,7 +235,7 @@ class _CueIndex:
         pos = 0
         while m := self.regex.search(text, pos):
             p, best, metrics = m.start(), m.end(), set()
-            for pattern, ms in self.buckets.get(text[p], []) + self.anywhere:
+            for pattern, ms in self.tries.get(text[p], self.anywhere):
                 mm = pattern.match(text, p)
                 if not mm or mm.end() == p:
                     continue
@@ -290,6 +293,7 @@ _ITEM_METRICS = frozenset(
 # ------------------------------------------------------------------ markers
 
 _BREAK = "，,；;：:。！？!?"
+_BREAK_RE = re.compile("[" + re.escape(_BREAK) + "]")
 _STRONG_BREAK = "；;。！？!?"
 _CHANGE_RE = re.compile(
     r"增长率|增长|增加|增速|增幅|下降|降幅|降低|下滑|下跌|回落|减少|减幅|缩减|提高|提升|上升|上涨"
@@ -334,8 +338,9 @@ class _Sentence:
         sentence: str,
         figures: list[tuple[int, int, str]],
         hits: list[_Hit] | None = None,
+        normalized: bool = False,
     ) -> None:
-        self.s = normalize(sentence)
+        self.s = sentence if normalized else normalize(sentence)
         self.order = sorted(range(len(figures)), key=lambda i: figures[i][0])
         self.figs = [figures[i] for i in self.order]  # sorted by start
         self.clauses = self._clauses()
@@ -354,8 +359,9 @@ class _Sentence:
         for a, b, _ in self.figs:
             inside.update(range(a, b))
         out, left, chain = [], 0, 0
-        for i, ch in enumerate(s):
-            if ch not in _BREAK or i in inside:
+        for m in _BREAK_RE.finditer(s):
+            i, ch = m.start(), m.group()
+            if i in inside:
                 continue
             if ch in ",，" and 0 < i < len(s) - 1 and s[i - 1].isdigit() and s[i + 1].isdigit():
                 continue  # a thousands separator
@@ -771,11 +777,16 @@ def cue_hits(text: str) -> list[_Hit]:
 
 
 def classify_sentence(
-    sentence: str, figures: list[tuple[int, int, str]], hits: list[_Hit] | None = None
+    sentence: str,
+    figures: list[tuple[int, int, str]],
+    hits: list[_Hit] | None = None,
+    normalized: bool = False,
 ) -> list[MetricReading]:
     """One reading per figure of one sentence; figures = (start, end, unit) offsets into
     sentence, in order; ``hits``: the sentence's cue hits (:func:`cue_hits`) when the
-    caller has them. Rules: the module docstring."""
+    caller has them; ``normalized``: the sentence is already folded by
+    :func:`orchestration.text.numbers.normalize` (the sentence model's ``norm``,
+    :mod:`orchestration.text.clauses`). Rules: the module docstring."""
     if not figures:
         return []
-    return _Sentence(sentence, figures, hits).run()
+    return _Sentence(sentence, figures, hits, normalized).run()

@@ -11,15 +11,25 @@ Pure functions, no I/O. Two entry points:
   contract's unit table.
 
 The figure grammar (:data:`FIGURE_RE`) is shared with the extractor, which adds the
-context rules (dates, ordinals, names, slogans …) that decide whether a match is a figure.
-Full-width characters are folded one-to-one by :func:`normalize`, so offsets found in the
-normalized text are offsets in the original text.
+context rules (dates, ordinals, names, slogans …: ``rules/rejections.yaml``) that decide
+whether a match is a figure. Full-width characters are folded one-to-one by
+:func:`normalize`, so offsets found in the normalized text are offsets in the original text.
+
+The words are data: ``rules/numbers.yaml`` (numerals, bound words, units, counters), loaded
+once at import; the regexes below are built from it, so each word is defined once.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+RULES_PATH = Path(__file__).resolve().parent / "rules" / "numbers.yaml"
+RULES: dict[str, Any] = yaml.safe_load(RULES_PATH.read_text(encoding="utf-8"))
 
 # One-to-one folding (same length) of full-width digits and number punctuation.
 _FOLD = str.maketrans("０１２３４５６７８９．，％～－／", "0123456789.,%~-/")
@@ -30,32 +40,48 @@ def normalize(text: str) -> str:
     return text.translate(_FOLD)
 
 
-CN_DIGIT = {
-    "零": 0,
-    "〇": 0,
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-}
-CN_SMALL = {"十": 10, "百": 100, "千": 1000}
-CN_BIG = {"万": 10_000, "亿": 100_000_000}
-CN_TENS = {"廿": 20, "卅": 30}
+def _class(chars: str) -> str:
+    """A regex character class of the given characters."""
+    return "[" + "".join(re.escape(c) for c in chars) + "]"
+
+
+def _longest_first(words) -> str:
+    """An alternation of the words (escaped), longer words first."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+def _factor(value: Any) -> float:
+    """A unit factor: a number, or a fraction written ``1/60``."""
+    if isinstance(value, str) and "/" in value:
+        numerator, denominator = value.split("/")
+        return float(numerator) / float(denominator)
+    return value
+
+
+_NUMERALS = RULES["numerals"]
+CN_DIGIT: dict[str, int] = dict(_NUMERALS["digits"])
+CN_SMALL: dict[str, int] = dict(_NUMERALS["places"])
+CN_BIG: dict[str, int] = dict(_NUMERALS["sections"])
+CN_TENS: dict[str, int] = dict(_NUMERALS["tens"])
 CN_NUMBER_CHARS = "".join([*CN_DIGIT, *CN_SMALL, *CN_BIG, *CN_TENS])
-MAGNITUDE_CHARS = "十百千万亿"
+MAGNITUDE_CHARS = "".join([*CN_SMALL, *CN_BIG])
+_POINT: str = _NUMERALS["point"]
+_POINT_RE = re.escape(_POINT)
+_HALF: str = _NUMERALS["half"]
+_DIGITS = _class("".join(CN_DIGIT))
+_POINT_DIGITS = _class("".join(c for c in CN_DIGIT if c not in _NUMERALS["not_after_point"]))
+_PLACES = _class("".join(CN_SMALL))
+_SECTIONS = _class("".join(CN_BIG))
+_TENS = _class("".join(CN_TENS))
+_MAGNITUDE = _class(MAGNITUDE_CHARS)
+_NUMERAL = _class(CN_NUMBER_CHARS)
+_TOP_SECTION = max(CN_BIG, key=CN_BIG.__getitem__)
 
 _TOKEN_RE = re.compile(
     r"(?P<arabic>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
-    r"|(?P<digit>[零〇一二两三四五六七八九])"
-    r"|(?P<small>[十百千])|(?P<big>[万亿])|(?P<tens>[廿卅])"
+    rf"|(?P<digit>{_DIGITS})|(?P<small>{_PLACES})|(?P<big>{_SECTIONS})|(?P<tens>{_TENS})"
 )
-_DECIMAL_RE = re.compile(r"([^点]+)点([零〇一二三四五六七八九\d]+)([十百千万亿]*)")
+_DECIMAL_RE = re.compile(rf"([^{_POINT_RE}]+){_POINT_RE}((?:{_POINT_DIGITS}|\d)+)({_MAGNITUDE}*)")
 
 
 def read_number(text: str) -> float | None:
@@ -68,9 +94,9 @@ def read_number(text: str) -> float | None:
     s = normalize(text).strip()
     if not s:
         return None
-    if s == "半":
+    if s == _HALF:
         return 0.5
-    if "点" in s:
+    if _POINT in s:
         m = _DECIMAL_RE.fullmatch(s)
         if not m:
             return None
@@ -127,197 +153,107 @@ def _positional(tokens: list[tuple[str, str]]) -> float | None:
             current, last_small, previous = None, 10, "unit"
         else:  # big
             value = section + (current or 0.0)
-            if tok == "亿":
+            if tok == _TOP_SECTION:  # 亿 multiplies all before it: 三万亿, 一亿三千万
                 base = total + value
-                total = (base if base else 1.0) * CN_BIG["亿"]
-            else:
+                total = (base if base else 1.0) * CN_BIG[tok]
+            else:  # 万 multiplies its own section
                 if value == 0:
                     if total:
                         return None
                     value = 1.0
-                total += value * CN_BIG["万"]
+                total += value * CN_BIG[tok]
             section, current, last_small, previous = 0.0, None, 10**9, "unit"
     return total + section + (current or 0.0)
 
 
 # --------------------------------------------------------------------------- grammar
 
-# Leading qualifiers. Those in _PRE_BOUND change the bound and belong to the surface;
-# 达/高达/多达 only emphasise and stay outside the surface.
-_PRE_BOUND = {
-    "超过": "at_least",
-    "超": "at_least",
-    "突破": "at_least",
-    "逾": "at_least",
-    "至少": "at_least",
-    "不少于": "at_least",
-    "最高": "at_most",
-    "最多": "at_most",
-    "不超过": "at_most",
-    "不足": "at_most",
-    "不到": "at_most",
-    "约": "approx",
-    "大约": "approx",
-    "近": "approx",
-    "将近": "approx",
-    "接近": "approx",
-}
-_MID_BOUND = {"余": "at_least", "多": "at_least", "来": "approx"}
-_POST_BOUND = {
-    "以上": "at_least",
-    "以下": "at_most",
-    "以内": "at_most",
-    "之内": "at_most",
-    "内": "at_most",
-    "左右": "approx",
-    "上下": "approx",
+# Bound words by position (rules/numbers.yaml, bound_words). Those before the number change
+# the bound and belong to the surface; emphasis (达, 高达, 多达) stays outside the surface.
+_BOUND_WORDS: list[dict[str, Any]] = RULES["bound_words"]
+_PRE_BOUND: dict[str, str] = {}
+_MID_BOUND: dict[str, str] = {}
+_POST_BOUND: dict[str, str] = {}
+_BY_POSITION = {"before": _PRE_BOUND, "middle": _MID_BOUND, "after": _POST_BOUND}
+for _word in _BOUND_WORDS:
+    _table = _BY_POSITION[_word["position"]]
+    if _word["word"] in _table:
+        raise ValueError(f"{RULES_PATH.name}: bound word {_word['word']} defined twice")
+    _table[_word["word"]] = _word["bound"]
+# 内 and the like: the units a post word may bound (elsewhere it is not read)
+_POST_UNITS: dict[str, frozenset[str]] = {
+    w["word"]: frozenset(w["units"]) for w in _BOUND_WORDS if w.get("units")
 }
 
-_PRE = (
-    r"(?P<pre>不超过|不少于|超过|突破|将近|接近|大约|最高|最多|不足|不到|至少"
-    r"|(?<![赶高])超|逾|(?<![附最临邻靠亲贴就远接将])近"
-    r"|(?<![签合预节制公条履违特集邀婚践毁守])约)?"
+
+def _bound_alternation(position: str, percent_word: bool = False) -> str:
+    """The bound words of one position, longest first, each with its context conditions."""
+    words = [
+        w
+        for w in _BOUND_WORDS
+        if w["position"] == position and (not percent_word or w.get("percent_word"))
+    ]
+    parts = []
+    for w in sorted(words, key=lambda w: len(w["word"]), reverse=True):
+        part = re.escape(w["word"])
+        if w.get("not_after"):
+            part = f"(?<![{w['not_after']}])" + part
+        if w.get("not_before"):
+            part += f"(?![{w['not_before']}])"
+        parts.append(part)
+    return "|".join(parts)
+
+
+_PRE = rf"(?P<pre>{_bound_alternation('before')})?"
+_MID_WORDS = [w["word"] for w in _BOUND_WORDS if w["position"] == "middle"]
+_AFTER_MID = (
+    f"(?<={_class(''.join(_MID_WORDS))})"
+    if all(len(w) == 1 for w in _MID_WORDS)
+    else "(?:" + "|".join(f"(?<={re.escape(w)})" for w in _MID_WORDS) + ")"
 )
+_MID = (
+    rf"(?P<mid>{_longest_first(_MID_WORDS)})?"
+    rf"(?P<mult>{_AFTER_MID}(?:{_longest_first(RULES['multipliers_after_middle'])}))?"
+)
+_POST = rf"(?P<post>{_bound_alternation('after')})?"
+_PERCENT_POST = rf"(?P<post>{_bound_alternation('after', percent_word=True)})?"
+
 _NUM_CORE = (
-    r"(?:(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?[十百千万亿]{0,3}"
-    r"|[零〇一二两三四五六七八九十百千万亿廿卅]+(?:点[零〇一二三四五六七八九]+[十百千万亿]{0,3})?)"
+    rf"(?:(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d+)(?:\.\d+)?{_MAGNITUDE}{{0,3}}"
+    rf"|{_NUMERAL}+(?:{_POINT_RE}{_POINT_DIGITS}+{_MAGNITUDE}{{0,3}})?)"
 )
-_NUM = rf"(?:(?:{_NUM_CORE}个)?半(?=个?小时|个?钟头|天)|{_NUM_CORE})"
+_HALF_BEFORE = "|".join(_NUMERALS["half_before"])
+_NUM = rf"(?:(?:{_NUM_CORE}个)?{_HALF}(?={_HALF_BEFORE})|{_NUM_CORE})"
 # A number may not start inside another number, a Latin name (S27, G6) or after 第/数/几.
-_NUM_GUARD = r"(?<![\dA-Za-z第数几零〇一二两三四五六七八九十百千万亿廿卅])(?<!\d[.,])"
+_NUM_GUARD = rf"(?<![{RULES['number_guard']['not_after']}{CN_NUMBER_CHARS}])(?<!\d[.,])"
 
 # unit surface → (unit code, factor to base). Order inside the regex: longest first.
 UNIT_FACTORS: dict[str, tuple[str, float]] = {
-    "元人民币": ("CNY", 1),
-    "人民币": ("CNY", 1),
-    "元": ("CNY", 1),
-    "美元": ("USD", 1),
-    "美金": ("USD", 1),
-    "%": ("pct", 1),
-    "成": ("pct", 10),
-    "个百分点": ("pp", 1),
-    "百分点": ("pp", 1),
-    "公里/小时": ("km_per_hour", 1),
-    "公里每小时": ("km_per_hour", 1),
-    "千米/小时": ("km_per_hour", 1),
-    "km/h": ("km_per_hour", 1),
-    "公里": ("km", 1),
-    "千米": ("km", 1),
-    "km": ("km", 1),
-    "个小时": ("hour", 1),
-    "小时": ("hour", 1),
-    "个钟头": ("hour", 1),
-    "钟头": ("hour", 1),
-    "分钟": ("hour", 1 / 60),
-    "个工作日": ("day", 1),
-    "工作日": ("day", 1),
-    "天": ("day", 1),
-    "日": ("day", 1),
-    "吨": ("tonne", 1),
-    "公斤": ("tonne", 0.001),
-    "千克": ("tonne", 0.001),
-    "千瓦时": ("kWh", 1),
-    "兆瓦时": ("kWh", 1000),
-    "度": ("kWh", 1),
-    "kWh": ("kWh", 1),
-    "千瓦": ("kW", 1),
-    "兆瓦": ("kW", 1000),
-    "吉瓦": ("kW", 1_000_000),
-    "标准箱": ("TEU", 1),
-    "标箱": ("TEU", 1),
-    "TEU": ("TEU", 1),
-    "亩": ("mu", 1),
+    u["surface"]: (u["unit"], _factor(u.get("factor", 1))) for u in RULES["units"]
 }
 
 # Counters: what follows the counter when the character is part of a word instead.
 # Compound counters (``X次``: trips, visits, sorties counted per occurrence; ``台套``: sets
-# of equipment) come first so that the longest surface is read: 1.2万辆次, not 1.2万辆 + 次.
-COUNTERS: dict[str, str] = {
-    "人次": "",
-    "车次": "",
-    "辆次": "",
-    "架次": "",
-    "艘次": "",
-    "列次": "",
-    "航次": "",
-    "班次": "",
-    "趟次": "",
-    "批次": "",
-    "台次": "",
-    "场次": "",
-    "户次": "",
-    "家次": "",
-    "项次": "",
-    "台套": "",
-    "头只": "",  # livestock: heads of cattle and sheep together
-    "个": "月季年星礼体性",
-    "项": "",
-    "家": "庭乡",
-    "名": "单称义片牌",
-    "人": "民工大造",
-    "户": "籍外口型",
-    "座": "谈",
-    "对": "接于外口比话标象应照",
-    "列": "入为出席举",
-    "件": "",
-    "场": "景所馆",
-    "村": "民委级庄落",
-    "条": "件例约款",
-    "所": "有在属得以谓",
-    "批": "准复发示",
-    "台": "湾阶",
-    "辆": "",
-    "架": "构设",
-    "次": "年日要序",
-    "套": "",
-    "种": "植子薯苗养粮田类",
-    "位": "于置",
-    "支": "持付出撑",
-    "栋": "",
-    "间": "",
-    "处": "理于在",
-    "款": "项",
-    "趟": "",
-    "艘": "",
-    "只": "是有要能",
-    "头": "部条雁",
-    "株": "",
-    "棵": "",
-    "本": "地报次土身科届年月",
-    "张": "家力",
-    "份": "额",
-    "类": "",
-    "组": "织建成合",
-    "枚": "",
-    "颗": "",
-    "宗": "旨教",
-    "笔": "",
-    "例": "如",
-    "床": "",
-    "幅": "度",
-    "部": "门署分长",
-    "单": "位独一元品据个车项程方边",
-    "匹": "配",
-    "羽": "毛绒球",
-}
+# of equipment) are read first, as the longest surface: 1.2万辆次, not 1.2万辆 + 次.
+COUNTERS: dict[str, str] = {str(k): v or "" for k, v in RULES["counters"].items()}
 for _counter in COUNTERS:
     UNIT_FACTORS[_counter] = ("count", 1)
 
-# Extra conditions on some unit surfaces (what may not follow them).
-_UNIT_LOOKAHEAD = {
-    "日": "(?=内|以内|之内)",  # 日 alone is a date (7月1日); a duration only as 3日内
-    "成": "(?![员为立功本交果型长效都品绩熟就了片批套规色分])",
-    "度": "(?![假过数])",
-    "千瓦": "(?!时)",
-    "兆瓦": "(?!时)",
-    "km": "(?![/A-Za-z])",
-    "元": "(?!素|旦|年|首|宵|老|器|件|宝)",
-}
+# Extra conditions on some unit surfaces (what may or must follow them).
+_UNIT_LOOKAHEAD: dict[str, str] = {}
+for _unit in RULES["units"]:
+    if _unit.get("only_before"):
+        _UNIT_LOOKAHEAD[_unit["surface"]] = f"(?={_longest_first(_unit['only_before'])})"
+    elif _unit.get("not_before"):
+        _UNIT_LOOKAHEAD[_unit["surface"]] = f"(?![{_unit['not_before']}])"
 for _counter, _forbidden in COUNTERS.items():
     if _forbidden:
         _UNIT_LOOKAHEAD[_counter] = f"(?![{_forbidden}])"
 
-_MINUTES = r"(?P<minutes>\d+|[一二两三四五六七八九十]+)"
+_MINUTE_NUMERALS = "".join(
+    [*(c for c, v in CN_DIGIT.items() if v), *(c for c, v in CN_SMALL.items() if v == 10)]
+)
+_MINUTES = rf"(?P<minutes>\d+|{_class(_MINUTE_NUMERALS)}+)"
 _UNIT_ALTERNATIVES = []
 for _surface in sorted(UNIT_FACTORS, key=len, reverse=True):
     if _surface == "个小时":
@@ -328,25 +264,29 @@ for _surface in sorted(UNIT_FACTORS, key=len, reverse=True):
     _UNIT_ALTERNATIVES.append(_alt)
 _UNIT = "(?P<unit>(?:个(?=小时))?(?:" + "|".join(_UNIT_ALTERNATIVES) + "))"
 
-_POST = r"(?P<post>以上|以下|左右|上下|以内|之内|内(?![蒙容部外需贸地河陆涵销资]))?"
-_SEP = r"(?P<sep>[—–~-]{1,2}|至|到)"
+_SEP = (
+    rf"(?P<sep>[{re.escape(RULES['range_dashes'])}]{{1,2}}"
+    rf"|{_longest_first(RULES['range_words'])})"
+)
+_SPEED = (
+    rf"(?P<speed>{re.escape(RULES['speed_word'])}"
+    rf"(?:{_longest_first(RULES['speed_verbs'])})?)?"
+)
 
 FIGURE_RE = re.compile(
     _PRE
-    + r"(?P<speed>时速(?:达到|达|为|约|可达)?)?"
+    + _SPEED
     + _NUM_GUARD
     + rf"(?P<n1>{_NUM})"
     + rf"(?:(?P<pct1>%)?{_SEP}(?P<n2>{_NUM}))?"
-    + r"(?P<mid>余|多|来)?(?P<mult>(?<=[余多来])(?:千万|百万|[十百千万亿]))?"
+    + _MID
     + _UNIT
     + _POST
 )
 
-PERCENT_WORD_RE = re.compile(
-    _PRE + r"百分之(?P<n1>" + _NUM_CORE + r")" + r"(?P<post>以上|以下|左右)?"
-)
+PERCENT_WORD_RE = re.compile(_PRE + r"百分之(?P<n1>" + _NUM_CORE + r")" + _PERCENT_POST)
 
-_TIME_UNITS = {"hour", "day", "km"}
+_EMPHASIS_RE = re.compile(rf"^(?:{_longest_first(RULES['emphasis_words'])})")
 
 
 @dataclass(frozen=True)
@@ -380,10 +320,13 @@ def _read_num(token: str) -> float | None:
     return read_number(token)
 
 
+_MAGNITUDE_END_RE = re.compile(rf"{_MAGNITUDE}+$")
+
+
 def _magnitude(token: str) -> float:
     """The multiplier a number ends with: 5万 → 1e4, 3 → 1."""
-    m = re.search(r"[十百千万亿]+$", token)
-    if not m or re.fullmatch(r"[十百千万亿]+", token):
+    m = _MAGNITUDE_END_RE.search(token)
+    if not m or m.start() == 0:
         return 1.0
     return read_number("1" + m.group()) or 1.0
 
@@ -439,7 +382,7 @@ def interpret(m: re.Match[str]) -> Reading | None:
     post = groups.get("post")
     # 内 bounds durations and distances (2天内, 50公里内); 以内/之内 bound any quantity
     # (控制在5.5%以内, 500万元以内)
-    if post == "内" and unit not in _TIME_UNITS:
+    if post in _POST_UNITS and unit not in _POST_UNITS[post]:
         end = m.end("post") - len(post)
         post = None
     if unit_surface == "日" and not post:
@@ -472,7 +415,7 @@ def read_quantity(quote: str) -> Quantity | None:
     Returns None when the whole quote is not one figure.
     """
     text = normalize(quote).strip()
-    text = re.sub(r"^(?:高达|多达|达到|达)", "", text)
+    text = _EMPHASIS_RE.sub("", text)
     for regex in (FIGURE_RE, PERCENT_WORD_RE):
         m = regex.fullmatch(text)
         if m:

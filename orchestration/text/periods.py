@@ -612,10 +612,12 @@ def _analyse(s: str, inherited: Period | None, published_on: date | None) -> _Se
 
 
 class _Article:
-    def __init__(self, text: str, published_on: date | None):
+    def __init__(
+        self, text: str, published_on: date | None, sentences: list[tuple[int, int]] | None
+    ):
         self.text = text
         self.published_on = published_on
-        self.spans = sentence_spans(text)
+        self.spans = sentence_spans(text) if sentences is None else sentences
         self.starts = [s for s, _ in self.spans]
         self.analysed: dict[int, _Sentence] = {}
 
@@ -674,13 +676,17 @@ def _endpoint(text: str, sentence_start: int, position: int, period: Period) -> 
 
 
 def figure_periods(
-    text: str, spans: list[tuple[int, int]], published_on: date | None
+    text: str,
+    spans: list[tuple[int, int]],
+    published_on: date | None,
+    sentences: list[tuple[int, int]] | None = None,
 ) -> list[Period]:
     """One Period per figure span (char offsets into `text`, the whole article text; same
-    order as spans)."""
+    order as spans). ``sentences``: :func:`.sentences.sentence_spans` of ``text`` when the
+    caller has them (the article model of :mod:`.clauses`)."""
     if not spans:
         return []
-    article = _Article(text, published_on)
+    article = _Article(text, published_on, sentences)
     return [article.period_at(start) for start, _ in spans]
 
 

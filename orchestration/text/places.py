@@ -54,6 +54,9 @@ from pathlib import Path
 
 import yaml
 
+from orchestration.text.clauses import WordFamily
+from orchestration.text.prefilter import prefiltered, required_words
+
 RULES = Path(__file__).resolve().parent / "rules"
 REGION_CODE = "nmg"
 LEVELS = ("region", "city", "county")
@@ -136,8 +139,11 @@ def _short_names(place: Place) -> set[str]:
 @dataclass(frozen=True)
 class _Lexicon:
     regex: re.Pattern[str]
+    names: WordFamily  # the same words as ``regex``, in one automaton (clauses.py)
     meaning: dict[str, tuple[str, str]]  # word -> (kind, code or collective level)
     filters: tuple[re.Pattern[str], ...]
+    # per filter: words one of which a text must hold for the filter to match (or None)
+    filter_words: tuple[tuple[str, ...] | None, ...]
     adverbials: tuple[re.Pattern[str], ...]
     offices: re.Pattern[str]
     objects: tuple[str, ...]
@@ -174,8 +180,10 @@ def _lexicon() -> _Lexicon:
     )
     return _Lexicon(
         regex=re.compile("|".join(map(re.escape, words))),
+        names=WordFamily(words),
         meaning=meaning,
-        filters=filters,
+        filters=tuple(prefiltered(f) for f in filters),
+        filter_words=tuple(required_words(f) for f in filters),
         adverbials=tuple(re.compile(r["pattern"]) for r in rules.get("adverbial_phrases", [])),
         offices=re.compile(rf"[市盟旗县区]?(?:{offices})"),
         objects=objects,
@@ -208,30 +216,38 @@ def place_refs(text: str, masked: list[tuple[int, int]] = ()) -> list[PlaceRef]:
     """Every place reference of ``text`` in order, in one pass: filtered words (大兴安岭),
     office names (呼和浩特海关) and references inside ``masked`` spans or 《titles》 dropped."""
     lex = _lexicon()
+    names = lex.names.spans(text)  # what lex.regex.finditer finds, one automaton
+    if not names:
+        return []
     blocked = sorted(
-        [(m.start(), m.end()) for f in lex.filters for m in f.finditer(text)]
+        [
+            (m.start(), m.end())
+            for f, words in zip(lex.filters, lex.filter_words, strict=True)
+            if words is None or any(w in text for w in words)  # no word, no match
+            for m in f.finditer(text)
+        ]
         + [(m.start(), m.end()) for m in _TITLE_RE.finditer(text)]
         + list(masked)
     )
     starts = [s for s, _ in blocked]
     refs: list[PlaceRef] = []
-    for m in lex.regex.finditer(text):
-        k = bisect.bisect_right(starts, m.start()) - 1
-        if any(s <= m.start() < e or s < m.end() <= e for s, e in blocked[max(0, k - 3) : k + 2]):
+    for m_start, m_end in names:
+        k = bisect.bisect_right(starts, m_start) - 1
+        if any(s <= m_start < e or s < m_end <= e for s, e in blocked[max(0, k - 3) : k + 2]):
             continue
-        kind, code = lex.meaning[m.group()]
-        if kind != "collective" and lex.offices.match(text, m.end()):
+        kind, code = lex.meaning[text[m_start:m_end]]
+        if kind != "collective" and lex.offices.match(text, m_end):
             continue
-        before = text[max(0, m.start() - 3) : m.start()]
+        before = text[max(0, m_start - 3) : m_start]
         marker = next((w for w in lex.objects if before.endswith(w)), None)
-        if marker is None and text[m.start() - 1 : m.start()] == "、":
+        if marker is None and text[m_start - 1 : m_start] == "、":
             # a later member of a list that follows an object marker (高于国家、自治区)
-            listed = lex.listed_object.search(text, max(0, m.start() - 16), m.start())
+            listed = lex.listed_object.search(text, max(0, m_start - 16), m_start)
             marker = listed.group("marker") if listed else None
         is_object = marker is not None
-        if refs and lex.route.fullmatch(text, refs[-1].end, m.start()):
+        if refs and lex.route.fullmatch(text, refs[-1].end, m_start):
             refs[-1] = replace(refs[-1], is_object=True)  # 集宁至二连浩特: a route's start
-        refs.append(PlaceRef(m.start(), m.end(), kind, code, is_object, marker in lex.partners))
+        refs.append(PlaceRef(m_start, m_end, kind, code, is_object, marker in lex.partners))
     if refs and lex.adverbials:
         adverbial = [(m.start(), m.end()) for a in lex.adverbials for m in a.finditer(text)]
         for i, r in enumerate(refs):
