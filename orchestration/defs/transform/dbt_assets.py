@@ -111,30 +111,52 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledger: Ledge
         target = Path(invocation.target_path).parent
         threading.Thread(target=_prune_dbt_targets, args=(target,), daemon=True).start()
     with warehouse.session():  # row counts and the report's reads on one connection
-        yield from _annotated(events, warehouse, ledger)
+        yield from _annotated(events, invocation.manifest, warehouse, ledger)
 
 
-def _annotated(events: list, warehouse, ledger: LedgerPaths):
-    """dagster-dbt's events with row counts and typed column schemas (the public metadata
-    keys the UI shows); the dbt tests recorded in the report."""
-    counts, columns = _relation_facts(warehouse, events)
+def _annotated(events: list, manifest: Mapping[str, Any], warehouse, ledger: LedgerPaths):
+    """dagster-dbt's events with row counts and typed column schemas (the documented
+    metadata keys ``dagster/row_count`` and ``dagster/column_schema``, which the UI shows);
+    the dbt tests recorded in the report."""
+    relations = _relations(events, manifest)
+    counts, columns = _relation_facts(warehouse, set(relations.values()))
     tests = []
     for event in events:
         if isinstance(event, dg.Output | dg.AssetMaterialization):
-            relation = event.metadata.get("dagster/relation_identifier")
-            name = getattr(relation, "value", relation)
-            if name in counts:
-                facts = dg.TableMetadataSet(
-                    row_count=counts[name],
-                    column_schema=dg.TableSchema(
-                        columns=[dg.TableColumn(c, t) for c, t in columns.get(name, [])]
-                    ),
+            relation = relations.get(_unique_id(event))
+            if relation in counts:
+                schema = dg.TableSchema(
+                    columns=[dg.TableColumn(c, t) for c, t in columns.get(relation, [])]
                 )
-                event = event.with_metadata({**event.metadata, **facts})
+                event = event.with_metadata(
+                    {
+                        **event.metadata,
+                        "dagster/row_count": dg.MetadataValue.int(counts[relation]),
+                        "dagster/column_schema": dg.MetadataValue.table_schema(schema),
+                    }
+                )
         elif isinstance(event, dg.AssetCheckResult | dg.AssetCheckEvaluation):
             tests.append(_test_record(event))
         yield event
     record_checks(ledger.reports, tests, ledger.warehouse)
+
+
+def _unique_id(event) -> str | None:
+    value = event.metadata.get("unique_id")
+    return getattr(value, "value", value)
+
+
+def _relations(events: list, manifest: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
+    """dbt node id → (schema, table) of the models and seeds the events materialized, from
+    the run's manifest (the adapter, which would say it, is not loaded in this process)."""
+    nodes = manifest.get("nodes", {})
+    relations = {}
+    for event in events:
+        if isinstance(event, dg.Output | dg.AssetMaterialization):
+            node = nodes.get(_unique_id(event) or "")
+            if node and node.get("resource_type") in ("model", "seed", "snapshot"):
+                relations[node["unique_id"]] = (node["schema"], node.get("alias") or node["name"])
+    return relations
 
 
 KEEP_DBT_TARGETS = 8
@@ -170,36 +192,29 @@ def _test_record(event) -> CheckRecord:
     )
 
 
-def _relation_facts(warehouse, events: list) -> tuple[dict[str, int], dict[str, list]]:
-    """Row counts and (column, type) lists of the relations dbt built, in two queries."""
-    names = set()
-    for event in events:
-        if isinstance(event, dg.Output | dg.AssetMaterialization):
-            relation = event.metadata.get("dagster/relation_identifier")
-            if relation is not None:
-                names.add(getattr(relation, "value", relation))
-    if not names:
+def _relation_facts(
+    warehouse, relations: set[tuple[str, str]]
+) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], list]]:
+    """Row counts and (column, type) lists of ``relations``, in two queries."""
+    if not relations:
         return {}, {}
-    parts = {name: name.split(".")[-2:] for name in sorted(names)}
+    ordered = sorted(relations)
     union = " UNION ALL ".join(
-        f"SELECT '{name}' AS relation, count(*) AS n FROM {schema}.{table}"
-        for name, (schema, table) in parts.items()
+        f"SELECT '{schema}' AS s, '{table}' AS t, count(*) AS n FROM {schema}.{table}"
+        for schema, table in ordered
     )
-    counts = {r.relation: int(r.n) for r in warehouse.read_query(union).itertuples()}
+    counts = {(r.s, r.t): int(r.n) for r in warehouse.read_query(union).itertuples()}
     wanted = " OR ".join(
-        f"(table_schema = '{schema}' AND table_name = '{table}')"
-        for schema, table in parts.values()
+        f"(table_schema = '{schema}' AND table_name = '{table}')" for schema, table in ordered
     )
     described = warehouse.read_query(
         "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns"
         f" WHERE {wanted} ORDER BY table_schema, table_name, ordinal_position"
     )
-    by_relation = {tuple(v): k for k, v in parts.items()}
-    columns: dict[str, list] = {}
+    columns: dict[tuple[str, str], list] = {}
     for row in described.itertuples():
-        name = by_relation.get((row.table_schema, row.table_name))
-        if name:
-            columns.setdefault(name, []).append((row.column_name, str(row.data_type).lower()))
+        key = (row.table_schema, row.table_name)
+        columns.setdefault(key, []).append((row.column_name, str(row.data_type).lower()))
     return counts, columns
 
 
