@@ -350,6 +350,7 @@ class _Sentence:
         self.measure: list[str] = ["level"] * n
         self.metric: list[Metric | None] = [None] * n
         self.base: list[int | None] = [None] * n
+        self._usable: dict[int, list[_Hit]] = {}
 
     # -- structure
 
@@ -397,6 +398,14 @@ class _Sentence:
 
     def _in_other_figure(self, hit: _Hit, i: int) -> bool:
         return any(hit.start < b and hit.end > a for j, (a, b, _) in enumerate(self.figs) if j != i)
+
+    def usable(self, i: int) -> list[_Hit]:
+        """The hits inside no other figure than figure i, in order (computed once per i;
+        callers do not change the list)."""
+        found = self._usable.get(i)
+        if found is None:
+            found = self._usable[i] = [h for h in self.hits if not self._in_other_figure(h, i)]
+        return found
 
     # -- metric choice
 
@@ -462,7 +471,7 @@ class _Sentence:
         start, end, unit = self.figs[i]
         left, right, chain = self.clauses[self.fig_clause[i]]
         lo, hi = self.neighbours(i)
-        usable = [h for h in self.hits if not self._in_other_figure(h, i)]
+        usable = self.usable(i)
         if before_only:
             usable = [h for h in usable if h.start < end]
         tiers: list[tuple[list[_Hit], bool]] = []  # (hits in order, refine generic heads)

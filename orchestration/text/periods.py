@@ -574,6 +574,8 @@ def _analyse(s: str, inherited: Period | None, published_on: date | None) -> _Se
     titles = [m.span() for m in g.title.finditer(s)] if ("《" in s or "〈" in s) else []
     known_year = _year_of(inherited)
     last_own: Period | None = inherited
+    # where the first clause ends: a date before it opens the sentence as its own clause
+    first_break = min((i for i in map(s.find, "，,；;：:。") if i >= 0), default=len(s))
     for m in g.expression.finditer(s):
         if any(a < m.end() and m.start() < b for a, b in titles):
             continue
@@ -582,9 +584,7 @@ def _analyse(s: str, inherited: Period | None, published_on: date | None) -> _Se
             continue
         # a day date that opens the sentence as its own clause (5月18日,…签约项目42个) is
         # the day of what the sentence reports; elsewhere (7月1日起, 7月1日调图后) a date
-        event_date = s[expr.end : expr.end + 1] in ("，", ",") and not any(
-            c in s[: expr.start] for c in "，,；;：:。"
-        )
+        event_date = s[expr.end : expr.end + 1] in ("，", ",") and expr.start <= first_break
         period = _resolve(expr, known_year, last_own, published_on, event_date)
         if period is None:
             continue

@@ -239,7 +239,11 @@ def place_refs(text: str, masked: list[tuple[int, int]] = ()) -> list[PlaceRef]:
         if kind != "collective" and lex.offices.match(text, m_end):
             continue
         before = text[max(0, m_start - 3) : m_start]
-        marker = next((w for w in lex.objects if before.endswith(w)), None)
+        marker = (
+            next(w for w in lex.objects if before.endswith(w))
+            if before.endswith(lex.objects)
+            else None
+        )
         if marker is None and text[m_start - 1 : m_start] == "、":
             # a later member of a list that follows an object marker (高于国家、自治区)
             listed = lex.listed_object.search(text, max(0, m_start - 16), m_start)
