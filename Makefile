@@ -40,6 +40,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check orchestration tests benchmarks
 	$(BIN)/ruff format --check orchestration tests benchmarks
+	$(BIN)/sqlfluff lint dbt_project/models dbt_project/macros
 
 format: $(STAMP)
 	$(BIN)/ruff format orchestration tests benchmarks

@@ -1,5 +1,7 @@
-{#- The analyst-facing mart of one category: its figures with article and city attributes. -#}
-{% macro category_mart(category) %}
+{#- The analyst-facing mart of one category: its figures with article and city attributes.
+    `batch_filter` is the model's `in_batch('figures.article_id')`: called in the model, where
+    sqlfluff's templater can stub it (a macro it loads cannot call another macro file's). -#}
+{% macro category_mart(category, batch_filter) %}
 -- depends_on: {{ ref('annotation_reconciliation') }}
 -- (the marts wait for the blocking check on published figures)
 select
@@ -32,7 +34,7 @@ select
     figures.char_end,
     figures.source
 from {{ ref('fct_figures') }} as figures
-inner join {{ ref('stg_articles') }} as articles on articles.article_id = figures.article_id
-left join {{ ref('dim_city') }} as cities on cities.city_code = figures.city_code
-where figures.category = '{{ category }}' and {{ in_batch('figures.article_id') }}
+inner join {{ ref('stg_articles') }} as articles on figures.article_id = articles.article_id
+left join {{ ref('dim_city') }} as cities on figures.city_code = cities.city_code
+where figures.category = '{{ category }}' and {{ batch_filter }}
 {% endmacro %}

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from orchestration import contract
 from orchestration.quality import offline_docs
 from orchestration.runtime import release_gx_batches
 from orchestration.settings import EXPECTATIONS_DIR
@@ -112,10 +113,27 @@ def _import_gx() -> None:
     from great_expectations.checkpoint import UpdateDataDocsAction  # noqa: F401
 
 
+CONTRACT_KEY = "$contract"  # {"$contract": "unit"}: the contract's code set, in a suite file
+
+
 def load_suite_json(name: str) -> dict[str, Any]:
+    """The suite ``expectations/<name>.json``, its contract placeholders resolved."""
     path = EXPECTATIONS_DIR / f"{name}.json"
     with path.open(encoding="utf-8") as handle:
-        return json.load(handle)
+        return resolve_contract(json.load(handle))
+
+
+def resolve_contract(value: Any) -> Any:
+    """``value`` with every ``{"$contract": "<code_set>"}`` replaced by the list of that code
+    set's codes (orchestration/contract.py, one CSV that dbt reads as a seed too): a value
+    set of the contract is written once, not in each suite. An unknown set raises."""
+    if isinstance(value, dict):
+        if set(value) == {CONTRACT_KEY}:
+            return list(contract.codes(value[CONTRACT_KEY]))
+        return {key: resolve_contract(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [resolve_contract(item) for item in value]
+    return value
 
 
 def _context(report_dir: Path):
@@ -180,7 +198,7 @@ def validate_frame(
     from great_expectations.checkpoint import UpdateDataDocsAction
 
     report_dir.mkdir(parents=True, exist_ok=True)
-    spec = suite if suite is not None else load_suite_json(suite_name)
+    spec = resolve_contract(suite) if suite is not None else load_suite_json(suite_name)
     with _lock:
         context = _context(report_dir)
         source = context.data_sources.get(_DATA_SOURCE)

@@ -2,11 +2,13 @@
 -- Each annotation and each extracted figure is used at most once.
 -- Incremental by article (dbt_project.yml): a partition run pairs its articles' rows only.
 with annotations as (
-    select * from {{ ref('stg_annotations') }} where status = 'ok' and {{ in_batch() }}
+    select * from {{ ref('stg_annotations') }}
+    where status = 'ok' and {{ in_batch() }}
 ),
 
 figures as (
-    select * from {{ ref('stg_extracted_figures') }} where {{ in_batch() }}
+    select * from {{ ref('stg_extracted_figures') }}
+    where {{ in_batch() }}
 ),
 
 candidates as (
@@ -16,19 +18,20 @@ candidates as (
         annotations.annotation_line,
         figures.char_start as figure_start,
         least(annotations.char_end, figures.char_end)
-            - greatest(annotations.char_start, figures.char_start) as overlap
+        - greatest(annotations.char_start, figures.char_start) as overlap
     from annotations
     inner join figures
-        on figures.article_id = annotations.article_id
-        and figures.char_start < annotations.char_end
-        and annotations.char_start < figures.char_end
+        on
+            annotations.article_id = figures.article_id
+            and annotations.char_end > figures.char_start
+            and annotations.char_start < figures.char_end
 ),
 
 ranked_for_annotation as (
     select
         *,
         row_number() over (
-            partition by source_file, annotation_line order by overlap desc, figure_start
+            partition by source_file, annotation_line order by overlap desc, figure_start asc
         ) as rank_for_annotation
     from candidates
 ),
@@ -37,12 +40,17 @@ best_for_annotation as (
     select
         *,
         row_number() over (
-            partition by article_id, figure_start order by overlap desc, annotation_line
+            partition by article_id, figure_start order by overlap desc, annotation_line asc
         ) as rank_for_figure
     from ranked_for_annotation
     where rank_for_annotation = 1
 )
 
-select article_id, source_file, annotation_line, figure_start, overlap
+select
+    article_id,
+    source_file,
+    annotation_line,
+    figure_start,
+    overlap
 from best_for_annotation
 where rank_for_figure = 1

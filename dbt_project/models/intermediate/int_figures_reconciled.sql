@@ -5,15 +5,18 @@
 -- the batch filter sits on each input, where it reaches the tables (a filter on the merged
 -- article_id, a coalesce over a full outer join, would not).
 with annotations as (
-    select * from {{ ref('stg_annotations') }} where status = 'ok' and {{ in_batch() }}
+    select * from {{ ref('stg_annotations') }}
+    where status = 'ok' and {{ in_batch() }}
 ),
 
 figures as (
-    select * from {{ ref('stg_extracted_figures') }} where {{ in_batch() }}
+    select * from {{ ref('stg_extracted_figures') }}
+    where {{ in_batch() }}
 ),
 
 matches as (
-    select * from {{ ref('int_annotation_matches') }} where {{ in_batch() }}
+    select * from {{ ref('int_annotation_matches') }}
+    where {{ in_batch() }}
 ),
 
 paired as (
@@ -64,11 +67,13 @@ paired as (
         annotations.sentence as annotated_sentence
     from figures
     left join matches
-        on matches.article_id = figures.article_id
-        and matches.figure_start = figures.char_start
+        on
+            figures.article_id = matches.article_id
+            and figures.char_start = matches.figure_start
     full outer join annotations
-        on annotations.source_file = matches.source_file
-        and annotations.annotation_line = matches.annotation_line
+        on
+            matches.source_file = annotations.source_file
+            and matches.annotation_line = annotations.annotation_line
 )
 
 select
@@ -106,14 +111,16 @@ select
         when annotated_period_start is null then coalesce(extracted_period_kind, 'unknown')
         -- an annotated period: its kind from its dates, as the extractor names them
         when annotated_period_start = annotated_period_end then 'point'
-        when extract('month' from annotated_period_start) = 1
+        when
+            extract('month' from annotated_period_start) = 1
             and extract('day' from annotated_period_start) = 1
             and extract('month' from annotated_period_end) = 12
             and extract('day' from annotated_period_end) = 31
             and extract('year' from annotated_period_start)
             = extract('year' from annotated_period_end)
             then 'year'
-        when extract('month' from annotated_period_start) = 1
+        when
+            extract('month' from annotated_period_start) = 1
             and extract('day' from annotated_period_start) = 1
             and extract('year' from annotated_period_start)
             = extract('year' from annotated_period_end)

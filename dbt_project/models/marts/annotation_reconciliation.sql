@@ -2,11 +2,13 @@
 -- person's reading agree with the parser's? The blocking check on published figures
 -- validates this table, so the marts are only built when every annotation reconciles.
 with annotations as (
-    select * from {{ ref('stg_annotations') }} where {{ in_batch() }}
+    select * from {{ ref('stg_annotations') }}
+    where {{ in_batch() }}
 ),
 
 ledger as (
-    select * from {{ ref('fct_figures') }} where annotation_file is not null and {{ in_batch() }}
+    select * from {{ ref('fct_figures') }}
+    where annotation_file is not null and {{ in_batch() }}
 )
 
 select
@@ -31,13 +33,17 @@ select
     ledger.city_code as ledger_city_code,
     ledger.figure_id is not null as in_ledger,
     -- an annotation without a reading of its own agrees by definition
-    annotations.annotated_value is null
+    (
+        annotations.annotated_value is null
         or abs(ledger.value - annotations.annotated_value)
-            <= 1e-6 * greatest(abs(annotations.annotated_value), 1) as value_agrees,
-    annotations.annotated_unit is null or ledger.unit = annotations.annotated_unit as unit_agrees,
-    annotations.annotated_bound is null or ledger.bound = annotations.annotated_bound
+        <= 1e-6 * greatest(abs(annotations.annotated_value), 1)
+    ) as value_agrees,
+    (annotations.annotated_unit is null or ledger.unit = annotations.annotated_unit)
+        as unit_agrees,
+    (annotations.annotated_bound is null or ledger.bound = annotations.annotated_bound)
         as bound_agrees
 from annotations
 left join ledger
-    on ledger.annotation_file = annotations.source_file
-    and ledger.annotation_line = annotations.annotation_line
+    on
+        annotations.source_file = ledger.annotation_file
+        and annotations.annotation_line = ledger.annotation_line

@@ -2,7 +2,9 @@
 -- what it is about, and how many figures the ledger holds from it.
 {{ config(materialized='table') }}
 with counts as (
-    select article_id, count(*) as figure_count
+    select
+        article_id,
+        count(*) as figure_count
     from {{ ref('fct_figures') }}
     group by article_id
 )
@@ -21,6 +23,6 @@ select
     articles.article_place_code,
     coalesce(counts.figure_count, 0) as figure_count
 from {{ ref('stg_articles') }} as articles
-left join counts on counts.article_id = articles.article_id
+left join counts on articles.article_id = counts.article_id
 left join {{ ref('stg_places') }} as dateline_places
-    on dateline_places.place_code = articles.dateline_place_code
+    on articles.dateline_place_code = dateline_places.place_code

@@ -8,5 +8,5 @@ select
     cities.aliases,
     count(figures.city_code) as figure_count
 from {{ ref('stg_cities') }} as cities
-left join {{ ref('fct_figures') }} as figures on figures.city_code = cities.city_code
+left join {{ ref('fct_figures') }} as figures on cities.city_code = figures.city_code
 group by cities.city_code, cities.city_name, cities.city_kind, cities.seat, cities.aliases

@@ -24,4 +24,4 @@ select
     coalesce(counts.change_count, 0) as change_count,
     coalesce(counts.share_count, 0) as share_count
 from {{ ref('stg_metrics') }} as metrics
-left join counts on counts.metric = metrics.metric
+left join counts on metrics.metric = counts.metric

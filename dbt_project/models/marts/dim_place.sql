@@ -2,7 +2,9 @@
 -- its parent and how many figures the ledger holds on it.
 {{ config(materialized='table') }}
 with counts as (
-    select place_code, count(*) as figure_count
+    select
+        place_code,
+        count(*) as figure_count
     from {{ ref('fct_figures') }}
     where place_code is not null
     group by place_code
@@ -20,5 +22,5 @@ select
     places.aliases,
     coalesce(counts.figure_count, 0) as figure_count
 from {{ ref('stg_places') }} as places
-left join {{ ref('stg_places') }} as parents on parents.place_code = places.parent_code
-left join counts on counts.place_code = places.place_code
+left join {{ ref('stg_places') }} as parents on places.parent_code = parents.place_code
+left join counts on places.place_code = counts.place_code

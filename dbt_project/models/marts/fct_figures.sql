@@ -1,7 +1,9 @@
 -- The ledger: one row per figure mention (contract table).
 select
-    md5(article_id || '|' || cast(char_start as varchar) || '|' || cast(char_end as varchar))
-        as figure_id,
+    md5(
+        reconciled.article_id || '|' || cast(reconciled.char_start as varchar) || '|'
+        || cast(reconciled.char_end as varchar)
+    ) as figure_id,
     reconciled.article_id,
     reconciled.city_code,
     cities.city_name,
@@ -43,7 +45,7 @@ select
     reconciled.annotation_file,
     reconciled.annotation_line
 from {{ ref('int_figures_reconciled') }} as reconciled
-left join {{ ref('stg_cities') }} as cities on cities.city_code = reconciled.city_code
-left join {{ ref('stg_places') }} as places on places.place_code = reconciled.place_code
-left join {{ ref('stg_metrics') }} as metrics on metrics.metric = reconciled.metric
+left join {{ ref('stg_cities') }} as cities on reconciled.city_code = cities.city_code
+left join {{ ref('stg_places') }} as places on reconciled.place_code = places.place_code
+left join {{ ref('stg_metrics') }} as metrics on reconciled.metric = metrics.metric
 where {{ in_batch('reconciled.article_id') }}

@@ -9,13 +9,13 @@ with figures as (
         annotated_value is not null
         and abs(value - annotated_value) > 1e-6 * greatest(abs(value), 1) as value_differs,
         source = 'both'
-        and extracted_place_code is distinct from place_code as place_differs,
+        and (extracted_place_code is distinct from place_code) as place_differs,
         -- (place_code is the extractor's own where the annotation names only the city)
         source = 'both'
         and extracted_period_start is not null
         and (
-            extracted_period_start is distinct from period_start
-            or extracted_period_end is distinct from period_end
+            (extracted_period_start is distinct from period_start)
+            or (extracted_period_end is distinct from period_end)
         ) as period_differs
     from {{ ref('fct_figures') }}
     where {{ in_batch() }}
@@ -46,7 +46,7 @@ select
         when source = 'annotation' then 'annotated but not extracted'
         when value_differs then 'value disagrees'
         when category != extracted_category then 'category disagrees'
-        when metric is distinct from extracted_metric and extracted_metric is not null
+        when (metric is distinct from extracted_metric) and extracted_metric is not null
             then 'metric disagrees'
         when place_differs then 'place disagrees'
         when period_differs then 'period disagrees'
@@ -56,6 +56,6 @@ where
     source != 'both'
     or value_differs
     or category != extracted_category
-    or (metric is distinct from extracted_metric and extracted_metric is not null)
+    or ((metric is distinct from extracted_metric) and extracted_metric is not null)
     or place_differs
     or period_differs

@@ -46,12 +46,13 @@ select
     coalesce(exact.exact_articles > 1 and exact.exact_values > 1, false) as has_conflict
 from figures
 left join exact
-    on exact.place_code = figures.place_code
-    and exact.metric = figures.metric
-    and exact.period_start = figures.period_start
-    and exact.period_end = figures.period_end
-    and exact.unit = figures.unit
-    and exact.modality = figures.modality
+    on
+        figures.place_code = exact.place_code
+        and figures.metric = exact.metric
+        and figures.period_start = exact.period_start
+        and figures.period_end = exact.period_end
+        and figures.unit = exact.unit
+        and figures.modality = exact.modality
 group by
     figures.place_code,
     figures.metric,

@@ -1,2 +1,2 @@
 -- Figures of category 'trade', ready for analysts.
-{{ category_mart('trade') }}
+{{ category_mart('trade', batch_filter=in_batch('figures.article_id')) }}

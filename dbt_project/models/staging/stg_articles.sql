@@ -28,4 +28,4 @@ select
     parsed.page_break_repairs,
     parsed.warnings as parse_warnings
 from articles
-inner join parsed on parsed.article_id = articles.article_id
+inner join parsed on articles.article_id = parsed.article_id

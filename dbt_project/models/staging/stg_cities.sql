@@ -1,2 +1,7 @@
-select city_code, city_name, kind as city_kind, seat, aliases
+select
+    city_code,
+    city_name,
+    kind as city_kind,
+    seat,
+    aliases
 from {{ source('ledger_raw', 'cities') }}

@@ -22,6 +22,7 @@ import dagster as dg
 import pandas as pd
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from orchestration.contract import PUBLISHED_MARTS
 from orchestration.defs.resources import LedgerPaths
 from orchestration.defs.scope import run_article_ids
 from orchestration.defs.transform.manifest import DBT_PROJECT_DIR, dbt_executable, dbt_warehouse_env
@@ -32,7 +33,6 @@ from orchestration.runtime import DbtCliShortcuts
 BATCH_COLUMNS = {"article_id": "VARCHAR"}
 BATCH_ENV = "LEDGER_DBT_BATCH"  # read by dbt_project/macros/article_batches.sql
 MAX_BATCH_ENV_BYTES = 64_000  # Linux caps one variable at 128 KiB; larger batches: the table
-PUBLISHED_MARTS = ("mart_funding", "mart_trade", "mart_transport", "mart_talent")
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
@@ -58,7 +58,7 @@ class LedgerDbtTranslator(DagsterDbtTranslator):
     """Groups by dbt layer (staging, intermediate, marts), one owner, kinds for the UI."""
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
-        if dbt_resource_props["resource_type"] == "source":
+        if dbt_resource_props["resource_type"] in ("source", "seed"):
             return "raw"
         fqn = dbt_resource_props.get("fqn", [])
         return fqn[1] if len(fqn) > 2 else "marts"
@@ -71,6 +71,23 @@ class LedgerDbtTranslator(DagsterDbtTranslator):
         if dbt_resource_props.get("name") in PUBLISHED_MARTS:
             tags["ledger/published"] = ""
         return tags
+
+    def get_asset_check_spec(self, asset_spec, manifest, unique_id, project):
+        """dagster-dbt reads a check's description from the test's ``meta``; the ledger
+        writes it where dbt documents it, the test's ``description``."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        text = manifest["nodes"][unique_id].get("description")
+        if spec is None or not text or spec.description:
+            return spec
+        return dg.AssetCheckSpec(
+            name=spec.name,
+            asset=spec.asset_key,
+            description=text,
+            additional_deps=spec.additional_deps,
+            blocking=spec.blocking,
+            metadata=spec.metadata,
+            automation_condition=spec.automation_condition,
+        )
 
 
 TRANSLATOR = LedgerDbtTranslator()
@@ -85,7 +102,9 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledger: Ledge
     warehouse = ledger.warehouse
     os.environ.update(dbt_warehouse_env(warehouse))  # read by dbt_project/profiles.yml
     keys = run_article_ids(context)
-    args = ["build", "--target", warehouse.dbt_target]
+    # dbt unit tests check the models' logic on fixtures: tests/test_dbt_unit.py and a
+    # `dbt build` by hand run them; a run over real articles need not (dbt's advice)
+    args = ["build", "--target", warehouse.dbt_target, "--exclude-resource-type", "unit_test"]
     if keys is None:
         args.append("--full-refresh")  # every article: rebuild the tables from scratch
     with warehouse.exclusive(wait_message=context.log.info):

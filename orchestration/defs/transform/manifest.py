@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from orchestration.contract import CODES_PATH
 from orchestration.settings import DBT_PROJECT_DIR, Settings
 
 MANIFEST_PATH = DBT_PROJECT_DIR / "target" / "manifest.json"
@@ -67,7 +68,8 @@ def _manifest_key(settings: Settings) -> str:
     warehouse = settings.open_warehouse()
     digest = hashlib.sha256(f"{warehouse.dbt_target}|{_connection(warehouse)}".encode())
     for path in _project_files():
-        digest.update(str(path.relative_to(DBT_PROJECT_DIR)).encode())
+        inside = DBT_PROJECT_DIR in path.parents
+        digest.update(str(path.relative_to(DBT_PROJECT_DIR) if inside else path.name).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
 
@@ -81,6 +83,7 @@ def _project_files() -> list[Path]:
         if Path(folder) == DBT_PROJECT_DIR:
             subfolders[:] = [name for name in subfolders if name not in {"target", "logs"}]
         files += [Path(folder) / name for name in names if not name.startswith(".")]
+    files += CODES_PATH.parent.glob("*.csv")  # the seeds (dbt_project.yml: seed-paths)
     return sorted(files)
 
 
