@@ -13,7 +13,7 @@ else
 export DAGSTER_HOME ?= $(CURDIR)/dagster_home
 endif
 
-.PHONY: install run test lint format eval bench ui clean export report
+.PHONY: install run test test-faults lint format eval bench ui clean export report
 .PHONY: label-studio-export label-studio-import lock-label-studio
 
 # Install uv with pip when missing, then build the pinned environment from requirements.lock.
@@ -36,6 +36,10 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check orchestration tests benchmarks
 	$(BIN)/python -m pytest -q
+
+# kill -9 of a run at each stage, then a run that must land a clean run's tables (tests/test_faults.py)
+test-faults: $(STAMP)
+	$(BIN)/python -m pytest -q -m faults
 
 lint: $(STAMP)
 	$(BIN)/ruff check orchestration tests benchmarks

@@ -1,10 +1,20 @@
 """Benchmarks of the ledger: ``python -m benchmarks.run [--sizes 10,100,1000] [--with-10000]``.
 
+Every invocation first prints the machine (cores, CPU model, Python) and references measured
+on it in the same invocation, so that numbers taken on different machines compare as ratios:
+``python -c "import dagster"`` (median of three), and per corpus one compiled regex pass
+(``REFERENCE_REGEX``, ``findall``) over the corpus text, in MB/s.
+
 For every corpus size N (synthetic articles of :mod:`benchmarks.corpus`, seed 0):
 
 ``generate``     write the corpus (articles + annotation CSVs);
 ``extract``      decode + parse + extract every article, the text code alone (no Dagster,
                  no DuckDB); ``seconds`` is the loop only (files already read, imports done);
+                 printed with its ratio to the regex pass over the same text;
+``parallel``     the parse and extract work as the Python assets run it
+                 (``orchestration/defs/ingest/text_work.py``), in process and then on every
+                 core (``orchestration/runtime/pool.py``, ``LEDGER_WORKERS`` or the cores),
+                 pool start included; the speed-up, and whether the rows are the same;
 ``full``         ``python -m orchestration.cli.run_all`` on the corpus into a fresh warehouse,
                  report folder and DAGSTER_HOME (what ``make run`` does); wall time;
 ``incremental``  article N+1 (and its annotations) copied into the raw folder, then
@@ -15,6 +25,12 @@ For every corpus size N (synthetic articles of :mod:`benchmarks.corpus`, seed 0)
 
 Once per invocation, ``seed_run``: ``python -m orchestration.cli.run_all`` on ``raw/`` (the seed),
 i.e. ``make run`` once the environment exists (without make's own second or so).
+
+Opt-in: ``--with-10000``, ``--with-100000`` (more sizes); ``--postgres-workers [1,2]``
+(only this step, on the server of the PG* variables, N from ``--sizes``, default 1000):
+the N articles run on Postgres as one ``run_articles`` process, then split over two at
+once (two databases on the same server, each with its own Dagster instance from
+``deploy/postgres/dagster.yaml``); wall times and whether the marts are identical.
 
 Each measurement is a fresh subprocess. ``peak_mb`` is the peak of the summed Pss
 (proportional set size; VmRSS where the kernel lacks it) of the subprocess and all its
@@ -49,7 +65,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SIZES = (10, 100, 1000)
 BIG_SIZE = 10_000
-STEPS = ("generate", "extract", "full", "incremental", "sanity")
+HUGE_SIZE = 100_000  # --with-100000 only
+POSTGRES_DEFAULT_SIZE = 1000
+STEPS = ("generate", "extract", "parallel", "full", "incremental", "sanity")
 COLUMNS = (
     "size",
     "step",
@@ -60,6 +78,7 @@ COLUMNS = (
     "recall",
     "precision",
     "max_process_mb",
+    "ratio",
     "ok",
 )
 PROFILE_COLUMNS = ("size", "run", "kind", "name", "start_s", "seconds")
@@ -78,6 +97,26 @@ TARGET_FULL_10K_S = 300.0  # 10,000 articles end to end, 2 cores
 TARGET_FULL_10K_MB = 2048.0
 TARGET_INCREMENTAL_10K_S = 15.0  # one more article into a 10,000-article warehouse
 TARGET_SEED_RUN_S = 15.0  # make run on the seed, environment installed
+# ratios to references measured in the same invocation (machine-independent targets)
+TARGET_EXTRACT_REGEX_RATIO = 15.0  # parse+extract within 15× the time of one regex pass
+TARGET_PARALLEL_EFFICIENCY = 0.75  # speed-up on W workers ≥ 0.75 × W (harness yardstick)
+
+REFERENCE_REGEX = r"\d+(?:\.\d+)?[万亿]?元"
+REGEX_REPEATS = 5  # the regex pass's time is the best of this many
+DAGSTER_IMPORT_RUNS = 3  # `python -c "import dagster"`: the median of this many
+# the tables compared between the Postgres runs with 1 and 2 workers (ordered by these keys)
+POSTGRES_TABLES = {
+    "fct_figures": "figure_id",
+    "mart_funding": "figure_id",
+    "mart_trade": "figure_id",
+    "mart_transport": "figure_id",
+    "mart_talent": "figure_id",
+    "dim_city": "city_code",
+    "dim_article": "article_id",
+    "annotation_reconciliation": "source_file, annotation_line",
+    "quarantine": "quarantine_id",
+}
+POSTGRES_VOLATILE = {"detected_at", "loaded_at"}  # when a row was written
 
 _DAGSTER_LINE = re.compile(
     r" - dagster - (?P<level>\w+) - \S+ - [0-9a-f-]{36} - (?P<step>\S+) - (?P<msg>.*)"
@@ -261,6 +300,99 @@ def measure(
     )
 
 
+# --------------------------------------------------------------------------- references
+
+
+def cpu_model() -> str:
+    """The CPU's model name from /proc/cpuinfo, else the platform's word for it."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as handle:
+            for line in handle:
+                if line.lower().startswith(("model name", "hardware", "cpu model")):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    import platform
+
+    return platform.processor() or platform.machine() or "unknown CPU"
+
+
+def machine_line() -> str:
+    from orchestration.settings import available_cores
+
+    return (
+        f"machine: {available_cores()} cores available to this process "
+        f"({os.cpu_count()} in the machine), {cpu_model()}, "
+        f"Python {sys.version.split()[0]} ({sys.implementation.name})"
+    )
+
+
+def regex_pass(text: str, repeats: int = REGEX_REPEATS) -> tuple[float, int]:
+    """(seconds, matches) of one ``findall`` of the compiled ``REFERENCE_REGEX`` over
+    ``text``: the best of ``repeats`` passes (the least disturbed by other processes)."""
+    pattern = re.compile(REFERENCE_REGEX)
+    best, found = float("inf"), 0
+    for _ in range(repeats):
+        started = time.perf_counter()
+        found = len(pattern.findall(text))
+        best = min(best, time.perf_counter() - started)
+    return best, found
+
+
+def dagster_import_seconds(runs: int | None = None) -> tuple[float, list[float]]:
+    """(median, each) wall seconds of ``python -c "import dagster"`` in fresh processes."""
+    times = []
+    for _ in range(runs or DAGSTER_IMPORT_RUNS):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", "import dagster"], check=True, cwd=ROOT)
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), times
+
+
+# --------------------------------------------------------------------------- Postgres
+
+
+def postgres_server_url(env=None) -> str | None:
+    """The server for ``--postgres-workers``: the PG* variables (PGHOST, PGPORT, PGUSER,
+    PGPASSWORD, PGDATABASE), else ``LEDGER_POSTGRES_URL``, else ``LEDGER_TEST_POSTGRES_URL``
+    (what ``scripts/postgres_test_server.sh start`` exports); None when none is set."""
+    from orchestration.settings import _url_from_libpq
+
+    env = os.environ if env is None else env
+    if any(env.get(name) for name in ("PGHOST", "PGPORT", "PGDATABASE")):
+        return _url_from_libpq(env)
+    return env.get("LEDGER_POSTGRES_URL") or env.get("LEDGER_TEST_POSTGRES_URL") or None
+
+
+def _admin(server_url: str, sql: str) -> None:
+    import psycopg2
+
+    connection = psycopg2.connect(server_url)
+    connection.autocommit = True  # CREATE/DROP DATABASE cannot run in a transaction
+    try:
+        with connection.cursor() as cur:
+            cur.execute(sql)
+    finally:
+        connection.close()
+
+
+def create_database(server_url: str, label: str) -> str:
+    """A new empty database on the server of ``server_url``; returns its URL."""
+    import uuid
+
+    name = f"ledger_{label}_{uuid.uuid4().hex[:8]}"
+    _admin(server_url, f"CREATE DATABASE {name}")
+    return server_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+def drop_database(server_url: str, url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    try:
+        _admin(server_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    except Exception as error:  # noqa: BLE001 - a database left behind is no failure
+        print(f"        (could not drop {name}: {error})", flush=True)
+
+
 # --------------------------------------------------------------------------- workers
 # ``python -m benchmarks.run _worker KIND ...``: the measured code, in its own process.
 
@@ -302,14 +434,161 @@ def _worker_extract(raw_dir: Path) -> None:
         if index % step == 0 and len(files) >= 100:
             print(f"extract {index}/{len(files)}", flush=True)
     seconds = time.perf_counter() - started
+    text = "\n".join(decode_article(data, source)[0] for _, data, source in files)
+    regex_seconds, matches = regex_pass(text)
     _emit(
         {
             "seconds": seconds,
             "articles": len(files),
             "bytes": sum(len(d) for _, d, _ in files),
             "figures": figures,
+            "regex_seconds": regex_seconds,
+            "regex_matches": matches,
         }
     )
+
+
+def _text_rows(items: list[tuple], pool, chunk: int = 1000) -> tuple[int, int, str]:
+    """(articles, figures, sha256 of every row in order) of the assets' text work on
+    ``items`` ((article_id, raw_text, None)), a chunk of ``chunk`` articles at a time: parse
+    (``text_work.parse_many``), the parsed rows turned into the extractor's input as
+    ``extracted_figures`` reads them back, extract (``text_work.extract_many``); on
+    ``pool``'s workers, or in process when it is None."""
+    import hashlib
+
+    from orchestration.defs.ingest import text_work
+    from orchestration.runtime.pool import chunked_map
+
+    digest, articles, figures = hashlib.sha256(), 0, 0
+    chunks = ((start, items[start : start + chunk]) for start in range(0, len(items), chunk))
+    for start, parsed in chunked_map(text_work.parse_many, chunks, pool):
+        work = []
+        for row, blocks, warnings, _ in parsed:
+            digest.update(repr((row, blocks, warnings)).encode())
+            stored = [tuple(b[k] for k in _STORED_BLOCK) for b in blocks]
+            work.append((row["article_id"], row["repaired_text"], row["published_on"], stored))
+        for _, results in chunked_map(text_work.extract_many, [(start, work)], pool):
+            for rows in results:
+                articles += 1
+                figures += len(rows)
+                digest.update(repr(rows).encode())
+    return articles, figures, digest.hexdigest()
+
+
+# article_blocks columns in text_work.BLOCK_FIELDS order, as parse_one names them
+_STORED_BLOCK = (
+    "kind",
+    "text",
+    "char_start",
+    "char_end",
+    "source_line",
+    "section_index",
+    "city_code",
+)
+
+
+def _worker_parallel(raw_dir: Path) -> None:
+    from orchestration.runtime.pool import TextPool
+    from orchestration.settings import available_cores, ledger_workers
+    from orchestration.text.parsing import decode_article
+
+    paths = sorted((raw_dir / "articles").glob("*.txt"))
+    data = [p.read_bytes() for p in paths]
+    items = [(p.stem, decode_article(d, str(p))[0], None) for p, d in zip(paths, data, strict=True)]
+    started = time.perf_counter()
+    one = _text_rows(items, None)
+    one_seconds = time.perf_counter() - started
+    print(f"parallel: 1 worker (in process) {one_seconds:.2f} s", flush=True)
+    workers = ledger_workers()
+    pool = TextPool(workers)
+    started = time.perf_counter()
+    try:
+        many = _text_rows(items, pool)
+    finally:
+        seconds = time.perf_counter() - started
+        pool.close()
+    _emit(
+        {
+            "seconds": seconds,
+            "one_worker_seconds": one_seconds,
+            "pool_start_seconds": pool.start_seconds,
+            "workers": workers,
+            "cores": available_cores(),
+            "articles": one[0],
+            "figures": one[1],
+            "bytes": sum(len(d) for d in data),
+            "same": one == many,
+        }
+    )
+
+
+def _worker_runs(workers: int, ids_file: Path) -> None:
+    """``workers`` processes of ``python -m orchestration.cli.run_articles`` at once, each
+    over a contiguous share of the ids in ``ids_file`` (one a line); their output is
+    this worker's, each line prefixed with its process's number."""
+    ids = ids_file.read_text(encoding="utf-8").split()
+    share = -(-len(ids) // workers)
+    parts = [ids[i * share : (i + 1) * share] for i in range(workers)]
+    started = time.perf_counter()
+    procs = [
+        subprocess.Popen(
+            [sys.executable, *PIPELINE_COMMANDS["incremental"], *part],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+        )
+        for part in parts
+        if part
+    ]
+
+    def relay(index: int, proc: subprocess.Popen) -> None:
+        for line in proc.stdout:
+            print(f"[run {index}] {line}", end="", flush=True)
+
+    relays = [
+        threading.Thread(target=relay, args=(i, p), daemon=True) for i, p in enumerate(procs, 1)
+    ]
+    for thread in relays:
+        thread.start()
+    finished = []
+    for proc in procs:
+        proc.wait()
+        finished.append(time.perf_counter() - started)
+    for thread in relays:
+        thread.join(timeout=30)
+    _emit(
+        {
+            "seconds": time.perf_counter() - started,
+            "each_seconds": finished,
+            "returncodes": [p.returncode for p in procs],
+            "articles": len(ids),
+        }
+    )
+
+
+def _postgres_rows(url: str, table: str, order: str) -> list[tuple]:
+    from orchestration.warehouse.postgres import PostgresWarehouse
+
+    frame = PostgresWarehouse(url).read_query(f"SELECT * FROM main.{table} ORDER BY {order}")
+    frame = frame.drop(columns=[c for c in frame.columns if c in POSTGRES_VOLATILE])
+    frame = frame.astype(object).where(frame.notna(), None)
+    return [tuple(row) for row in frame.itertuples(index=False, name=None)]
+
+
+def _worker_compare(first_url: str, second_url: str) -> None:
+    """Whether the marts of two Postgres databases hold the same rows (volatile times
+    aside); the row count of each table, and the tables that differ."""
+    counts, different = {}, []
+    for table, order in POSTGRES_TABLES.items():
+        first = _postgres_rows(first_url, table, order)
+        second = _postgres_rows(second_url, table, order)
+        counts[table] = len(first)
+        if first != second:
+            different.append(f"{table} ({len(first)} vs {len(second)} rows)")
+    _emit({"seconds": 0.0, "identical": not different, "rows": counts, "different": different})
 
 
 def _worker_sanity(raw_dir: Path) -> None:
@@ -415,6 +694,12 @@ def worker(argv: list[str]) -> int:
         _worker_generate(int(rest[0]), Path(rest[1]), int(rest[2]))
     elif kind == "extract":
         _worker_extract(Path(rest[0]))
+    elif kind == "parallel":
+        _worker_parallel(Path(rest[0]))
+    elif kind == "runs":
+        _worker_runs(int(rest[0]), Path(rest[1]))
+    elif kind == "compare":
+        _worker_compare(rest[0], rest[1])
     elif kind == "sanity":
         _worker_sanity(Path(rest[0]))
     elif kind == "inspect":
@@ -439,6 +724,9 @@ class Row:
     precision: float | None = None
     max_process_mb: float | None = None
     ok: bool = True
+    # extract: its time ÷ one regex pass over the same text; parallel: speed-up over one
+    # worker; full, incremental, seed_run, postgres_*: wall time ÷ `python -c "import dagster"`
+    ratio: float | None = None
 
     def csv_row(self) -> dict:
         def fmt(value, digits):
@@ -454,6 +742,7 @@ class Row:
             "recall": fmt(self.recall, 4),
             "precision": fmt(self.precision, 4),
             "max_process_mb": fmt(self.max_process_mb, 1),
+            "ratio": fmt(self.ratio, 2),
             "ok": int(self.ok),
         }
 
@@ -464,7 +753,7 @@ def _cell(value, digits: int, width: int) -> str:
 
 TABLE_HEADER = (
     f"{'size':>6}  {'step':<12}{'seconds':>9}{'peak MB':>9}{'art/s':>9}{'MB/s':>8}"
-    f"{'recall':>8}{'prec.':>7}  ok"
+    f"{'recall':>8}{'prec.':>7}{'ratio':>8}  ok"
 )
 
 
@@ -472,7 +761,8 @@ def print_row(row: Row) -> None:
     print(
         f"{row.size:>6}  {row.step:<12}{_cell(row.seconds, 2, 9)}{_cell(row.peak_mb, 0, 9)}"
         f"{_cell(row.articles_per_s, 1, 9)}{_cell(row.mb_per_s, 3, 8)}"
-        f"{_cell(row.recall, 3, 8)}{_cell(row.precision, 3, 7)}  {'ok' if row.ok else 'FAILED'}",
+        f"{_cell(row.recall, 3, 8)}{_cell(row.precision, 3, 7)}{_cell(row.ratio, 1, 8)}"
+        f"  {'ok' if row.ok else 'FAILED'}",
         flush=True,
     )
 
@@ -485,11 +775,20 @@ class Harness:
         self.rows: list[Row] = []
         self.profile: list[dict] = []
         self.notes: list[str] = []
+        self.dagster_import_s: float | None = None  # the reference, once per invocation
+        self.regex: dict[int, tuple[float, float]] = {}  # size -> (regex MB/s, extract ratio)
+        self.parallel_runs: list[dict] = []
+        self.postgres: dict[int, dict] = {}  # size -> {"identical": …, "speedup": …}
 
     # ---- helpers
 
     def env(self, **extra: str) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("LEDGER_")}
+        # the ledger's settings are the harness's to set; LEDGER_WORKERS alone passes through
+        env = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith("LEDGER_") or k == "LEDGER_WORKERS"
+        }
         env.update(GX_ANALYTICS_ENABLED="False", PYTHONUNBUFFERED="1", **extra)
         return env
 
@@ -550,12 +849,51 @@ class Harness:
     def extract(self, n: int, raw_dir: Path) -> None:
         measured, result, ok = self.worker_step("extract", n, str(raw_dir))
         seconds = result.get("seconds", measured.seconds)
+        regex_s = result.get("regex_seconds")
+        ratio = seconds / regex_s if ok and regex_s else None
         self.add(
             Row(n, "extract", seconds, measured.peak_mb,
                 result.get("articles", n) / seconds if ok else None,
                 result.get("bytes", 0) / 1e6 / seconds if ok else None,
-                max_process_mb=measured.max_process_mb, ok=ok)
+                max_process_mb=measured.max_process_mb, ok=ok, ratio=ratio)
         )  # fmt: skip
+        if ratio is not None:
+            mb = result["bytes"] / 1e6
+            self.regex[n] = (mb / regex_s, ratio)
+            print(
+                f"        extract {mb / seconds:.2f} MB/s; one regex pass over the same text "
+                f"({REFERENCE_REGEX}, findall, {result['regex_matches']} matches) "
+                f"{mb / regex_s:.1f} MB/s; extract = {ratio:.1f}× one regex pass",
+                flush=True,
+            )
+
+    def parallel(self, n: int, raw_dir: Path) -> None:
+        measured, result, ok = self.worker_step("parallel", n, str(raw_dir))
+        ok = ok and bool(result.get("same"))
+        seconds = result.get("seconds", measured.seconds)
+        one = result.get("one_worker_seconds")
+        speedup = one / seconds if one and seconds else None
+        mb = result.get("bytes", 0) / 1e6
+        self.add(
+            Row(n, "parallel", seconds, measured.peak_mb,
+                result.get("articles", n) / seconds if seconds else None,
+                mb / seconds if seconds else None,
+                max_process_mb=measured.max_process_mb, ok=ok, ratio=speedup)
+        )  # fmt: skip
+        if result:
+            self.parallel_runs.append({"size": n, "speedup": speedup, **result})
+            start = result.get("pool_start_seconds") or 0.0
+            print(
+                f"        parse+extract as the assets run it: 1 worker {one:.2f} s "
+                f"({mb / one:.2f} MB/s), {result['workers']} workers {seconds:.2f} s "
+                f"({mb / seconds:.2f} MB/s, pool start {start:.2f} s included) → speed-up "
+                f"{speedup:.2f}× on {result['cores']} cores; same rows: "
+                f"{'yes' if result.get('same') else 'NO'}",
+                flush=True,
+            )
+
+    def vs_dagster(self, seconds: float) -> float | None:
+        return seconds / self.dagster_import_s if self.dagster_import_s else None
 
     def sanity(self, n: int, raw_dir: Path) -> None:
         measured, result, ok = self.worker_step("sanity", n, str(raw_dir))
@@ -588,6 +926,7 @@ class Harness:
         row = Row(
             size, step, measured.seconds, measured.peak_mb, articles / measured.seconds,
             mb / measured.seconds, max_process_mb=measured.max_process_mb, ok=ok,
+            ratio=self.vs_dagster(measured.seconds),
         )  # fmt: skip
         sources = inspected.get("sources") or {}
         both = sources.get("both", 0)
@@ -687,6 +1026,8 @@ class Harness:
         )
         if "extract" in steps:
             self.extract(n, raw_dir)
+        if "parallel" in steps:
+            self.parallel(n, raw_dir)
         if "sanity" in steps:
             self.sanity(n, raw_dir)
         if "full" in steps:
@@ -705,6 +1046,99 @@ class Harness:
                 shutil.rmtree(run_dir, ignore_errors=True)
         elif "incremental" in steps:
             print("        (incremental needs the full run's warehouse: add 'full' to --steps)")
+
+    # ---- Postgres: article runs side by side
+
+    def postgres_size(self, n: int, workers: list[int], server_url: str) -> None:
+        """N articles into Postgres by ``w`` ``run_articles`` processes at once, for each
+        ``w`` of ``workers``, each into a fresh database of the same server (warehouse and
+        Dagster instance, ``deploy/postgres/dagster.yaml``); then the marts compared."""
+        corpus = self.work / f"corpus-{n}"
+        raw_dir = corpus / "raw"
+        if raw_dir.exists():
+            shutil.rmtree(raw_dir)
+        stats = self.generate(n, raw_dir)
+        ids = sorted(p.stem for p in (raw_dir / "articles").glob("*.txt"))
+        ids_file = corpus / "ids.txt"
+        ids_file.write_text("\n".join(ids) + "\n", encoding="utf-8")
+        urls: dict[int, str] = {}
+        seconds: dict[int, float] = {}
+        landed: dict[int, bool] = {}  # every run process of w exited 0
+        try:
+            for w in workers:
+                urls[w] = create_database(server_url, f"bench_n{n}_w{w}")
+                env = self.postgres_env(raw_dir, corpus / f"run-w{w}", urls[w])
+                measured = measure(
+                    [sys.executable, "-m", "benchmarks.run", "_worker", "runs", str(w),
+                     str(ids_file)],
+                    env, self.out / "logs" / f"{n}-postgres_w{w}.log", f"postgres {n} × {w}",
+                )  # fmt: skip
+                result = measured.result
+                ok = measured.returncode == 0 and result.get("returncodes") == [0] * w
+                if not ok:
+                    self.failed(f"postgres_w{w}", measured)
+                seconds[w] = measured.seconds
+                landed[w] = ok
+                self.add(
+                    Row(n, f"postgres_w{w}", measured.seconds, measured.peak_mb,
+                        n / measured.seconds, stats["bytes"] / 1e6 / measured.seconds,
+                        max_process_mb=measured.max_process_mb, ok=ok,
+                        ratio=self.vs_dagster(measured.seconds))
+                )  # fmt: skip
+                each = ", ".join(f"{s:.1f}" for s in result.get("each_seconds", []))
+                print(f"        {w} run process(es) at once, each done after: {each} s", flush=True)
+            first, *others = workers
+            verdicts = []
+            for w in others:
+                compared = measure(
+                    [sys.executable, "-m", "benchmarks.run", "_worker", "compare", urls[first],
+                     urls[w]],
+                    self.env(), self.out / "logs" / f"{n}-postgres-compare.log", "compare",
+                )  # fmt: skip
+                result = compared.result
+                identical = bool(result.get("identical"))
+                verdicts.append(identical and landed[first] and landed[w])
+                rows = sum(result.get("rows", {}).values())
+                speedup = seconds[first] / seconds[w] if seconds.get(w) else None
+                self.postgres[n] = {
+                    "identical": identical,
+                    "runs_ok": landed[first] and landed[w],
+                    "speedup": speedup,
+                    "workers": w,
+                }
+                print(
+                    f"        postgres, {n} articles: {first} run process {seconds[first]:.1f} s, "
+                    f"{w} at once {seconds[w]:.1f} s → speed-up {speedup:.2f}×; marts "
+                    + (
+                        f"identical ({len(POSTGRES_TABLES)} tables, {rows} rows)"
+                        if identical
+                        else f"DIFFER: {', '.join(result.get('different', [])) or 'unreadable'}"
+                    ),
+                    flush=True,
+                )
+            if not all(verdicts):
+                self.rows[-1].ok = False
+        finally:
+            if not self.args.keep_work:
+                for url in urls.values():
+                    drop_database(server_url, url)
+
+    def postgres_env(self, raw_dir: Path, run_dir: Path, url: str) -> dict[str, str]:
+        from orchestration.warehouse.postgres import libpq_parts
+
+        home = run_dir / "dagster_home"
+        home.mkdir(parents=True, exist_ok=True)
+        shutil.copy(ROOT / "deploy" / "postgres" / "dagster.yaml", home / "dagster.yaml")
+        env = self.env(
+            LEDGER_WAREHOUSE="postgres",
+            LEDGER_POSTGRES_URL=url,
+            LEDGER_RAW_DIR=str(raw_dir),
+            LEDGER_REPORT_DIR=str(run_dir / "reports"),
+            LEDGER_WORKERS="1",  # the runs are the workers here; no text pool inside them
+            DAGSTER_HOME=str(home),
+        )
+        env.update(libpq_parts(url))  # the instance's connection (deploy/postgres/dagster.yaml)
+        return env
 
     def add_article(self, raw_dir: Path, index: int) -> tuple[str, int]:
         """Article ``index`` of the same corpus, written as generate_corpus writes it."""
@@ -831,6 +1265,43 @@ class Harness:
                 f"  extractor ≥ {TARGET_EXTRACT_MB_S:g} MB/s on one core: {each} MB/s "
                 f"→ {verdict(worst, TARGET_EXTRACT_MB_S, True)}"
             )
+        ratios = [r for r in extracts if r.ratio]
+        if ratios:
+            worst = max(r.ratio for r in ratios)
+            each = ", ".join(
+                f"N={r.size}: {r.ratio:.1f}× ({self.regex[r.size][0]:.0f} MB/s regex)"
+                if r.size in self.regex
+                else f"N={r.size}: {r.ratio:.1f}×"
+                for r in ratios
+            )
+            lines.append(
+                f"  parse+extract within {TARGET_EXTRACT_REGEX_RATIO:g}× of one regex pass over "
+                f"the same text: {each} → {verdict(worst, TARGET_EXTRACT_REGEX_RATIO, False)}"
+            )
+        parallel = [r for r in self.parallel_runs if r.get("speedup")]
+        if parallel:
+            largest = max(parallel, key=lambda r: r["size"])
+            wanted = TARGET_PARALLEL_EFFICIENCY * largest["workers"]
+            each = ", ".join(
+                f"N={r['size']}: {r['speedup']:.2f}×" + ("" if r.get("same") else " (rows DIFFER)")
+                for r in parallel
+            )
+            good = largest["speedup"] >= wanted and all(r.get("same") for r in parallel)
+            lines.append(
+                f"  every core: parse+extract on {largest['workers']} workers ≥ "
+                f"{wanted:.2f}× one worker at the largest N (harness yardstick "
+                f"{TARGET_PARALLEL_EFFICIENCY:g} per worker), same rows: {each} → "
+                f"{'meets' if good else 'MISSES'}"
+            )
+        for n, found in sorted(self.postgres.items()):
+            speed = f"{found['speedup']:.2f}×" if found.get("speedup") else "n/a"
+            good = found["identical"] and found["runs_ok"]
+            lines.append(
+                f"  Postgres, {n} articles in {found['workers']} runs at once: every run OK "
+                f"and marts identical to one run: {'yes' if found['runs_ok'] else 'a run FAILED'}"
+                f", {'identical' if found['identical'] else 'DIFFER'} (speed-up {speed}) → "
+                f"{'meets' if good else 'MISSES'}"
+            )
         for label, step, attribute, target, unit in (
             ("10,000 articles end to end", "full", "seconds", TARGET_FULL_10K_S, "s"),
             ("10,000 articles peak memory", "full", "peak_mb", TARGET_FULL_10K_MB, "MB"),
@@ -842,7 +1313,7 @@ class Harness:
                 shown = f"{value:.0f}" if value >= 100 else f"{value:.1f}"
                 lines.append(
                     f"  {label} ≤ {target:g} {unit}: {shown} {unit} ({how}) "
-                    f"→ {verdict(value, target, False)}"
+                    f"→ {verdict(value, target, False)}" + self._dagster_ratio(value, unit)
                 )
         seeds = [r for r in self.rows if r.step == "seed_run"]
         if seeds:
@@ -853,8 +1324,15 @@ class Harness:
                 f"(median of {len(seeds)}: {each}; run_all, environment installed) → "
                 f"{verdict(median, TARGET_SEED_RUN_S, False)}"
                 + ("" if all(r.ok for r in seeds) else " (a run FAILED)")
+                + self._dagster_ratio(median, "s")
             )
         return lines
+
+    def _dagster_ratio(self, value: float, unit: str) -> str:
+        """``; = N× `import dagster` (X s)`` for a time, when the reference was measured."""
+        if unit != "s" or not self.dagster_import_s:
+            return ""
+        return f"; = {value / self.dagster_import_s:.1f}× `import dagster` ({self.dagster_import_s:.2f} s)"
 
 
 def parse_sizes(text: str) -> list[int]:
@@ -872,6 +1350,26 @@ def parse_steps(text: str) -> set[str]:
     return steps
 
 
+def chosen_sizes(args: argparse.Namespace, argv: list[str]) -> list[int]:
+    """The corpus sizes of this invocation: ``--sizes`` plus the opt-in large ones; for
+    ``--postgres-workers``, ``--sizes`` when given, else ``POSTGRES_DEFAULT_SIZE``."""
+    given = any(a == "--sizes" or a.startswith("--sizes=") for a in argv)
+    if args.postgres_workers:
+        return sorted(set(args.sizes)) if given else [POSTGRES_DEFAULT_SIZE]
+    return sorted(
+        set(args.sizes)
+        | ({BIG_SIZE} if args.with_10000 else set())
+        | ({HUGE_SIZE} if args.with_100000 else set())
+    )
+
+
+def parse_workers(text: str) -> list[int]:
+    workers = [int(w) for w in text.split(",") if w.strip()]
+    if len(workers) < 2 or any(w < 1 for w in workers):
+        raise argparse.ArgumentTypeError("at least two worker counts, e.g. 1,2")
+    return workers
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.run", description=__doc__.split("\n")[0]
@@ -879,6 +1377,13 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--sizes", type=parse_sizes, default=list(DEFAULT_SIZES),
                         help="corpus sizes, comma separated (default 10,100,1000)")  # fmt: skip
     parser.add_argument("--with-10000", action="store_true", help="also N=10000 (minutes)")
+    parser.add_argument("--with-100000", action="store_true",
+                        help="also N=100000 (opt-in: an hour or more, several GB of disk)")  # fmt: skip
+    parser.add_argument("--postgres-workers", nargs="?", const="1,2", type=parse_workers,
+                        metavar="1,2",
+                        help="only this: N articles (--sizes, default 1000) into Postgres by "
+                             "1 run process, then by 2 at once, on the server of the PG* "
+                             "variables; marts compared (default 1,2)")  # fmt: skip
     parser.add_argument("--out", type=Path, default=Path("bench_output"))
     parser.add_argument("--seed", type=int, default=0, help="corpus seed (default 0)")
     parser.add_argument("--steps", type=parse_steps, default=set(STEPS),
@@ -900,18 +1405,45 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["_worker"]:
         return worker(argv[1:])
     args = build_parser().parse_args(argv)
-    sizes = sorted(set(args.sizes) | ({BIG_SIZE} if args.with_10000 else set()))
+    sizes = chosen_sizes(args, argv)
+    server_url = None
+    if args.postgres_workers:
+        server_url = postgres_server_url()
+        if not server_url:
+            print(
+                "error: --postgres-workers needs a Postgres server: set the PG* variables "
+                "(PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE), LEDGER_POSTGRES_URL, or "
+                'start one: eval "$(scripts/postgres_test_server.sh start)"',
+                file=sys.stderr,
+            )
+            return 2
     harness = Harness(args)
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    print(f"ledger benchmarks: sizes {sizes}, steps {sorted(args.steps)}, "
-          f"{os.cpu_count()} cores, work dir {harness.work}", flush=True)  # fmt: skip
+    what = (
+        f"postgres workers {args.postgres_workers}"
+        if args.postgres_workers
+        else f"steps {sorted(args.steps)}"
+    )
+    print(f"ledger benchmarks: sizes {sizes}, {what}, work dir {harness.work}", flush=True)
+    print(machine_line(), flush=True)
+    harness.dagster_import_s, each = dagster_import_seconds()
+    print(
+        f'reference: python -c "import dagster" {harness.dagster_import_s:.2f} s (median of '
+        f"{', '.join(f'{t:.2f}' for t in each)}); per corpus: one regex pass "
+        f"({REFERENCE_REGEX}, findall over the corpus text) in MB/s",
+        flush=True,
+    )
     print(TABLE_HEADER, flush=True)
     try:
-        if not args.no_seed_run and ({"full", "incremental"} & args.steps):
-            harness.seed_run()
-        for n in sizes:
-            harness.run_size(n, args.steps)
+        if args.postgres_workers:
+            for n in sizes:
+                harness.postgres_size(n, args.postgres_workers, server_url)
+        else:
+            if not args.no_seed_run and ({"full", "incremental"} & args.steps):
+                harness.seed_run()
+            for n in sizes:
+                harness.run_size(n, args.steps)
     finally:
         if not args.keep_work and not args.work:
             shutil.rmtree(harness.work, ignore_errors=True)

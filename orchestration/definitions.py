@@ -37,7 +37,10 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
         sensors=[raw_files_sensor],
         schedules=[daily_refresh],
         resources={"ledger": LedgerPaths.from_settings(settings), "dbt": dbt_resource()},
-        # One process, steps in sequence: DuckDB allows one writer at a time.
+        # One process, steps in sequence, for both warehouses: DuckDB allows one writer at a
+        # time; on Postgres whole runs go side by side (deploy/postgres/dagster.yaml), and in
+        # every run the text work uses every core (runtime/pool.py). README "Running in
+        # production" says why not a process per step.
         executor=dg.in_process_executor,
     )
 

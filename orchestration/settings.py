@@ -37,6 +37,31 @@ class Settings:
         )
 
 
+WORKERS_ENV = "LEDGER_WORKERS"
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity, as a container or ``taskset``
+    limits it), else the machine's."""
+    counter = getattr(os, "process_cpu_count", None)  # Python 3.13+
+    if counter is not None:
+        return counter() or 1
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def ledger_workers(env: os._Environ | dict | None = None) -> int:
+    """``LEDGER_WORKERS``: how many processes parse and extract articles at once (default:
+    :func:`available_cores`; ``1``: in the run's own process, no pool). Anything but a
+    positive integer gives the default. Read at call time, so a test or a shell can set it
+    per run (``orchestration/runtime/pool.py``)."""
+    env = os.environ if env is None else env
+    raw = (env.get(WORKERS_ENV) or "").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else available_cores()
+
+
 def _url_from_libpq(env) -> str:
     """A connection URL from the standard libpq variables (PGHOST, PGPORT, PGUSER, …)."""
     from urllib.parse import quote

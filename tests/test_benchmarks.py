@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
+import sys
 import textwrap
 from pathlib import Path
 
@@ -21,18 +23,42 @@ from benchmarks import run as bench
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.fixture(autouse=True)
+def one_dagster_import(monkeypatch):
+    """The `import dagster` reference once per invocation here, not three times."""
+    monkeypatch.setattr(bench, "DAGSTER_IMPORT_RUNS", 1)
+
+
 def read_rows(out: Path) -> tuple[list[str], list[dict]]:
     with (out / "results.csv").open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
         return list(reader.fieldnames), list(reader)
 
 
-def test_text_steps_write_csv_and_png(tmp_path):
+def test_text_steps_write_csv_and_png(tmp_path, capsys):
     out = tmp_path / "out"
     code = bench.main(
         ["--sizes", "3", "--steps", "generate,extract,sanity", "--out", str(out), "--no-seed-run"]
     )
     assert code == 0
+    printed = capsys.readouterr().out
+    # the machine and the references of this invocation
+    machine = next(line for line in printed.splitlines() if line.startswith("machine: "))
+    assert f"Python {sys.version.split()[0]}" in machine and "cores available" in machine
+    assert bench.cpu_model() in machine
+    assert re.search(r'reference: python -c "import dagster" \d+\.\d\d s \(median of', printed)
+    # the extract step's MB/s and its ratio to one regex pass over the same text
+    found = re.search(
+        r"extract (\d+\.\d\d) MB/s; one regex pass over the same text \(.*findall, \d+ matches\) "
+        r"(\d+\.\d) MB/s; extract = (\d+\.\d)× one regex pass",
+        printed,
+    )
+    assert found and float(found[2]) > float(found[1]) > 0
+    assert re.search(
+        r"parse\+extract within 15× of one regex pass over the same text: N=3: \d+\.\d× "
+        r"\(\d+ MB/s regex\) → (meets|MISSES)",
+        printed,
+    )
     columns, rows = read_rows(out)
     assert tuple(columns) == bench.COLUMNS
     assert [(r["size"], r["step"]) for r in rows] == [
@@ -46,6 +72,7 @@ def test_text_steps_write_csv_and_png(tmp_path):
         assert float(row["peak_mb"]) > 0
     extract = rows[1]
     assert float(extract["articles_per_s"]) > 0 and float(extract["mb_per_s"]) > 0
+    assert float(extract["ratio"]) > 1  # slower than one regex pass, by this many times
     sanity = rows[2]
     assert 0 < float(sanity["recall"]) <= 1 and 0 < float(sanity["precision"]) <= 1
     assert (out / "results.png").read_bytes()[:8] == PNG_MAGIC
@@ -107,6 +134,7 @@ def test_pipeline_steps_rows_profile_and_wiring(tmp_path, stand_in):
     assert steps[1:] == [
         ("3", "generate"),
         ("3", "extract"),
+        ("3", "parallel"),
         ("3", "sanity"),
         ("3", "full"),
         ("3", "incremental"),
@@ -117,6 +145,7 @@ def test_pipeline_steps_rows_profile_and_wiring(tmp_path, stand_in):
     assert float(full["recall"]) == pytest.approx(0.75)
     assert float(full["precision"]) == pytest.approx(0.75)
     assert float(full["articles_per_s"]) > 0 and float(full["peak_mb"]) > 0
+    assert float(full["ratio"]) > 0  # its wall time ÷ `python -c "import dagster"`
 
     first_seed_call, seed_call, full_call, incremental_call, second_call = (
         json.loads(line) for line in stand_in.read_text().splitlines()
@@ -142,6 +171,80 @@ def test_pipeline_steps_rows_profile_and_wiring(tmp_path, stand_in):
     assert ("full", "dbt parse (prepare_manifest)") in phases
     assert ("full", "imports, instance, definitions") in phases
     assert (out / "results.png").read_bytes()[:8] == PNG_MAGIC
+
+
+def test_parallel_step_runs_the_assets_text_work_on_every_core(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("LEDGER_WORKERS", "2")
+    out = tmp_path / "out"
+    code = bench.main(
+        ["--sizes", "3", "--steps", "generate,parallel", "--out", str(out), "--no-seed-run"]
+    )
+    assert code == 0
+    _, rows = read_rows(out)
+    parallel = next(r for r in rows if r["step"] == "parallel")
+    assert parallel["ok"] == "1" and float(parallel["ratio"]) > 0  # the speed-up
+    printed = capsys.readouterr().out
+    assert re.search(
+        r"parse\+extract as the assets run it: 1 worker \d+\.\d\d s \(\d+\.\d\d MB/s\), "
+        r"2 workers \d+\.\d\d s \(\d+\.\d\d MB/s, pool start \d+\.\d\d s included\) → "
+        r"speed-up \d+\.\d\d× on \d+ cores; same rows: yes",
+        printed,
+    )
+    assert "every core: parse+extract on 2 workers ≥ 1.50× one worker" in printed
+
+
+def test_sizes_and_opt_in_flags():
+    parser = bench.build_parser()
+
+    def sizes(*argv):
+        return bench.chosen_sizes(parser.parse_args(list(argv)), list(argv))
+
+    assert sizes() == [10, 100, 1000]
+    assert sizes("--with-10000") == [10, 100, 1000, 10_000]
+    assert sizes("--sizes", "10", "--with-100000") == [10, 100_000]
+    assert sizes("--postgres-workers") == [1000]
+    assert sizes("--postgres-workers", "--sizes", "50") == [50]
+    assert parser.parse_args(["--postgres-workers"]).postgres_workers == [1, 2]
+    assert parser.parse_args(["--postgres-workers", "1,3"]).postgres_workers == [1, 3]
+
+
+def test_postgres_workers_needs_a_server(monkeypatch, capsys):
+    for name in (
+        "PGHOST",
+        "PGPORT",
+        "PGDATABASE",
+        "LEDGER_POSTGRES_URL",
+        "LEDGER_TEST_POSTGRES_URL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    assert bench.postgres_server_url() is None
+    assert bench.main(["--postgres-workers", "--sizes", "3"]) == 2
+    assert "needs a Postgres server" in capsys.readouterr().err
+    url = bench.postgres_server_url({"PGHOST": "db", "PGPORT": "5433", "PGDATABASE": "x"})
+    assert url == "postgresql://postgres@db:5433/x"
+
+
+def test_ratio_targets():
+    harness = bench.Harness(bench.build_parser().parse_args(["--work", "unused"]))
+    harness.dagster_import_s = 2.0
+    harness.rows = [
+        bench.Row(1000, "extract", 4.0, 20.0, 250.0, 1.05, ratio=120.0),
+        bench.Row(1, "seed_run", 11.0, 600.0),
+    ]
+    harness.regex = {1000: (126.0, 120.0)}
+    harness.parallel_runs = [{"size": 1000, "speedup": 1.7, "workers": 2, "same": True}]
+    harness.postgres = {1000: {"identical": True, "runs_ok": True, "speedup": 1.4, "workers": 2}}
+    text = "\n".join(harness.targets())
+    assert (
+        "parse+extract within 15× of one regex pass over the same text: "
+        "N=1000: 120.0× (126 MB/s regex) → MISSES"
+    ) in text
+    assert "every core: parse+extract on 2 workers ≥ 1.50× one worker" in text
+    assert "N=1000: 1.70× → meets" in text
+    assert "marts identical to one run: yes, identical (speed-up 1.40×) → meets" in text
+    assert "; = 5.5× `import dagster` (2.00 s)" in text
+    harness.postgres[1000]["runs_ok"] = False
+    assert "a run FAILED, identical (speed-up 1.40×) → MISSES" in "\n".join(harness.targets())
 
 
 def test_targets_project_to_10000_from_the_two_largest_sizes():

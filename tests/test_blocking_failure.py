@@ -19,7 +19,8 @@ from html.parser import HTMLParser
 
 import pytest
 
-from orchestration.cli.run_all import MARTS, summarize
+from orchestration.cli.run_all import summarize
+from orchestration.contract import PUBLISHED_MARTS as MARTS
 from tests.conftest import RAW, ROOT, make_raw_dir, query, run_pipeline
 
 pytestmark = pytest.mark.integration

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from orchestration import console
 from orchestration.quality.links import report_link
+from orchestration.runtime import console
 from tests.conftest import RAW, ROOT, make_raw_dir
 
 RUN_ID = "6d23dd17-0d0f-4779-aa5f-f59d58ce6098"

@@ -8,6 +8,7 @@ lock or a pool slot say what they wait for and give up after ``LEDGER_LOCK_TIMEO
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import signal
@@ -80,6 +81,40 @@ def _alive(pids: set[int]) -> set[int]:
         if state != "Z":
             alive.add(pid)
     return alive
+
+
+def processes_with_env(name: str, value: str) -> set[int]:
+    """Live processes (of this user) whose environment has ``name=value``: a server's
+    children too, whatever session they put themselves in."""
+    wanted = f"{name}={value}".encode()
+    found = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            environ = Path(f"/proc/{entry}/environ").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if wanted in environ:
+            found.add(int(entry))
+    return _alive(found)
+
+
+VOLATILE = ("detected_at", "loaded_at")  # when a row was loaded or a problem seen
+
+
+def table_hash(path: Path, table: str) -> str:
+    """A hash of the sorted rows of ``table`` without its timestamp columns (``VOLATILE``
+    and any TIMESTAMP column): they differ between two runs of the same input."""
+    with duckdb.connect(str(path), read_only=True) as con:
+        columns = [
+            name
+            for name, sql_type, *_ in con.execute(f"DESCRIBE {table}").fetchall()
+            if name not in VOLATILE and not str(sql_type).startswith("TIMESTAMP")
+        ]
+        names = ", ".join(f'"{c}"' for c in columns)
+        rows = con.execute(f"SELECT {names} FROM {table} ORDER BY ALL").fetchall()
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
 
 
 def _figures(path: Path) -> list[tuple]:
@@ -277,3 +312,31 @@ def test_a_run_waiting_for_a_pool_slot_gives_up_with_one_line(tmp_path):
     again = _run({**env, "LEDGER_LOCK_TIMEOUT": "60"}, timeout=600)
     assert again.returncode == 0, again.stdout[-3000:] + again.stderr[-3000:]
     assert held_by[:8] in again.stdout
+
+
+def test_recovery_keeps_the_slot_of_a_live_run_not_yet_recorded(tmp_path, monkeypatch):
+    """``make run`` claims its pool slot before Dagster records its run: a run starting
+    meanwhile must not take that slot for a leftover; the slot of such a run whose process
+    is gone is freed."""
+    import dagster as dg
+
+    from orchestration.cli.run_all import WHOLE_RUN, _whole_run_step, recover_dead_runs
+
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(ROOT / "dagster_home" / "dagster.yaml", home / "dagster.yaml")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    instance = dg.DagsterInstance.get()
+    storage = instance.event_log_storage
+    storage.initialize_concurrency_limit_to_default("warehouse")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], text=True,
+                          capture_output=True, check=True).stdout.strip()  # fmt: skip
+    live_run, dead_run = str(uuid.uuid4()), str(uuid.uuid4())
+    assert storage.claim_concurrency_slot("warehouse", live_run, _whole_run_step()).is_claimed
+    dead_step = f"{WHOLE_RUN}@{socket.gethostname()}:{dead}"
+    storage.claim_concurrency_slot("warehouse", dead_run, dead_step)  # pending: limit 1
+
+    recover_dead_runs(instance)
+    info = storage.get_concurrency_info("warehouse")
+    assert [s.run_id for s in info.claimed_slots] == [live_run]
+    assert dead_run not in {p.run_id for p in info.pending_steps}

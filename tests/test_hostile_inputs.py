@@ -180,3 +180,41 @@ def test_annotation_numbers_are_range_checked(cells, words):
     else:
         assert annotation.status == "invalid" and words in annotation.problem
         assert 1 <= annotation.occurrence <= 10_000
+
+
+def test_a_full_run_makes_a_removed_article_visible(tmp_path):
+    """An article the last run read and the folder no longer has: the full run that notices
+    it logs a warning, quarantines a ``removed: …`` warning, deletes its rows, and the
+    report lists it under "Removed articles"; the run after that no longer mentions it."""
+    other_id = OTHER.stem
+    raw = make_raw_dir(tmp_path / "raw", [SEED, OTHER])
+    settings, first = run_pipeline(raw, tmp_path)
+    assert first.success
+    assert query(settings, f"select count(*) from fct_figures where article_id = '{other_id}'")[0][
+        0
+    ]
+
+    article_file(raw, other_id).unlink()
+    annotation_file(raw, other_id).unlink(missing_ok=True)
+    _, second = run_pipeline(raw, tmp_path, instance=first.ledger_instance)
+    assert second.success
+    [(severity, reason)] = query(
+        settings, f"select severity, reason from quarantine where article_id = '{other_id}'"
+    )
+    assert severity == "warning" and reason.startswith("removed: "), reason
+    assert f"raw/articles/{other_id}.txt" in reason
+    for table in ("raw.articles", "fct_figures", "mart_trade"):
+        assert not query(settings, f"select * from {table} where article_id = '{other_id}'")
+    warnings = [
+        entry.user_message
+        for entry in second.ledger_instance.all_logs(second.run_id)
+        if entry.step_key == "raw_articles" and entry.level >= 30  # logging.WARNING
+    ]
+    assert any("removed" in w and other_id in w for w in warnings), warnings
+    page = (settings.report_dir / "index.html").read_text(encoding="utf-8")
+    removed = page.split('<h2 id="removed">', 1)[1].split("<h2", 1)[0]
+    assert other_id in removed, removed
+
+    _, third = run_pipeline(raw, tmp_path, instance=first.ledger_instance)
+    assert third.success
+    assert not query(settings, f"select * from quarantine where article_id = '{other_id}'")

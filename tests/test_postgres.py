@@ -143,3 +143,34 @@ def test_two_runs_at_the_same_time_both_land(server_url, tmp_path):
     assert min(counts.values()) >= 30
     runs = PostgresWarehouse(url).read_query("SELECT count(*) FROM runs").iloc[0, 0]
     assert runs == 2  # both runs recorded in the shared Postgres instance
+
+
+def test_a_wait_for_the_dbt_advisory_lock_says_so_and_gives_up(server_url, monkeypatch):
+    """Another session holds the advisory lock of the dbt builds: the wait is announced
+    with the holder's backend and given up after LEDGER_LOCK_TIMEOUT with one line."""
+    import psycopg2
+
+    from orchestration.warehouse import LOCK_TIMEOUT_ENV, WarehouseUnavailable
+    from orchestration.warehouse.postgres import _DBT_LOCK
+
+    holder = psycopg2.connect(server_url)
+    holder.autocommit = True
+    with holder.cursor() as cur:
+        cur.execute("SELECT pg_advisory_lock(%s), pg_backend_pid()", (_DBT_LOCK,))
+        backend = cur.fetchone()[1]
+    warehouse = PostgresWarehouse(server_url)
+    monkeypatch.setenv(LOCK_TIMEOUT_ENV, "4")
+    said: list[str] = []
+    try:
+        started = time.monotonic()
+        with pytest.raises(WarehouseUnavailable) as raised, warehouse.exclusive(said.append):
+            pass
+        assert 4 <= time.monotonic() - started < 10
+        message = str(raised.value)
+        assert "\n" not in message and f"backend pid {backend}" in message, message
+        assert LOCK_TIMEOUT_ENV in message and "advisory lock" in message
+        assert len(said) == 1 and said[0].startswith("waiting since "), said
+    finally:
+        holder.close()  # the session's end releases its lock
+    with warehouse.exclusive():  # free now: taken at once
+        pass

@@ -9,22 +9,19 @@ Before it runs, it recovers what a killed run left behind (:func:`recover_dead_r
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import fcntl
 import os
 import socket
 import sys
-import threading
 import time
 import uuid
 
+from orchestration.contract import PUBLISHED_MARTS
 from orchestration.defs.transform.manifest import prepare_manifest
 from orchestration.runtime import dbt_server
 from orchestration.runtime.console import QuietConsole, silence_known_warnings, verbose
 from orchestration.runtime.memory import loading_code
 from orchestration.settings import Settings
-
-MARTS = ("mart_funding", "mart_trade", "mart_transport", "mart_talent")
 
 
 def project_instance(settings: Settings | None = None):
@@ -87,9 +84,13 @@ def execute(job, settings: Settings, **options):
     """Run ``job`` in this process on one warehouse connection, handed to dbt for its
     commands (``Warehouse.session``): a run of few articles would otherwise spend seconds
     opening and closing the file. Another process waits for the whole run. The report and
-    the Data Docs are published once, when the run ends (``report.published_at_end``)."""
+    the Data Docs are published once, when the run ends (``report.published_at_end``).
+
+    The locks in the one order of ``orchestration/warehouse/locking.py``: first the run's
+    slot of the Dagster pool ``warehouse`` (:func:`whole_run_slot`, one slot for the whole
+    run), then the warehouse lock file (the session). Never the other way round: a run the
+    daemon launched holds a slot while its step waits for the lock file."""
     from orchestration.quality.report import published_at_end
-    from orchestration.warehouse import WarehouseUnavailable
 
     warehouse = settings.open_warehouse()
 
@@ -98,23 +99,117 @@ def execute(job, settings: Settings, **options):
 
     run_id = str(uuid.uuid4())
     options["tags"] = {**(options.get("tags") or {}), **run_tags()}
-    instance = options.get("instance")
-    result = None
-    watch = _PoolWatch(instance, run_id, waiting)
     with (
+        whole_run_slot(options.get("instance"), run_id, waiting) as instance,
         warehouse.session(wait_message=waiting),
         published_at_end(settings.report_dir, warehouse),
-        watch,
     ):
-        result = job.execute_in_process(
+        if instance is not None:
+            options["instance"] = instance
+        return job.execute_in_process(
             raise_on_error=False,
             run_config={"loggers": {"console": {"config": {"log_level": "INFO"}}}},
             run_id=run_id,
             **options,
         )
-    if watch.gave_up:
-        raise WarehouseUnavailable(watch.gave_up)
-    return result
+
+
+# ------------------------------------------------------------------ the run's pool slot
+#
+# A run the daemon or the UI launched claims a slot of the "warehouse" pool for each step
+# (Dagster's executor), and its step then takes the warehouse lock file. A run in this
+# process (make run, run_articles) holds the lock file for the whole run, so it must not
+# wait for a pool slot per step while holding it (the deadlock of issue 18: the daemon's
+# step held the slot and waited for the file, make run held the file and waited for the
+# slot). It claims one slot for the whole run before it takes the lock file, waiting in
+# this thread (announced, given up after LEDGER_LOCK_TIMEOUT), and executes its steps with
+# the instance's pool granularity set to "run": the executor then claims nothing per step,
+# the slot it already holds stands for them all.
+
+POOL = "warehouse"
+WHOLE_RUN = "ledger_whole_run"  # step key prefix of an in-process run's slot: <prefix>@host:pid
+
+
+def _whole_run_step() -> str:
+    return f"{WHOLE_RUN}@{socket.gethostname()}:{os.getpid()}"
+
+
+def _whole_run_process(step_key: str) -> int | None:
+    """The pid of a live-or-dead in-process run's slot (its step key), if on this host."""
+    prefix = f"{WHOLE_RUN}@{socket.gethostname()}:"
+    pid = step_key[len(prefix) :] if step_key.startswith(prefix) else ""
+    return int(pid) if pid.isdigit() else None
+
+
+def _run_granularity(instance):
+    """The same instance (storage, settings), with pool granularity "run": Dagster's
+    in-process executor then claims no pool slot per step (the run holds one for all)."""
+    import dagster as dg
+
+    ref = instance.get_ref()
+    concurrency = dict(ref.settings.get("concurrency") or {})
+    concurrency["pools"] = {**(concurrency.get("pools") or {}), "granularity": "run"}
+    return dg.DagsterInstance.from_ref(
+        ref._replace(settings={**ref.settings, "concurrency": concurrency})
+    )
+
+
+def _ahead_of(storage, run_id: str) -> list[str]:
+    """Who holds the pool, or is queued for it before ``run_id``: one phrase each."""
+    info = storage.get_concurrency_info(POOL)
+    mine = [p.enqueued_timestamp for p in info.pending_steps if p.run_id == run_id]
+    ahead = [f"run {s.run_id[:8]} step {s.step_key}" for s in info.claimed_slots]
+    ahead += [
+        f"run {p.run_id[:8]} step {p.step_key} (queued before)"
+        for p in info.pending_steps
+        if p.run_id != run_id
+        and not p.assigned_timestamp
+        and (not mine or p.enqueued_timestamp <= min(mine))
+    ]
+    return ahead
+
+
+@contextlib.contextmanager
+def whole_run_slot(instance, run_id: str, say):
+    """Hold a slot of the ``warehouse`` pool for the whole run ``run_id`` and yield the
+    instance to execute it with (pool granularity "run"). Waits as :func:`wait_until` does:
+    announced with who holds the pool, given up after ``LEDGER_LOCK_TIMEOUT`` with
+    :class:`WarehouseUnavailable`. An ephemeral instance, or a storage without pools, has
+    nothing to claim (yields the instance unchanged)."""
+    from orchestration.warehouse import LOCK_TIMEOUT_ENV, wait_until
+
+    if (
+        instance is None
+        or instance.is_ephemeral
+        or not instance.event_log_storage.supports_global_concurrency_limits
+    ):
+        yield instance
+        return
+    storage = instance.event_log_storage
+    if POOL not in {pool.name for pool in storage.get_pool_limits()}:
+        storage.initialize_concurrency_limit_to_default(POOL)  # as Dagster's executor does
+    limited = POOL in {pool.name for pool in storage.get_pool_limits()}
+    step_key = _whole_run_step()
+    try:
+        if limited:
+            wait_until(
+                lambda: (
+                    True
+                    if storage.claim_concurrency_slot(POOL, run_id, step_key).is_claimed
+                    else None
+                ),
+                f"a slot of the Dagster pool '{POOL}'",
+                lambda: ", ".join(_ahead_of(storage, run_id)) or "nobody",
+                "another run of this instance (DAGSTER_HOME) is using the warehouse; let it "
+                f"finish, or terminate it in the UI if it hangs, or set {LOCK_TIMEOUT_ENV} to "
+                "wait longer",
+                say=say,
+                poll=0.5,
+            )
+        yield _run_granularity(instance)
+    finally:
+        if limited:
+            storage.free_concurrency_slot_for_step(run_id, step_key)
 
 
 # ------------------------------------------------------------------ runs a crash left behind
@@ -190,6 +285,19 @@ def _run_process(instance, record, local: bool) -> tuple[int, float | None] | No
     return None
 
 
+def _whole_run_waiting(info, run_id: str) -> bool:
+    """Whether ``run_id`` holds (or waits for) a whole-run slot (:func:`whole_run_slot`)
+    whose process on this host still lives: between the claim and the run's record its run
+    is unknown to the instance, and it is not a leftover."""
+    keys = [s.step_key for s in info.claimed_slots if s.run_id == run_id]
+    keys += [p.step_key for p in info.pending_steps if p.run_id == run_id]
+    for step_key in keys:
+        pid = _whole_run_process(step_key)
+        if pid is not None and process_alive(pid):
+            return True
+    return False
+
+
 def recover_dead_runs(instance, settings: Settings | None = None) -> list[str]:
     """Mark failed the unfinished runs whose process is gone and free every pool slot held
     by a run that is over; print one line when there was anything to do. Returns the ids
@@ -233,6 +341,8 @@ def recover_dead_runs(instance, settings: Settings | None = None) -> list[str]:
             }
             for run_id in holders - stale:
                 run = instance.get_run_by_id(run_id)
+                if run is None and _whole_run_waiting(info, run_id):
+                    continue  # a live run in a process, before Dagster has recorded its run
                 if run is None or run.status.value in _FINISHED:
                     stale.add(run_id)
             freed += sum(1 for s in info.claimed_slots if s.run_id in stale)
@@ -246,109 +356,6 @@ def recover_dead_runs(instance, settings: Settings | None = None) -> list[str]:
             flush=True,
         )
     return [run_id for run_id, _ in dead]
-
-
-class _GaveUp(Exception):
-    """Raised in the main thread when a run waited for a pool slot past the limit (as a
-    class: :meth:`_PoolWatch._give_up` makes one that carries the reason)."""
-
-
-class _PoolWatch:
-    """While a run executes in this process: when it waits for a slot of a pool (the
-    ``warehouse`` pool) that another run holds, say so after a few seconds, with the
-    holder and since when, and give up after ``LEDGER_LOCK_TIMEOUT``. Dagster's executor
-    waits for slots in a loop that neither says anything nor ends, and takes no signal;
-    giving up raises :class:`_GaveUp` in the main thread, which fails the run, and
-    ``execute`` then raises ``WarehouseUnavailable`` with the one-line reason."""
-
-    def __init__(self, instance, run_id: str, say, poll: float = 1.0):
-        self.instance, self.run_id, self.say, self.poll = instance, run_id, say, poll
-        self.gave_up: str | None = None
-        self._stop = threading.Event()
-        self._main = threading.main_thread().ident
-        self._thread: threading.Thread | None = None
-
-    def __enter__(self):
-        if (
-            self.instance is not None
-            and not self.instance.is_ephemeral
-            and self.instance.event_log_storage.supports_global_concurrency_limits
-            and threading.current_thread() is threading.main_thread()
-        ):
-            self._thread = threading.Thread(target=self._watch, name="pool-watch", daemon=True)
-            self._thread.start()
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> bool:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
-            # an exception sent but not yet raised must not go off after the run
-            ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self._main), None)
-        return exc_type is not None and issubclass(exc_type, _GaveUp)
-
-    def _blocked(self) -> tuple[str, list[str]] | None:
-        """(pool, who is ahead) when this run waits for a slot of a pool; else None. Ahead
-        are the other runs' steps holding a slot, then those queued before this run's."""
-        storage = self.instance.event_log_storage
-        for pool in storage.get_concurrency_keys():
-            info = storage.get_concurrency_info(pool)
-            if any(s.run_id == self.run_id for s in info.claimed_slots):
-                continue  # it has a slot: it is working, not waiting
-            mine = [
-                p
-                for p in info.pending_steps
-                if p.run_id == self.run_id and not p.assigned_timestamp
-            ]
-            if not mine:
-                continue
-            queued_at = min(p.enqueued_timestamp for p in mine)
-            ahead = [f"run {s.run_id[:8]} step {s.step_key}" for s in info.claimed_slots]
-            ahead += [
-                f"run {p.run_id[:8]} step {p.step_key} (queued before)"
-                for p in info.pending_steps
-                if p.run_id != self.run_id and p.enqueued_timestamp <= queued_at
-            ]
-            return pool, ahead
-        return None
-
-    def _give_up(self, reason: str) -> None:
-        """End the run: raise, in the main thread, a :class:`_GaveUp` saying ``reason``
-        (Dagster logs the run's failure with it)."""
-        self.gave_up = reason
-
-        def init(exception, *_args) -> None:
-            Exception.__init__(exception, reason)
-
-        gave_up = type("_GaveUp", (_GaveUp,), {"__init__": init})
-        ctypes.pythonapi.PyThreadState_SetAsyncExc(
-            ctypes.c_ulong(self._main), ctypes.py_object(gave_up)
-        )
-
-    def _watch(self) -> None:
-        from orchestration.warehouse import LOCK_TIMEOUT_ENV, WarehouseUnavailable, wait_until
-
-        try:
-            while not self._stop.wait(self.poll):
-                blocked = self._blocked()
-                if blocked is None:
-                    continue
-                pool = blocked[0]
-                wait_until(
-                    lambda: True if self._stop.is_set() or self._blocked() is None else None,
-                    f"a slot of the Dagster pool '{pool}'",
-                    lambda pool=pool: ", ".join((self._blocked() or (pool, []))[1]) or "nobody",
-                    "another run of this instance (DAGSTER_HOME) is using the warehouse; let "
-                    "it finish, or terminate it in the UI if it hangs, or set "
-                    f"{LOCK_TIMEOUT_ENV} to wait longer",
-                    say=self.say,
-                    poll=self.poll,
-                )
-        except WarehouseUnavailable as error:
-            if self._blocked() is not None:  # still waiting: end the run
-                self._give_up(str(error))
-        except Exception as error:  # noqa: BLE001 - a watch that fails must not fail the run
-            self.say(f"the pool watch stopped: {error}")
 
 
 def _counts(warehouse) -> dict[str, object]:
@@ -366,7 +373,7 @@ def _counts(warehouse) -> dict[str, object]:
             "articles read": count("SELECT count(*) FROM raw.articles"),
             "figures (fct_figures)": count("SELECT count(*) FROM main.fct_figures"),
         }
-        for mart in MARTS:
+        for mart in PUBLISHED_MARTS:
             counts[f"  {mart}"] = count(f"SELECT count(*) FROM main.{mart}")
         counts["quarantined inputs (errors)"] = count(
             "SELECT count(*) FROM main.quarantine WHERE severity = 'error'"

@@ -4,6 +4,8 @@
 
 A manual backfill without the UI: the articles' rows are replaced everywhere, the other
 articles are not touched. Uses the instance under DAGSTER_HOME, so the runs show in the UI.
+Its locks come in the one order of ``orchestration/warehouse/locking.py`` (``execute``): a
+slot of the ``warehouse`` pool for the whole run, then the warehouse lock file.
 Exits 1 when a blocking check fails or a step errors, 3 when the warehouse stayed held
 past ``LEDGER_LOCK_TIMEOUT``.
 """

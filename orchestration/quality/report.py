@@ -187,6 +187,7 @@ def _warehouse_tables(warehouse, failing_articles: set[str]) -> dict[str, list[d
         "places": [],
         "periods": [],
         "conflicts": [],
+        "removed": [],
     }
     if warehouse is None or not warehouse.exists():
         return tables
@@ -210,6 +211,12 @@ def _warehouse_tables(warehouse, failing_articles: set[str]) -> dict[str, list[d
     )
     read(
         "quarantine_counts", "select severity, count(*) as n from main.quarantine group by severity"
+    )
+    # articles whose files left the raw folder (raw_articles: reason "removed: …")
+    read(
+        "removed",
+        f"""select article_id, source_file, reason, detected_at from main.quarantine
+            where reason like 'removed:%' order by article_id limit {MAX_LISTED_ROWS}""",
     )
     read(
         "relations",
@@ -554,6 +561,11 @@ period (<code>mart_figure_timeline.has_conflict</code>).</p>
 {_table(tables["metrics"])}
 <h3 id="unknown-metrics">Figures without a metric (for review)</h3>
 {_table(tables["unknown_metric"]) if tables["unknown_metric"] else "<p class='muted'>none</p>"}
+<h2 id="removed">Removed articles</h2>
+<p class="muted">Articles whose files left the raw folder: their rows were deleted from every
+table (a warning in <code>quarantine</code>, reason <code>removed: …</code>, from the run that
+noticed it).</p>
+{_table(tables["removed"]) if tables["removed"] else "<p class='muted'>none</p>"}
 <h2>Quarantine</h2>
 <p class="muted">{sum(counts.values())} entries in all: {quarantined} errors,
 {counts.get("warning", 0)} warnings (the table <code>quarantine</code> holds every one)</p>

@@ -1,14 +1,46 @@
-"""The warehouse lock and every wait of a run (no wait is silent or endless).
+"""The warehouse lock, the one order of a run's locks, and every wait of a run (no wait is
+silent or endless).
 
 DuckDB allows one process to open a file for writing, and no other process to open it
 meanwhile. :func:`exclusive` serializes every access — Python assets, dbt runs, checks —
 across processes with a lock file beside the warehouse, so two runs requested back to
 back queue up instead of failing to open the file.
 
+The lock order
+--------------
+Every path that writes the warehouse takes its locks in this order, and never waits for
+an earlier one while it holds a later one:
+
+1. a slot of the Dagster pool ``warehouse`` (``dagster_home/dagster.yaml``: one slot);
+2. the warehouse lock file ``<warehouse>.lock`` (:func:`exclusive`; on Postgres the
+   advisory lock of ``postgres.py``, which serializes dbt builds);
+3. the DuckDB file itself (DuckDB's own lock, waited for in ``duckdb.py``).
+
+* A run the daemon launches (the sensor, the schedule, a launch from the UI) claims a slot
+  for each step (Dagster's executor does, before the step starts); the step then takes
+  the lock file and lets it go when it ends, before the slot is freed.
+* A run in a process of its own (``make run``, ``run_articles``:
+  ``orchestration/cli/run_all.py`` ``execute``) claims one slot for the whole run
+  (``whole_run_slot``), waiting in the main thread, and only then takes the lock file,
+  which it holds to the end of the run (one connection for the run: opening the file
+  costs ≈ 15 ms a time). Its steps claim no slot of their own: it executes them with the
+  pool granularity "run", the slot it holds stands for them.
+* What never waits for a slot (an export, the report, a reader, the end-of-run summary)
+  may take the lock file alone.
+
+Why this order: Dagster claims a run's slots before its steps' code runs, and a step
+cannot give its slot back while it waits; the lock file, taken by our code, can be taken
+after. The opposite order deadlocked: ``make run`` held the lock file and waited for a
+slot while a daemon-launched run held the slot and waited for the lock file, each until
+``LEDGER_LOCK_TIMEOUT``. ``tests/test_lock_order.py`` runs exactly that race. (The
+instance's own ``.instance.lock`` in DAGSTER_HOME is taken only briefly, to set up the
+instance or repair after a crash, never while waiting for any of the above.)
+
 :func:`wait_until` announces a wait after a few seconds with what it waits for, who holds
 it and since when, and gives up after ``LEDGER_LOCK_TIMEOUT`` seconds (default 600) with
 :class:`WarehouseUnavailable`, whose message is one line saying who holds it and how to
-release it.
+release it. Every wait above goes through it: the pool slot, the lock file, the DuckDB
+file, the Postgres advisory lock.
 """
 
 from __future__ import annotations

@@ -1,9 +1,11 @@
 """The Postgres implementation of the warehouse interface (see ``warehouse``).
 
 Bulk loads go through ``COPY … FROM STDIN`` (CSV), never row by row. Postgres handles
-concurrent writers itself; only dbt builds are serialized (:meth:`exclusive`). Replacing a table keeps the
-table (TRUNCATE, then COPY) so the dbt views that read it are not dropped; a table whose
-columns changed is recreated (with CASCADE: the next dbt build recreates the views).
+concurrent writers itself; only dbt builds are serialized (:meth:`exclusive`, an advisory
+lock waited for as every wait of a run is: announced, given up after
+``LEDGER_LOCK_TIMEOUT``). Replacing a table keeps the table (TRUNCATE, then COPY) so the
+dbt views that read it are not dropped; a table whose columns changed is recreated (with
+CASCADE: the next dbt build recreates the views).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from urllib.parse import unquote, urlparse
 import pandas as pd
 
 from orchestration.warehouse.base import RAW_SCHEMA, Warehouse, column_ddl
+from orchestration.warehouse.locking import LOCK_TIMEOUT_ENV, wait_until
 
 _PG_TYPES = {"DOUBLE": "DOUBLE PRECISION"}
 _DBT_LOCK = 7_204_551  # advisory lock key of the ledger's dbt builds
@@ -51,21 +54,60 @@ class PostgresWarehouse(Warehouse):
     @contextmanager
     def exclusive(self, wait_message=None):
         """Serialize dbt builds across runs (an advisory lock): concurrent builds would
-        replace the same staging views at once. The Python steps need no lock."""
+        replace the same staging views at once. The Python steps need no lock.
+
+        Waits as :func:`~orchestration.warehouse.locking.wait_until` does (``wait_message``
+        receives its lines): ``pg_try_advisory_lock`` until it is granted, announced after a
+        few seconds with the backend holding it, given up after ``LEDGER_LOCK_TIMEOUT`` with
+        :class:`WarehouseUnavailable`. A session-level lock: closing the connection (and a
+        killed run's connection, which the server closes) releases it."""
         import psycopg2
 
         connection = psycopg2.connect(self.url)
         connection.autocommit = True
         try:
             with connection.cursor() as cur:
-                cur.execute("SELECT pg_try_advisory_lock(%s)", (_DBT_LOCK,))
-                if not cur.fetchone()[0]:
-                    if wait_message:
-                        wait_message("waiting for another run's dbt build (advisory lock)")
-                    cur.execute("SELECT pg_advisory_lock(%s)", (_DBT_LOCK,))
+
+                def attempt() -> bool | None:
+                    cur.execute("SELECT pg_try_advisory_lock(%s)", (_DBT_LOCK,))
+                    return True if cur.fetchone()[0] else None
+
+                wait_until(
+                    attempt,
+                    f"the Postgres advisory lock {_DBT_LOCK} of the ledger's dbt builds",
+                    lambda: self._advisory_holder(cur),
+                    "another ledger run is building the warehouse with dbt; let it finish, or "
+                    "end its backend if it hangs (SELECT pg_terminate_backend(pid)), or set "
+                    f"{LOCK_TIMEOUT_ENV} to wait longer",
+                    say=wait_message,
+                    poll=0.25,
+                )
             yield
         finally:
             connection.close()  # closing the session releases the lock
+
+    @staticmethod
+    def _advisory_holder(cur) -> str:
+        """The backend holding the advisory lock: its pid, client and since when."""
+        try:
+            cur.execute(
+                "SELECT a.pid, a.application_name, a.client_addr, a.backend_start "
+                "FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                "WHERE l.locktype = 'advisory' AND l.granted AND l.objid = %s "
+                "AND l.classid = 0 LIMIT 1",
+                (_DBT_LOCK,),
+            )
+            row = cur.fetchone()
+        except Exception:  # noqa: BLE001 - the holder is only named when the server tells
+            return "another session"
+        if row is None:
+            return "another session (gone by now)"
+        pid, application, client, since = row
+        who = f"backend pid {pid}"
+        details = [d for d in (application, str(client) if client else "") if d]
+        if details:
+            who += f" ({', '.join(details)})"
+        return f"{who}, connected since {since:%H:%M:%S}" if since else who
 
     @contextmanager
     def connect(self) -> Iterator:

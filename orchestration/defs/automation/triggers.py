@@ -6,7 +6,10 @@
   or changed file requests a run for that article only (more than ten at once: one run
   over them all, to spare a run's overhead per article); a removed file requests a run
   too, which deletes the article's rows everywhere and records the removal in
-  ``quarantine`` (severity warning).
+  ``quarantine`` (severity warning, reason ``removed: …``; a full run notices removals
+  too, ``raw_articles``). Its runs claim a slot of the ``warehouse`` pool per step before
+  the step takes the warehouse lock file: the one lock order of
+  ``orchestration/warehouse/locking.py``.
 * ``daily_refresh``: re-materializes every article in one run and runs all checks, which
   rewrites the full data-quality report.
 """

@@ -17,6 +17,7 @@ from pathlib import Path
 import dagster as dg
 import pandas as pd
 
+from orchestration.defs.ingest import text_work
 from orchestration.defs.ingest.inventory import (
     annotation_file,
     article_file,
@@ -28,27 +29,20 @@ from orchestration.defs.resources import LedgerPaths
 from orchestration.defs.scope import run_article_ids
 from orchestration.runtime.console import Progress
 from orchestration.runtime.memory import release_memory
+from orchestration.runtime.pool import chunked_map, close_pool, describe, run_pool
 from orchestration.text.annotations import (
     AnnotationFileError,
     locate_annotations,
     read_annotation_file,
 )
 from orchestration.text.cities import CITIES
-from orchestration.text.extraction import extract_figures
 from orchestration.text.metrics import VOCABULARY
 from orchestration.text.numbers import read_quantity
 from orchestration.text.parsing import (
     ArticleDecodeError,
-    Block,
-    ParsedArticle,
-    Section,
     decode_article,
-    find_dateline,
-    parse_article,
 )
-from orchestration.text.periods import publication_date
-from orchestration.text.places import PlaceResolver, gazetteer
-from orchestration.text.script import simplified
+from orchestration.text.places import gazetteer
 from orchestration.text.sidecar import read_sidecar
 
 ARTICLE_COLUMNS = {
@@ -311,7 +305,7 @@ def _read_article(raw_dir: Path, article_id: str) -> tuple[dict | None, dict | N
             return None, _problem("decode", _relative(strays[0], raw_dir), article_id, reason)
         if annotation_file(raw_dir, article_id).exists():
             return None, None  # annotations without article: reported by the annotation stage
-        reason = f"{source}: file no longer exists; the article's rows were removed"
+        reason = f"removed: {source} no longer exists; the article's rows were removed"
         return None, _problem("decode", source, article_id, reason, severity="warning")
     try:
         data = path.read_bytes()
@@ -351,6 +345,17 @@ def _read_sidecar(raw_dir: Path, article_id: str) -> tuple[dict, dict | None]:
     }, None
 
 
+def _removed_since_last_run(ledger: LedgerPaths, keys: list[str]) -> list[str]:
+    """The ids ``raw.articles`` holds (the articles the last run read) that the raw folder
+    no longer has (``keys``: a full run's articles); none before a first run."""
+    try:
+        frame = ledger.warehouse.read_query("SELECT DISTINCT article_id FROM raw.articles")
+    except Exception:  # noqa: BLE001 - no warehouse or no raw.articles yet: a first run
+        return []
+    present = set(keys)
+    return sorted({str(a) for a in frame["article_id"].dropna()} - present)
+
+
 @dg.multi_asset(
     specs=[
         _spec("raw_articles", "Decoded article files (raw.articles)."),
@@ -362,9 +367,21 @@ def raw_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
     """The article file ``<raw>/articles/<id>.txt`` of each of the run's articles, decoded (UTF-8,
     UTF-8 with BOM, GB18030).
 
-    Unreadable, mis-encoded, empty, misnamed and removed files go to ``raw.decode_problems``."""
+    Unreadable, mis-encoded, empty, misnamed and removed files go to ``raw.decode_problems``.
+    A removal is a warning whose reason starts ``removed:``, in the run that notices it: a
+    tagged run naming an id whose files are gone, or a full run for each article the last
+    run read (``raw.articles``) that the folder no longer has; the run's log says so too."""
     keys, scope = article_scope(context, ledger)
     raw_dir = Path(ledger.raw_dir)
+    if scope is None:  # a full run: the articles the last run read that are gone since
+        removed = _removed_since_last_run(ledger, keys)
+        if removed:
+            context.log.warning(
+                f"{len(removed)} article(s) removed from {raw_dir} since the last run: "
+                f"{', '.join(removed[:20])}{' …' if len(removed) > 20 else ''}; their rows "
+                "are deleted everywhere and the removal recorded in quarantine (warning)"
+            )
+            keys = keys + removed  # read as a tagged run reads them: "removed: …" warnings
     table = ChunkedTable(ledger, "articles", ARTICLE_COLUMNS, scope)
     problem_table = _problems_table(ledger, "decode", scope)
     done = 0
@@ -426,81 +443,59 @@ def parse_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
     """Each article's structure: headline, city sections, subheadlines, bylines, paragraphs,
     captions; paragraphs split by page breaks joined again, offsets into the repaired text.
 
-    Writes ``raw.parsed_articles`` (one row per article) and ``raw.article_blocks``."""
+    Writes ``raw.parsed_articles`` (one row per article) and ``raw.article_blocks``. A run
+    of many articles parses them in the run's process pool (``runtime/pool.py``,
+    ``LEDGER_WORKERS``); the rows and their order are the same as in process."""
     keys, scope = article_scope(context, ledger)
     parsed_table = ChunkedTable(ledger, "parsed_articles", PARSED_COLUMNS, scope)
     block_table = ChunkedTable(ledger, "article_blocks", BLOCK_COLUMNS, scope)
     problem_table = _problems_table(ledger, "parse", scope)
     repairs = 0
     progress = Progress(context.log.info, "parse", len(keys))
-    for chunk in chunks(keys):
-        articles = ledger.warehouse.read_articles("SELECT * FROM raw.articles", chunk)
+    text_pool = run_pool(context.run_id, len(keys), (text_work.__name__,))
+
+    def inputs() -> Iterator[tuple[tuple[list[str], list[str]], list[text_work.ParseInput]]]:
+        for chunk in chunks(keys):
+            articles = ledger.warehouse.read_articles(
+                "SELECT article_id, source_file, raw_text, meta_published_on FROM raw.articles",
+                chunk,
+            )
+            sources = list(articles["source_file"])
+            work = [
+                (article_id, raw_text, _date_or_none(published))
+                for article_id, raw_text, published in zip(
+                    articles["article_id"],
+                    articles["raw_text"],
+                    articles["meta_published_on"],
+                    strict=True,
+                )
+            ]
+            yield (chunk, sources), work
+
+    for (chunk, sources), results in chunked_map(text_work.parse_many, inputs(), text_pool):
         parsed_rows, block_rows, problems = [], [], []
-        for article in articles.itertuples():
+        for source, (row, blocks, warnings, repaired) in zip(sources, results, strict=True):
             progress.tick()
-            parsed = parse_article(article.article_id, article.raw_text)
-            view = simplified(parsed.text)  # as extraction reads it (traditional characters)
-            published, published_from = _published_on(article.meta_published_on, view)
-            resolver = PlaceResolver(
-                view,
-                parsed.blocks,
-                [],
-                bool(parsed.sections),
-                parsed.dateline,
-            )
-            for warning in parsed.warnings:
-                context.log.warning(f"{article.source_file}: {warning}")
+            for warning in warnings:
+                context.log.warning(f"{source}: {warning}")
                 problems.append(
-                    _problem(
-                        "parse",
-                        article.source_file,
-                        article.article_id,
-                        warning,
-                        severity="warning",
-                    )
+                    _problem("parse", source, row["article_id"], warning, severity="warning")
                 )
-            parsed_rows.append(
-                {
-                    "article_id": parsed.article_id,
-                    "headline": parsed.headline,
-                    "repaired_text": parsed.text,
-                    "section_count": len(parsed.sections),
-                    "block_count": len(parsed.blocks),
-                    "page_break_repairs": len(parsed.repairs),
-                    "warnings": "; ".join(parsed.warnings) or None,
-                    "published_on": published,
-                    "published_on_from": published_from,
-                    "dateline": parsed.dateline.text if parsed.dateline else None,
-                    "dateline_place_code": resolver.dateline_place,
-                    "article_place_code": resolver.article.place_code,
-                }
-            )
-            repairs += len(parsed.repairs)
-            city_lines = {s.index: s.city_line for s in parsed.sections}
-            for index, block in enumerate(parsed.blocks):
-                block_rows.append(
-                    {
-                        "article_id": parsed.article_id,
-                        "block_index": index,
-                        "kind": block.kind,
-                        "text": block.text,
-                        "char_start": block.start,
-                        "char_end": block.end,
-                        "source_line": block.line,
-                        "section_index": block.section,
-                        "city_code": block.city_code,
-                        "section_city_line": city_lines.get(block.section),
-                    }
-                )
+            parsed_rows.append(row)
+            block_rows.extend(blocks)
+            repairs += repaired
         parsed_table.write(parsed_rows, chunk)
         block_table.write(block_rows, chunk)
         problem_table.write(problems, chunk)
+    if len(keys) > 1:
+        context.log.info(f"parsed {len(keys)} article(s) {describe(text_pool)}")
     release_memory()
     yield dg.MaterializeResult(
         asset_key="parsed_articles",
         metadata={
             "dagster/row_count": parsed_table.rows,
             "page_break_repairs": repairs,
+            "text_workers": text_pool.workers if text_pool else 1,
             "preview": parsed_table.preview(
                 ["article_id", "headline", "section_count", "page_break_repairs"]
             ),
@@ -518,12 +513,9 @@ def parse_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
     yield _problems_result(problem_table, "parse")
 
 
-def _published_on(sidecar, text: str) -> tuple[date | None, str | None]:
-    """The publication date: the sidecar's, else the text's date line, else None."""
-    if sidecar is not None and not pd.isna(sidecar):
-        return pd.Timestamp(sidecar).date(), "sidecar"
-    found = publication_date(text)
-    return (found, "text") if found else (None, None)
+def _date_or_none(value) -> date | None:
+    """A date read from the warehouse (Timestamp, date, NaT or None) as a date or None."""
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
 def _annotation_rows(context, raw_dir: Path, article_id: str, text: str | None):
@@ -647,43 +639,60 @@ def extracted_figures(
     context: dg.AssetExecutionContext, ledger: LedgerPaths
 ) -> dg.MaterializeResult:
     """Every figure the extractor finds in the repaired texts, with span, unit, base value,
-    bound, modality, category, metric and city; no annotations are used here."""
+    bound, modality, category, metric and city; no annotations are used here. A run of
+    many articles extracts in the run's process pool (``runtime/pool.py``); the rows and
+    their order are the same as in process."""
     keys, scope = article_scope(context, ledger)
     table = ChunkedTable(ledger, "extracted_figures", FIGURE_COLUMNS, scope)
     by_unit: Counter[str] = Counter()
     done = 0
     progress = Progress(context.log.info, "extract", len(keys))
-    for chunk in chunks(keys):
-        articles = {
-            article_id: (text, published)
-            for article_id, text, published in ledger.warehouse.read_articles(
-                "SELECT article_id, repaired_text, published_on FROM raw.parsed_articles", chunk
-            ).itertuples(index=False, name=None)
-        }
-        blocks = ledger.warehouse.read_articles(
-            f"SELECT {', '.join(_BLOCK_FIELDS)} FROM raw.article_blocks", chunk
-        ).sort_values(["article_id", "block_index"])
-        grouped = itertools.groupby(blocks.itertuples(index=False), key=lambda b: b.article_id)
-        blocks_by_article = {article_id: list(group) for article_id, group in grouped}
-        rows = []
-        for article_id in sorted(articles):
-            done += 1
-            progress.tick()
-            text, published = articles[article_id]
-            parsed = _reparse(article_id, text, blocks_by_article.get(article_id, []))
-            published = None if published is None or pd.isna(published) else published
-            figures = extract_figures(parsed, pd.Timestamp(published).date() if published else None)
-            if done % 500 == 0 or len(keys) <= 20:
-                context.log.info(f"[{done}/{len(keys)}] {article_id}: {len(figures)} figures")
-            rows.extend(_figure_row(article_id, f) for f in figures)
-        frame = table.write(rows, chunk)
-        if len(frame):
-            by_unit.update(frame["unit"].value_counts().to_dict())
+    text_pool = run_pool(context.run_id, len(keys), (text_work.__name__,))
+
+    def inputs() -> Iterator[tuple[tuple[list[str], list[str]], list[text_work.ExtractInput]]]:
+        for chunk in chunks(keys):
+            articles = {
+                article_id: (text, _date_or_none(published))
+                for article_id, text, published in ledger.warehouse.read_articles(
+                    "SELECT article_id, repaired_text, published_on FROM raw.parsed_articles",
+                    chunk,
+                ).itertuples(index=False, name=None)
+            }
+            blocks = ledger.warehouse.read_articles(
+                f"SELECT {', '.join(_BLOCK_FIELDS)} FROM raw.article_blocks", chunk
+            ).sort_values(["article_id", "block_index"])
+            blocks = blocks.astype(object).where(blocks.notna(), None)  # nulls as None
+            grouped = itertools.groupby(
+                blocks[["article_id", *text_work.BLOCK_FIELDS]].itertuples(index=False, name=None),
+                key=lambda b: b[0],
+            )
+            by_article = {article_id: [b[1:] for b in group] for article_id, group in grouped}
+            ids = sorted(articles)
+            work = [(a, *articles[a], by_article.get(a, [])) for a in ids]
+            yield (chunk, ids), work
+
+    try:
+        for (chunk, ids), results in chunked_map(text_work.extract_many, inputs(), text_pool):
+            rows = []
+            for article_id, figures in zip(ids, results, strict=True):
+                done += 1
+                progress.tick()
+                if done % 500 == 0 or len(keys) <= 20:
+                    context.log.info(f"[{done}/{len(keys)}] {article_id}: {len(figures)} figures")
+                rows.extend(figures)
+            frame = table.write(rows, chunk)
+            if len(frame):
+                by_unit.update(frame["unit"].value_counts().to_dict())
+    finally:
+        close_pool(context.run_id)  # the run's last text step: its workers exit
+    if len(keys) > 1:
+        context.log.info(f"extracted from {len(keys)} article(s) {describe(text_pool)}")
     release_memory()
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": table.rows,
             "figures_by_unit": dg.MetadataValue.json({k: int(v) for k, v in by_unit.items()}),
+            "text_workers": text_pool.workers if text_pool else 1,
             "preview": table.preview(
                 ["article_id", "surface", "value", "unit", "category", "city_code"]
             ),
@@ -691,59 +700,12 @@ def extracted_figures(
     )
 
 
-_BLOCK_FIELDS = (
-    "article_id",
-    "block_index",
-    "kind",
-    "text",
-    "char_start",
-    "char_end",
-    "source_line",
-    "section_index",
-    "city_code",
-)
-
-
-def _figure_row(article_id: str, figure) -> dict:
-    row = {"article_id": article_id, **_fields(figure)}
-    period = row.pop("period")
-    row.update(
-        period_text=period.text if period else None,
-        period_start=period.start if period else None,
-        period_end=period.end if period else None,
-        period_kind=period.kind if period else "unknown",
-    )
-    return row
+_BLOCK_FIELDS = ("article_id", "block_index", *text_work.BLOCK_FIELDS)
 
 
 def _fields(record) -> dict:
     """A dataclass's fields, shallow (``dataclasses.asdict`` deep-copies: slow over 10^5 rows)."""
     return {name: getattr(record, name) for name in record.__dataclass_fields__}
-
-
-def _reparse(article_id: str, repaired_text: str, blocks) -> ParsedArticle:
-    """Rebuild the ParsedArticle from its stored blocks, in block order (no second parse of
-    the raw text)."""
-    block_list, sections = [], []
-    for row in blocks:
-        section = None if pd.isna(row.section_index) else int(row.section_index)
-        city = None if pd.isna(row.city_code) else row.city_code
-        block_list.append(
-            Block(
-                row.kind,
-                row.text,
-                int(row.char_start),
-                int(row.char_end),
-                int(row.source_line),
-                section,
-                city,
-            )
-        )
-        if row.kind == "city":
-            sections.append(Section(section, row.text, city, int(row.source_line)))
-    parsed = ParsedArticle(article_id, repaired_text, block_list, sections)
-    parsed.dateline = find_dateline(block_list)
-    return parsed
 
 
 @dg.asset(group_name="raw", kinds={"python", "duckdb"}, **_COMMON)

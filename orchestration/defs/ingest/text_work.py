@@ -1,0 +1,127 @@
+"""The per-article work of ``parse_articles`` and ``extracted_figures``: plain values in,
+plain rows out, the pure text layer in between.
+
+These are the functions the pool's worker processes run (``orchestration/runtime/pool.py``),
+so this module imports neither Dagster nor pandas nor a warehouse: a worker imports it in
+a fraction of a second. The assets call the same functions in process when a run has no
+pool, so the rows are the same either way.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from orchestration.text.extraction import extract_figures
+from orchestration.text.parsing import Block, ParsedArticle, Section, find_dateline, parse_article
+from orchestration.text.periods import publication_date
+from orchestration.text.places import PlaceResolver
+from orchestration.text.script import simplified
+
+# columns of raw.article_blocks that rebuild an article's blocks, in this order
+BLOCK_FIELDS = (
+    "kind",
+    "text",
+    "char_start",
+    "char_end",
+    "source_line",
+    "section_index",
+    "city_code",
+)
+
+# (article_id, raw_text, the sidecar's published_on or None)
+ParseInput = tuple[str, str, date | None]
+# (parsed_articles row, article_blocks rows, parse warnings, page-break repairs)
+ParseOutput = tuple[dict, list[dict], list[str], int]
+# (article_id, repaired_text, published_on or None, blocks as BLOCK_FIELDS tuples in order)
+ExtractInput = tuple[str, str, date | None, list[tuple]]
+
+
+def parse_one(article_id: str, raw_text: str, sidecar_published_on: date | None) -> ParseOutput:
+    """One article's ``raw.parsed_articles`` row, its ``raw.article_blocks`` rows, its
+    parse warnings and its number of page-break repairs."""
+    parsed = parse_article(article_id, raw_text)
+    view = simplified(parsed.text)  # as extraction reads it (traditional characters)
+    if sidecar_published_on is not None:
+        published, published_from = sidecar_published_on, "sidecar"
+    else:
+        published = publication_date(view)
+        published_from = "text" if published else None
+    resolver = PlaceResolver(view, parsed.blocks, [], bool(parsed.sections), parsed.dateline)
+    row = {
+        "article_id": parsed.article_id,
+        "headline": parsed.headline,
+        "repaired_text": parsed.text,
+        "section_count": len(parsed.sections),
+        "block_count": len(parsed.blocks),
+        "page_break_repairs": len(parsed.repairs),
+        "warnings": "; ".join(parsed.warnings) or None,
+        "published_on": published,
+        "published_on_from": published_from,
+        "dateline": parsed.dateline.text if parsed.dateline else None,
+        "dateline_place_code": resolver.dateline_place,
+        "article_place_code": resolver.article.place_code,
+    }
+    city_lines = {s.index: s.city_line for s in parsed.sections}
+    blocks = [
+        {
+            "article_id": parsed.article_id,
+            "block_index": index,
+            "kind": block.kind,
+            "text": block.text,
+            "char_start": block.start,
+            "char_end": block.end,
+            "source_line": block.line,
+            "section_index": block.section,
+            "city_code": block.city_code,
+            "section_city_line": city_lines.get(block.section),
+        }
+        for index, block in enumerate(parsed.blocks)
+    ]
+    return row, blocks, list(parsed.warnings), len(parsed.repairs)
+
+
+def parse_many(articles: list[ParseInput]) -> list[ParseOutput]:
+    """:func:`parse_one` for each article, in order (a pool task)."""
+    return [parse_one(*article) for article in articles]
+
+
+def extract_one(
+    article_id: str, repaired_text: str, published_on: date | None, blocks: list[tuple]
+) -> list[dict]:
+    """One article's ``raw.extracted_figures`` rows, from its stored text and blocks."""
+    parsed = reparse(article_id, repaired_text, blocks)
+    return [figure_row(article_id, f) for f in extract_figures(parsed, published_on)]
+
+
+def extract_many(articles: list[ExtractInput]) -> list[list[dict]]:
+    """:func:`extract_one` for each article, in order (a pool task)."""
+    return [extract_one(*article) for article in articles]
+
+
+def reparse(article_id: str, repaired_text: str, blocks: list[tuple]) -> ParsedArticle:
+    """Rebuild the ParsedArticle from its stored blocks (``BLOCK_FIELDS`` tuples, nulls as
+    None), in block order: no second parse of the raw text."""
+    block_list, sections = [], []
+    for kind, text, start, end, line, section, city in blocks:
+        section = None if section is None else int(section)
+        block_list.append(Block(kind, text, int(start), int(end), int(line), section, city))
+        if kind == "city":
+            sections.append(Section(section, text, city, int(line)))
+    parsed = ParsedArticle(article_id, repaired_text, block_list, sections)
+    parsed.dateline = find_dateline(block_list)
+    return parsed
+
+
+def figure_row(article_id: str, figure) -> dict:
+    """A ``raw.extracted_figures`` row: the figure's fields (shallow: ``dataclasses.asdict``
+    deep-copies, slow over 10^5 rows), its period spread over four columns."""
+    row = {"article_id": article_id}
+    row.update((name, getattr(figure, name)) for name in figure.__dataclass_fields__)
+    period = row.pop("period")
+    row.update(
+        period_text=period.text if period else None,
+        period_start=period.start if period else None,
+        period_end=period.end if period else None,
+        period_kind=period.kind if period else "unknown",
+    )
+    return row
