@@ -37,7 +37,8 @@ test: $(STAMP)
 	$(BIN)/ruff check orchestration tests benchmarks
 	$(BIN)/python -m pytest -q
 
-# kill -9 of a run at each stage, then a run that must land a clean run's tables (tests/test_faults.py)
+# kill -9 of a run at each stage, then a run that must land a clean run's tables (tests/test_faults.py),
+# and make run beside a daemon-launched run (tests/test_lock_order.py)
 test-faults: $(STAMP)
 	$(BIN)/python -m pytest -q -m faults
 

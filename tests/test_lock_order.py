@@ -25,6 +25,7 @@ from tests.test_crash_recovery import _env, _run, processes_with_env, table_hash
 
 pytestmark = [
     pytest.mark.integration,
+    pytest.mark.faults,  # a daemon and two runs: with the fault suite (make test-faults)
     pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc (Linux)"),
 ]
 
