@@ -79,6 +79,7 @@ from __future__ import annotations
 
 import csv
 import difflib
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -175,17 +176,24 @@ VOCABULARY: dict[str, Metric] = load_vocabulary()
 def closest_names(name: str, n: int = 3) -> list[str]:
     """Vocabulary names nearest to ``name`` (an annotation's metric not in the vocabulary):
     string similarity (difflib) plus shared snake_case words."""
-    words = set(name.lower().split("_"))
+    return list(_closest_names(name, n))
+
+
+@functools.lru_cache(maxsize=4096)
+def _closest_names(name: str, n: int) -> tuple[str, ...]:
+    """Cached: a batch's annotation files repeat their few unknown names thousands of times,
+    and scoring one name against the whole vocabulary takes milliseconds."""
+    lowered = name.lower()
+    words = set(lowered.split("_"))
 
     def score(candidate: str) -> float:
-        ratio = difflib.SequenceMatcher(None, name.lower(), candidate).ratio()
+        ratio = difflib.SequenceMatcher(None, lowered, candidate).ratio()
         other = set(candidate.split("_"))
         overlap = len(words & other) / len(words | other)
         return 0.6 * ratio + 0.4 * overlap
 
-    names = [m for m in VOCABULARY if m != UNKNOWN]
-    ranked = sorted(names, key=lambda c: (-score(c), c))
-    return [c for c in ranked[:n] if score(c) > 0.25]
+    scored = sorted((-score(c), c) for c in VOCABULARY if c != UNKNOWN)
+    return tuple(c for negative, c in scored[:n] if -negative > 0.25)
 
 
 # ------------------------------------------------------------------ the cue index
