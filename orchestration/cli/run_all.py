@@ -187,7 +187,11 @@ def whole_run_slot(instance, run_id: str, say):
         return
     storage = instance.event_log_storage
     if POOL not in {pool.name for pool in storage.get_pool_limits()}:
-        storage.initialize_concurrency_limit_to_default(POOL)  # as Dagster's executor does
+        try:
+            storage.initialize_concurrency_limit_to_default(POOL)  # as Dagster's executor does
+        except Exception:  # noqa: BLE001 - another run process created the pool a moment ago
+            if POOL not in {pool.name for pool in storage.get_pool_limits()}:
+                raise
     limited = POOL in {pool.name for pool in storage.get_pool_limits()}
     step_key = _whole_run_step()
     try:
