@@ -1,13 +1,13 @@
 {#-
   Incremental builds by article. Before each dbt build Dagster writes the run's articles
-  into `raw.dbt_batch` (orchestration/assets/dbt.py): the articles of a partition run, or no
+  into `raw.dbt_batch` (orchestration/defs/transform/dbt_assets.py): the articles of a run for some articles, or no
   rows for a run over every article, which also passes --full-refresh. Incremental models
   delete the batch's rows in a pre-hook and append the batch again, so re-running an
   article replaces its rows, even when it now has none. An empty batch on an incremental
   build (a plain `dbt build` by hand) means every article.
 
   A table rather than `--vars`: dbt keys its partial parsing on the vars, so a vars value
-  per run made every partition run re-parse the whole project (≈ 3 s per dbt step).
+  per run made every run for some articles re-parse the whole project (≈ 3 s per dbt step).
 -#}
 
 {% macro batch_relation() -%}
@@ -64,7 +64,7 @@
 
 {#-
   dbt's tests on a model with an `article_id` column check the run's articles only in a
-  partition run (the daily run over every article checks everything, with --full-refresh),
+  run for some articles (the daily run over every article checks everything, with --full-refresh),
   as the GX checks do. Without this, a one-article run into a warehouse of 10,000 articles
   re-tested every row of the views (≈ 2.5 s). Overrides dbt's own `get_where_subquery`,
   which every generic test wraps its model in; a test's own `where` config still applies.

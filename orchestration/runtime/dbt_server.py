@@ -19,7 +19,7 @@ command thus never writes the warehouse after the run that held the lock is gone
 Without a server (``LEDGER_DBT_SERVER`` unset, or its socket gone) ``ledger-dbt`` replaces
 itself with the real ``dbt`` executable, so Dagster runs started from the UI, the daemon
 or a test behave as before. Nothing heavy is imported here (the standard library and
-``dbt_manifest``'s lookup of the dbt executable): ``ledger-dbt`` must start in milliseconds.
+``defs/transform/manifest.py``'s lookup of the dbt executable): ``ledger-dbt`` must start in milliseconds.
 """
 
 import atexit

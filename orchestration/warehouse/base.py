@@ -37,7 +37,7 @@ class Warehouse:
         article_ids: list[str] | None,
         schema: str = RAW_SCHEMA,
     ) -> int:
-        """Replace the rows of ``article_ids`` (a partition run), or the whole table (None)."""
+        """Replace the rows of ``article_ids`` (a run for some articles), or the whole table (None)."""
         if article_ids is None:
             return self.replace_table(table, frame, columns, schema=schema)
         return self.replace_rows(table, frame, columns, "article_id", article_ids, schema=schema)

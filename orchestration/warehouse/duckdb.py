@@ -146,7 +146,7 @@ class DuckDBWarehouse(Warehouse):
         schema: str = RAW_SCHEMA,
     ) -> int:
         """Delete the rows whose ``key`` is in ``values``, then append ``frame``, in one
-        transaction: article partitions share a table without touching each other's rows."""
+        transaction: runs for different articles share a table without touching each other's rows."""
         frame = frame.reindex(columns=list(columns))
         with self.connect() as con:
             con.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")

@@ -1,6 +1,6 @@
 -- Pairs each usable annotation with the extracted figure whose span overlaps it most.
 -- Each annotation and each extracted figure is used at most once.
--- Incremental by article (dbt_project.yml): a partition run pairs its articles' rows only.
+-- Incremental by article (dbt_project.yml): a run for some articles pairs its articles' rows only.
 with annotations as (
     select * from {{ ref('stg_annotations') }}
     where status = 'ok' and {{ in_batch() }}

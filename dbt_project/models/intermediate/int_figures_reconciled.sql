@@ -1,7 +1,7 @@
 -- One row per figure mention: annotation and extraction merged where their spans match.
 -- The annotation wins for city, category and metric; the parser's reading wins for the
 -- value, unit and bound (the person's reading is kept beside it and checked).
--- Incremental by article (dbt_project.yml): a partition run merges its articles' rows only;
+-- Incremental by article (dbt_project.yml): a run for some articles merges its articles' rows only;
 -- the batch filter sits on each input, where it reaches the tables (a filter on the merged
 -- article_id, a coalesce over a full outer join, would not).
 with annotations as (
