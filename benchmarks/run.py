@@ -467,7 +467,7 @@ def _text_rows(items: list[tuple], pool, chunk: int = 1000) -> tuple[int, int, s
         work = []
         for row, blocks, warnings, _ in parsed:
             digest.update(repr((row, blocks, warnings)).encode())
-            stored = [tuple(b[k] for k in _STORED_BLOCK) for b in blocks]
+            stored = [tuple(b[k] for k in text_work.BLOCK_FIELDS) for b in blocks]
             work.append((row["article_id"], row["repaired_text"], row["published_on"], stored))
         for _, results in chunked_map(text_work.extract_many, [(start, work)], pool):
             for rows in results:
@@ -475,18 +475,6 @@ def _text_rows(items: list[tuple], pool, chunk: int = 1000) -> tuple[int, int, s
                 figures += len(rows)
                 digest.update(repr(rows).encode())
     return articles, figures, digest.hexdigest()
-
-
-# article_blocks columns in text_work.BLOCK_FIELDS order, as parse_one names them
-_STORED_BLOCK = (
-    "kind",
-    "text",
-    "char_start",
-    "char_end",
-    "source_line",
-    "section_index",
-    "city_code",
-)
 
 
 def _worker_parallel(raw_dir: Path) -> None:
