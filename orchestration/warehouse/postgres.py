@@ -132,6 +132,10 @@ class PostgresWarehouse(Warehouse):
         return [r[0] for r in cur.fetchall()]
 
     def _ensure_table(self, cur, schema: str, table: str, columns: dict[str, str]) -> None:
+        # Two run processes creating the same schema or table at once collide in Postgres's
+        # catalog (UniqueViolation on pg_type_typname_nsp_index, even with IF NOT EXISTS):
+        # the ledger's DDL is serialized by a lock held until this transaction ends.
+        cur.execute("SELECT pg_advisory_xact_lock(hashtext('ledger-ddl'))")
         cur.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         existing = self._columns_of(cur, schema, table)
         if existing and existing != list(columns):
