@@ -30,6 +30,20 @@ def make_raw_dir(target: Path, sources: list[Path], with_annotations: bool = Tru
     return target
 
 
+def postgres_test_url() -> str:
+    """The throwaway Postgres server of ``scripts/postgres_test_server.sh``: skips the test
+    without one, and fails it in CI, which must run the Postgres tests."""
+    url = os.environ.get("LEDGER_TEST_POSTGRES_URL")
+    if not url:
+        message = (
+            'no PostgreSQL server: start one with `eval "$(scripts/postgres_test_server.sh start)"`'
+        )
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must run the Postgres tests; {message}")
+        pytest.skip(message)
+    return url
+
+
 def run_pipeline(
     raw_dir: Path, work: Path, name: str = "warehouse", instance=None, **settings_overrides
 ):

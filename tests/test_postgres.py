@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from orchestration.warehouse.postgres import PostgresWarehouse
-from tests.conftest import DEV_DATA, RAW, ROOT, make_raw_dir, run_pipeline
+from tests.conftest import DEV_DATA, RAW, ROOT, make_raw_dir, postgres_test_url, run_pipeline
 
 pytestmark = pytest.mark.integration
 TABLES = {
@@ -36,14 +36,7 @@ VOLATILE = {"detected_at"}  # when a problem was seen differs between two runs
 
 @pytest.fixture(scope="module")
 def server_url():
-    url = os.environ.get("LEDGER_TEST_POSTGRES_URL")
-    if not url:
-        message = (
-            'no PostgreSQL server: start one with `eval "$(scripts/postgres_test_server.sh start)"`'
-        )
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the Postgres tests; {message}")
-        pytest.skip(message)
+    url = postgres_test_url()
     return url
 
 

@@ -10,25 +10,18 @@ start)"``); without it the test skips, in CI it fails (as ``tests/test_postgres.
 """
 
 import csv
-import os
 
 import pytest
 
 from benchmarks import run as bench
+from tests.conftest import postgres_test_url
 
 pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
 def server_url(monkeypatch):
-    url = os.environ.get("LEDGER_TEST_POSTGRES_URL")
-    if not url:
-        message = (
-            'no PostgreSQL server: start one with `eval "$(scripts/postgres_test_server.sh start)"`'
-        )
-        if os.environ.get("CI"):
-            pytest.fail(f"CI must run the Postgres tests; {message}")
-        pytest.skip(message)
+    url = postgres_test_url()
     for name in ("PGHOST", "PGPORT", "PGDATABASE", "LEDGER_POSTGRES_URL"):
         monkeypatch.delenv(name, raising=False)  # the harness takes the test server
     monkeypatch.setattr(bench, "DAGSTER_IMPORT_RUNS", 1)
