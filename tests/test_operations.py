@@ -82,7 +82,7 @@ def test_sensor_runs_only_the_new_article(operated):
     core = max(
         (ROOT / "dbt_project" / "target").glob("ledger_dbt_core-*"), key=lambda p: p.stat().st_mtime
     )
-    scoped = next(core.rglob("not_null_fct_figures_figure_id.sql")).read_text()
+    scoped = next(core.rglob("unique_fct_figures_figure_id.sql")).read_text()
     assert f"article_id in ('{NEW_ID}')" in scoped
     whole = next(core.rglob("row_count_equals_dim_city_12.sql")).read_text()
     assert "article_id" not in whole

@@ -209,3 +209,26 @@ def test_a_run_in_process_publishes_the_report_once_when_it_ends(tmp_path):
     index.unlink()
     record_check(tmp_path, failed)
     assert index.exists()
+
+
+def test_the_report_forgets_checks_the_definitions_no_longer_have(tmp_path):
+    """A dbt test removed (or turned into a contract constraint) is not listed as "not run"
+    for ever: the next run forgets its record; records of defined checks stay."""
+    from orchestration.quality.report import (
+        CheckRecord,
+        forget_retired_checks,
+        load_records,
+        record_checks,
+    )
+
+    def record(asset, check):
+        return CheckRecord(check=check, asset=asset, passed=True, blocking=False, description="")
+
+    record_checks(
+        tmp_path,
+        [record("fct_figures", "not_null_fct_figures_value"), record("dim/city", "unique_x")],
+    )
+    forgotten = forget_retired_checks(tmp_path, {("dim/city", "unique_x")})
+    assert forgotten == ["fct_figures/not_null_fct_figures_value"]
+    assert [(r.asset, r.check) for r in load_records(tmp_path)] == [("dim/city", "unique_x")]
+    assert forget_retired_checks(tmp_path, {("dim/city", "unique_x")}) == []

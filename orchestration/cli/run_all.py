@@ -60,7 +60,19 @@ def materialize_everything(settings: Settings, instance=None):
     defs = build_definitions(settings)
     job = defs.resolve_implicit_global_asset_job_def()
     instance = instance if instance is not None else project_instance(settings)
-    return execute(job, settings, instance=instance)
+    return execute(job, settings, defined_checks=defined_checks(defs), instance=instance)
+
+
+def defined_checks(defs) -> set[tuple[str, str]]:
+    """(asset, check) of every asset check the definitions have."""
+    import dagster as dg
+
+    return {
+        (key.asset_key.to_user_string(), key.name)
+        for definition in [*defs.assets, *defs.asset_checks]
+        if isinstance(definition, dg.AssetsDefinition)
+        for key in definition.check_keys
+    }
 
 
 def prepare(settings: Settings):
@@ -80,7 +92,7 @@ def prepare(settings: Settings):
     return instance
 
 
-def execute(job, settings: Settings, **options):
+def execute(job, settings: Settings, defined_checks: set | None = None, **options):
     """Run ``job`` in this process on one warehouse connection, handed to dbt for its
     commands (``Warehouse.session``): a run of few articles would otherwise spend seconds
     opening and closing the file. Another process waits for the whole run. The report and
@@ -89,8 +101,20 @@ def execute(job, settings: Settings, **options):
     The locks in the one order of ``orchestration/warehouse/locking.py``: first the run's
     slot of the Dagster pool ``warehouse`` (:func:`whole_run_slot`, one slot for the whole
     run), then the warehouse lock file (the session). Never the other way round: a run the
-    daemon launched holds a slot while its step waits for the lock file."""
-    from orchestration.quality.report import published_at_end
+    daemon launched holds a slot while its step waits for the lock file.
+
+    ``defined_checks`` (asset, check): the report forgets the outcomes of other checks."""
+    from orchestration.quality.report import forget_retired_checks, published_at_end
+
+    if defined_checks is not None:
+        retired = forget_retired_checks(settings.report_dir, defined_checks)
+        if retired:
+            print(
+                f"the report forgets {len(retired)} checks the definitions no longer have: "
+                + ", ".join(sorted(retired)[:5])
+                + (" …" if len(retired) > 5 else ""),
+                flush=True,
+            )
 
     warehouse = settings.open_warehouse()
 

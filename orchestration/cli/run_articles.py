@@ -18,12 +18,19 @@ from orchestration.settings import Settings
 
 def materialize_articles(settings: Settings, article_ids: list[str], instance):
     """One run over ``article_ids``: their rows are replaced, no other article's."""
-    from orchestration.cli.run_all import execute
+    from orchestration.cli.run_all import defined_checks, execute
     from orchestration.definitions import build_definitions
     from orchestration.defs.scope import scope_tags
 
-    job = build_definitions(settings).resolve_job_def("ledger_job")
-    return execute(job, settings, instance=instance, tags=scope_tags(article_ids))
+    defs = build_definitions(settings)
+    job = defs.resolve_job_def("ledger_job")
+    return execute(
+        job,
+        settings,
+        defined_checks=defined_checks(defs),
+        instance=instance,
+        tags=scope_tags(article_ids),
+    )
 
 
 def main(argv: list[str]) -> int:

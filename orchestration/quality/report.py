@@ -105,6 +105,24 @@ def record_check(report_dir: Path, record: CheckRecord, warehouse=None) -> Path:
     return record_checks(report_dir, [record], warehouse)
 
 
+def _record_path(report_dir: Path, asset: str, check: str) -> Path:
+    safe = f"{asset}__{check}".replace("/", "_")
+    return report_dir / CHECKS_FOLDER / f"{safe}.json"
+
+
+def forget_retired_checks(report_dir: Path, defined: set[tuple[str, str]]) -> list[str]:
+    """Delete the recorded outcomes of checks the definitions no longer have (a dbt test
+    removed or turned into a constraint, a suite renamed), which would otherwise be listed
+    as "not run in the last run" for ever. ``defined``: (asset, check) pairs. Returns the
+    forgotten checks as ``asset/check``."""
+    forgotten = []
+    for record in load_records(report_dir):
+        if (record.asset, record.check) not in defined:
+            _record_path(report_dir, record.asset, record.check).unlink(missing_ok=True)
+            forgotten.append(f"{record.asset}/{record.check}")
+    return forgotten
+
+
 def record_checks(report_dir: Path, records: list[CheckRecord], warehouse=None) -> Path:
     """Store several outcomes, then render the index once."""
     folder = report_dir / CHECKS_FOLDER
@@ -113,8 +131,7 @@ def record_checks(report_dir: Path, records: list[CheckRecord], warehouse=None) 
     for record in records:
         if record.run_id is None:
             record.run_id = run_id
-        safe = f"{record.asset}__{record.check}".replace("/", "_")
-        path = folder / f"{safe}.json"
+        path = _record_path(report_dir, record.asset, record.check)
         partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # readers never see half
         partial.write_text(
             json.dumps(asdict(record), ensure_ascii=False, indent=1, default=str), encoding="utf-8"

@@ -33,8 +33,10 @@ PROGRESS_EVERY = 10.0  # seconds between progress lines
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 DBT_NODE = re.compile(r"^\d+ of \d+ (START|OK|PASS|SKIP|NO-OP)\b")
 DBT_BANNER = re.compile(
-    r"^(Running with dbt=|Registered adapter:|Found \d+ models|Concurrency: |Finished running |"
-    r"Completed successfully|\d\d:\d\d:\d\d\s*$)"
+    r"^(Running with dbt=|Registered adapter:|Found \d+ \w+|Concurrency: |Finished running |"
+    r"Completed successfully|\d\d:\d\d:\d\d\s*$|"
+    # a node's row count and column types, for Dagster (dbt_project/macros/relation_facts.sql)
+    r"ledger-relation-facts )"
 )
 DBT_DONE = re.compile(r"^Done\. (PASS=.*)$")
 DAGSTER_LINE = re.compile(

@@ -11,10 +11,11 @@ blocking quality checks on ``fct_figures``: a failing check stops the marts.
 
 import json
 import os
+import queue
 import shutil
 import sys
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -40,7 +41,7 @@ dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_D
 class LedgerDbtCliResource(DbtCliShortcuts, DbtCliResource):
     """dagster-dbt's resource without its ``dbt --version`` (3–4 s) and in-process dbt
     adapter (≈ 2.7 s) before every dbt step (orchestration/runtime/dbt_cli.py;
-    ``LEDGER_RUNTIME_TRICKS=0`` turns this off). Row counts and column types come from ``_relation_facts``."""
+    ``LEDGER_RUNTIME_TRICKS=0`` turns this off). Row counts and column types: ``_events_with_facts``."""
 
 
 def dbt_resource() -> DbtCliResource:
@@ -94,11 +95,13 @@ TRANSLATOR = LedgerDbtTranslator()
 
 
 def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledger: LedgerPaths):
-    """Run ``dbt build``, attach row counts once dbt has released the file, and record the
-    dbt tests in the data-quality report.
+    """Run ``dbt build`` and pass its events on as dbt emits them, each model's with its row
+    count and column types; record the dbt tests in the data-quality report.
 
-    dagster-dbt's own ``fetch_row_counts`` opens the warehouse through the dbt adapter inside
-    this process while dbt still writes it, which DuckDB's single-writer lock forbids."""
+    The events are yielded while dbt still runs, so Dagster writes its event log on one core
+    while dbt builds on the other. dagster-dbt's own ``fetch_row_counts`` would open the
+    warehouse through the dbt adapter inside this process while dbt writes it, which
+    DuckDB's single-writer lock forbids: dbt logs the facts itself (relation_facts.sql)."""
     warehouse = ledger.warehouse
     os.environ.update(dbt_warehouse_env(warehouse))  # read by dbt_project/profiles.yml
     keys = run_article_ids(context)
@@ -107,6 +110,7 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledger: Ledge
     args = ["build", "--target", warehouse.dbt_target, "--exclude-resource-type", "unit_test"]
     if keys is None:
         args.append("--full-refresh")  # every article: rebuild the tables from scratch
+    tests: list[CheckRecord] = []
     with warehouse.exclusive(wait_message=context.log.info):
         # the run's articles for the incremental models (dbt_project/macros/article_batches.sql)
         warehouse.replace_table(
@@ -120,7 +124,7 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledger: Ledge
         with warehouse.handed_over():  # dbt's process has the file to itself
             invocation = dbt.cli(args, context=context)
             try:
-                events = list(invocation.stream())
+                yield from _events_with_facts(invocation, context, tests)
             except BaseException:
                 # dbt must not outlive the hand-over: it would block on its unread output
                 # while this process waits to open the file again
@@ -129,53 +133,80 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledger: Ledge
                 raise
         target = Path(invocation.target_path).parent
         threading.Thread(target=_prune_dbt_targets, args=(target,), daemon=True).start()
-    with warehouse.session():  # row counts and the report's reads on one connection
-        yield from _annotated(events, invocation.manifest, warehouse, ledger)
+    with warehouse.session():
+        record_checks(ledger.reports, tests, ledger.warehouse)
 
 
-def _annotated(events: list, manifest: Mapping[str, Any], warehouse, ledger: LedgerPaths):
-    """dagster-dbt's events with row counts and typed column schemas (the documented
-    metadata keys ``dagster/row_count`` and ``dagster/column_schema``, which the UI shows);
-    the dbt tests recorded in the report."""
-    relations = _relations(events, manifest)
-    counts, columns = _relation_facts(warehouse, set(relations.values()))
-    tests = []
-    for event in events:
-        if isinstance(event, dg.Output | dg.AssetMaterialization):
-            relation = relations.get(_unique_id(event))
-            if relation in counts:
-                schema = dg.TableSchema(
-                    columns=[dg.TableColumn(c, t) for c, t in columns.get(relation, [])]
-                )
-                event = event.with_metadata(
-                    {
-                        **event.metadata,
-                        "dagster/row_count": dg.MetadataValue.int(counts[relation]),
-                        "dagster/column_schema": dg.MetadataValue.table_schema(schema),
-                    }
-                )
-        elif isinstance(event, dg.AssetCheckResult | dg.AssetCheckEvaluation):
-            tests.append(_test_record(event))
-        yield event
-    record_checks(ledger.reports, tests, ledger.warehouse)
+FACTS_PREFIX = "ledger-relation-facts "  # dbt_project/macros/relation_facts.sql
+
+
+def _events_with_facts(invocation, context: dg.AssetExecutionContext, tests: list):
+    """dagster-dbt's events, in dbt's order, with the row count and typed column schema
+    (the documented metadata keys ``dagster/row_count`` and ``dagster/column_schema``, which
+    the UI shows) that dbt logged for the node; the dbt tests appended to ``tests``."""
+    facts: dict[str, dict] = {}
+    for raw in _read_ahead(invocation.stream_raw_events()):
+        info = raw.raw_event["info"]
+        if info.get("name") == "JinjaLogInfo" and info.get("msg", "").startswith(FACTS_PREFIX):
+            logged = json.loads(info["msg"][len(FACTS_PREFIX) :])
+            facts[logged["unique_id"]] = logged
+            continue
+        for event in raw.to_default_asset_events(
+            manifest=invocation.manifest,
+            dagster_dbt_translator=TRANSLATOR,
+            context=context,
+            target_path=invocation.target_path,
+            project=dbt_project,
+        ):
+            if isinstance(event, dg.Output | dg.AssetMaterialization):
+                event = _with_facts(event, facts.get(_unique_id(event) or ""))
+            elif isinstance(event, dg.AssetCheckResult | dg.AssetCheckEvaluation):
+                tests.append(_test_record(event))
+            yield event
+
+
+_DONE = object()
+
+
+def _read_ahead(items: Iterator):
+    """``items``, read by a thread into a queue as fast as they come. dbt writes its log to
+    a pipe: were it read only between two of Dagster's event-log writes (a few ms each),
+    the pipe would fill and dbt would wait for this process."""
+    waiting: queue.SimpleQueue = queue.SimpleQueue()
+
+    def read() -> None:
+        try:
+            for item in items:
+                waiting.put(item)
+            waiting.put(_DONE)
+        except BaseException as error:  # noqa: BLE001 - raised again where the items are read
+            waiting.put(error)
+
+    threading.Thread(target=read, name="dbt-log-reader", daemon=True).start()
+    while (item := waiting.get()) is not _DONE:
+        if isinstance(item, BaseException):
+            raise item
+        yield item
+
+
+def _with_facts(event, logged: dict | None):
+    if not logged:
+        return event
+    schema = dg.TableSchema(
+        columns=[dg.TableColumn(name, kind) for name, kind in logged["columns"]]
+    )
+    return event.with_metadata(
+        {
+            **event.metadata,
+            "dagster/row_count": dg.MetadataValue.int(int(logged["row_count"])),
+            "dagster/column_schema": dg.MetadataValue.table_schema(schema),
+        }
+    )
 
 
 def _unique_id(event) -> str | None:
     value = event.metadata.get("unique_id")
     return getattr(value, "value", value)
-
-
-def _relations(events: list, manifest: Mapping[str, Any]) -> dict[str, tuple[str, str]]:
-    """dbt node id → (schema, table) of the models and seeds the events materialized, from
-    the run's manifest (the adapter, which would say it, is not loaded in this process)."""
-    nodes = manifest.get("nodes", {})
-    relations = {}
-    for event in events:
-        if isinstance(event, dg.Output | dg.AssetMaterialization):
-            node = nodes.get(_unique_id(event) or "")
-            if node and node.get("resource_type") in ("model", "seed", "snapshot"):
-                relations[node["unique_id"]] = (node["schema"], node.get("alias") or node["name"])
-    return relations
 
 
 KEEP_DBT_TARGETS = 8
@@ -209,32 +240,6 @@ def _test_record(event) -> CheckRecord:
         if event.passed
         else [{"expectation": "dbt test", "message": f"{count} failing rows"}],
     )
-
-
-def _relation_facts(
-    warehouse, relations: set[tuple[str, str]]
-) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], list]]:
-    """Row counts and (column, type) lists of ``relations``, in two queries."""
-    if not relations:
-        return {}, {}
-    ordered = sorted(relations)
-    union = " UNION ALL ".join(
-        f"SELECT '{schema}' AS s, '{table}' AS t, count(*) AS n FROM {schema}.{table}"
-        for schema, table in ordered
-    )
-    counts = {(r.s, r.t): int(r.n) for r in warehouse.read_query(union).itertuples()}
-    wanted = " OR ".join(
-        f"(table_schema = '{schema}' AND table_name = '{table}')" for schema, table in ordered
-    )
-    described = warehouse.read_query(
-        "SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns"
-        f" WHERE {wanted} ORDER BY table_schema, table_name, ordinal_position"
-    )
-    columns: dict[tuple[str, str], list] = {}
-    for row in described.itertuples():
-        key = (row.table_schema, row.table_name)
-        columns.setdefault(key, []).append((row.column_name, str(row.data_type).lower()))
-    return counts, columns
 
 
 @dbt_assets(
