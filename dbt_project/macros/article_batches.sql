@@ -55,7 +55,9 @@
 {%- endmacro %}
 
 {% macro delete_batch() -%}
-    {%- if is_incremental() -%}
+    {#- A model with `meta: {by_article: false}` (mart_figure_timeline) has no article_id
+        column and replaces its rows by its own rule. -#}
+    {%- if is_incremental() and (config.get('meta') or {}).get('by_article', true) -%}
         delete from {{ this }} where {{ in_batch('article_id') }}
     {%- else -%}
         select 1

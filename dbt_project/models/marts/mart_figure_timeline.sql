@@ -1,8 +1,18 @@
 -- One row per (place, metric, period, unit, modality): the figures the ledger holds for that
 -- quantity and period, the articles that reported them, and whether two articles report
--- different exact values for it (has_conflict). Rebuilt whole: it compares across articles.
-{{ config(materialized='table') }}
-with figures as (
+-- different exact values for it (has_conflict). It compares across articles, so a run for
+-- some articles recomputes, from every article's figures, the quantities its articles
+-- touch: those they were listed under (the rows before this run) and those their figures
+-- have now (macros/timeline.sql); delete+insert replaces those rows, and a post-hook drops
+-- the ones no figure is left for. A full run rebuilds it whole.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key=['place_code', 'metric', 'period_start', 'period_end', 'unit', 'modality'],
+    post_hook=["{{ forget_timeline_rows_without_figures() }}"],
+    meta={'by_article': false},
+) }}
+with ledger_figures as (
     select *
     from {{ ref('fct_figures') }}
     where
@@ -11,6 +21,47 @@ with figures as (
         and period_start is not null
         and period_end is not null
 ),
+
+{% if is_incremental() %}
+    touched as (
+        select
+            place_code,
+            metric,
+            period_start,
+            period_end,
+            unit,
+            modality
+        from {{ this }}
+        where {{ lists_batch_article('article_ids') }}
+        union
+        select
+            place_code,
+            metric,
+            period_start,
+            period_end,
+            unit,
+            modality
+        from ledger_figures
+        where {{ in_batch() }}
+    ),
+
+    figures as (
+        select ledger_figures.*
+        from ledger_figures
+        inner join touched
+            on
+                ledger_figures.place_code = touched.place_code
+                and ledger_figures.metric = touched.metric
+                and ledger_figures.period_start = touched.period_start
+                and ledger_figures.period_end = touched.period_end
+                and ledger_figures.unit = touched.unit
+                and ledger_figures.modality = touched.modality
+    ),
+{% else %}
+    figures as (
+        select * from ledger_figures
+    ),
+{% endif %}
 
 exact as (
     select
