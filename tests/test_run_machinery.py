@@ -160,3 +160,20 @@ def test_old_dbt_target_folders_are_pruned_to_the_newest(tmp_path):
     kept = sorted(p.name for p in tmp_path.glob("ledger_dbt_*"))
     assert kept == [f"ledger_dbt_core-{age:04d}" for age in range(KEEP_DBT_TARGETS)]
     assert (tmp_path / "manifest.json").exists()
+
+
+def test_duckdb_memory_is_limited_and_a_bad_limit_named(tmp_path, monkeypatch):
+    """Every warehouse connection (and dbt, through the same variable) caps DuckDB's memory;
+    a value DuckDB cannot read stops with the variable's name, not DuckDB's words alone."""
+    from orchestration.defs.transform.manifest import dbt_warehouse_env
+    from orchestration.warehouse.duckdb import MEMORY_LIMIT_ENV, DuckDBWarehouse
+
+    warehouse = DuckDBWarehouse(tmp_path / "w.duckdb")
+    monkeypatch.setenv(MEMORY_LIMIT_ENV, "300MB")
+    with warehouse.connect() as connection:
+        setting = connection.execute("select current_setting('memory_limit')").fetchone()[0]
+    assert setting.startswith("286") or setting.startswith("300"), setting  # 300 MB = 286 MiB
+    assert dbt_warehouse_env(warehouse)[MEMORY_LIMIT_ENV] == "300MB"
+    monkeypatch.setenv(MEMORY_LIMIT_ENV, "lots")
+    with pytest.raises(ValueError, match=MEMORY_LIMIT_ENV), warehouse.connect():
+        pass

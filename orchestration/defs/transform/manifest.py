@@ -34,7 +34,9 @@ def dbt_warehouse_env(warehouse) -> dict[str, str]:
         from orchestration.warehouse.postgres import libpq_parts
 
         return libpq_parts(warehouse.url)
-    return {"LEDGER_DUCKDB_PATH": str(warehouse.path)}
+    from orchestration.warehouse.duckdb import MEMORY_LIMIT_ENV, memory_limit
+
+    return {"LEDGER_DUCKDB_PATH": str(warehouse.path), MEMORY_LIMIT_ENV: memory_limit()}
 
 
 def dbt_environment(settings: Settings) -> dict[str, str]:
