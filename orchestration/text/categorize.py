@@ -144,6 +144,7 @@ _CONVENTIONS: tuple[tuple[str, frozenset[str], str], ...] = (
     (r"口岸", frozenset({"tonne"}), "trade"),
 )
 _CONVENTION_RES = tuple((re.compile(p), units, cat) for p, units, cat in _CONVENTIONS)
+_CONVENTION_UNITS = frozenset().union(*(units for _, units, _ in _CONVENTIONS))
 
 
 @dataclass(frozen=True)
@@ -201,11 +202,7 @@ def keyword_scores(
     scores["other"] = OTHER_BASE
     clauses = model.clauses
     own = model.clause_index(start)
-    owned = {
-        i
-        for i, (a, b) in enumerate(clauses)
-        if i != own and any(a <= s < b or a < e <= b for s, e in figures)
-    }
+    owned = None  # the clauses holding another figure, found when a word outside asks
     c_left, c_right = clauses[own]
     for k_start, k_end, category, k in model.keywords:
         if k_start < end and k_end > start:
@@ -217,6 +214,12 @@ def keyword_scores(
             w = _weight(distance)
         else:
             w = 0.35 if distance <= 8 else 0.2
+            if owned is None:
+                owned = {
+                    i
+                    for i, (a, b) in enumerate(clauses)
+                    if i != own and any(a <= s < b or a < e <= b for s, e in figures)
+                }
             if k in owned:
                 w *= OWNED_CLAUSE_FACTOR  # its words describe that figure first
             elif k == own - 1:
@@ -250,6 +253,8 @@ def convention_for(
     """The category a documented convention fixes for this figure, or None. The figure's
     clause is read with the clause before it when that one holds no figure: it names the
     subject (地处额济纳旗的策克口岸,上半年进出口货运量712万吨)."""
+    if unit not in _CONVENTION_UNITS:
+        return None  # no convention is about this unit
     c_left, c_right = clause_bounds(sentence, start, end, model)
     if c_left > 0:
         p_left, _ = clause_bounds(sentence, c_left - 1, c_left - 1, model)
@@ -304,7 +309,7 @@ def categorize(
     if model is None:
         model = SentenceModel(sentence)
     scores = keyword_scores(sentence, start, end, unit, topic, masked, figures, model)
-    allowed = [c for c in CATEGORIES if c not in EXCLUDED.get(unit, ())]
+    allowed = _allowed(unit)
     if previous_category in allowed and is_relative(sentence, start, end, unit, model):
         return Categorized(previous_category, scores)
     if parallel in allowed and not _clause_has_keyword(sentence, start, end, model):
@@ -314,6 +319,13 @@ def categorize(
         return Categorized(fixed, scores)
     best = max(allowed, key=lambda c: (scores[c], c == "other"))
     return Categorized(best, scores)
+
+
+@lru_cache(maxsize=64)
+def _allowed(unit: str) -> list[str]:
+    """The categories a figure in ``unit`` may have, in CATEGORIES order (callers do not
+    change the list)."""
+    return [c for c in CATEGORIES if c not in EXCLUDED.get(unit, ())]
 
 
 def topic_of(paragraph: str) -> str:

@@ -131,12 +131,26 @@ def load_category_keywords(path: Path = CATEGORY_RULES) -> dict[str, tuple[str, 
 KEYWORDS: dict[str, tuple[str, ...]] = load_category_keywords()
 KEYWORD_CATEGORY: dict[str, str] = {kw: cat for cat, kws in KEYWORDS.items() for kw in kws}
 KEYWORD_FAMILY = WordFamily(KEYWORD_CATEGORY)
+# the same words, each with (length, category): a hit's category comes with it
+_KEYWORD_AUTOMATON = ahocorasick.Automaton()
+for _word, _category in KEYWORD_CATEGORY.items():
+    _KEYWORD_AUTOMATON.add_word(_word, (len(_word), _category))
+if KEYWORD_CATEGORY:
+    _KEYWORD_AUTOMATON.make_automaton()
 
 
 @lru_cache(maxsize=4096)
 def keyword_hits(text: str) -> tuple[tuple[int, int, str], ...]:
-    """(start, end, category) of every category keyword of ``text``, in order."""
-    return tuple((a, b, KEYWORD_CATEGORY[text[a:b]]) for a, b in KEYWORD_FAMILY.spans(text))
+    """(start, end, category) of every category keyword of ``text``, in order (the hits of
+    ``KEYWORD_FAMILY.spans``)."""
+    if not KEYWORD_CATEGORY:
+        return ()
+    return tuple(
+        [  # a list first: faster than a generator
+            (end - n + 1, end + 1, category)
+            for end, (n, category) in _KEYWORD_AUTOMATON.iter_long(text)
+        ]
+    )
 
 
 # ------------------------------------------------------------------ the models
@@ -145,7 +159,17 @@ def keyword_hits(text: str) -> tuple[tuple[int, int, str], ...]:
 class SentenceModel:
     """One sentence's clauses and keyword hits (offsets relative to the sentence)."""
 
-    __slots__ = ("start", "end", "text", "norm", "breaks", "clauses", "keywords", "_cues")
+    __slots__ = (
+        "start",
+        "end",
+        "text",
+        "norm",
+        "breaks",
+        "clauses",
+        "_rights",
+        "keywords",
+        "_cues",
+    )
 
     def __init__(
         self,
@@ -164,6 +188,7 @@ class SentenceModel:
             left = b
         clauses.append((left, len(text)))
         self.clauses: list[tuple[int, int]] = clauses
+        self._rights = [b for _, b in clauses]
         hits = keyword_hits(text) if hits is None else hits
         self.keywords: list[tuple[int, int, str, int]] = [
             (a, b, cat, self.clause_index(a)) for a, b, cat in hits
@@ -171,11 +196,13 @@ class SentenceModel:
         self._cues = None
 
     def clause_index(self, position: int) -> int:
-        """Index of the first clause with left <= position <= right."""
-        for i, (a, b) in enumerate(self.clauses):
-            if a <= position <= b:
-                return i
-        raise ValueError(position)
+        """Index of the first clause with left <= position <= right. (Clauses are separated
+        by one-character breaks, so it is the first clause whose right end is not before
+        ``position``.)"""
+        i = bisect.bisect_left(self._rights, position)
+        if i == len(self.clauses) or position < self.clauses[i][0]:
+            raise ValueError(position)
+        return i
 
     def clause_bounds(self, start: int, end: int) -> tuple[int, int]:
         """``categorize.clause_bounds(text, start, end)``: the clause around [start, end).
@@ -222,12 +249,8 @@ class ArticleView:
         model = self._models.get(key)
         if model is None:
             lo = bisect.bisect_left(self._hit_starts, start)
-            hits = []
-            for a, b, cat in self._hits[lo:]:
-                if a >= end:
-                    break
-                if b <= end:
-                    hits.append((a - start, b - start, cat))
+            hi = bisect.bisect_left(self._hit_starts, end, lo)
+            hits = [(a - start, b - start, cat) for a, b, cat in self._hits[lo:hi] if b <= end]
             model = SentenceModel(self.text[start:end], start, self.norm[start:end], hits)
             self._models[key] = model
         return model

@@ -84,8 +84,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import ahocorasick
+
 from orchestration.text.codes import CATEGORIES, UNITS
 from orchestration.text.numbers import normalize
+from orchestration.text.prefilter import prefiltered
 
 RULES = Path(__file__).resolve().parent / "rules"
 VOCABULARY_CSV = RULES / "metrics.csv"
@@ -207,55 +210,75 @@ class _Hit:
 
 
 class _CueIndex:
-    """Every cue of the vocabulary in one regex (longest pattern first); at each position it
-    finds, the longest cue there decides the hit, and all metrics of that cue share it."""
+    """Every cue of the vocabulary; at each position where one matches, the longest cue
+    there decides the hit, and all metrics of that cue share it; the scan goes on after it.
+
+    The literal cues (most of them) are found together by one Aho-Corasick automaton (every
+    occurrence, overlapping); the few regex cues are tried only where one of them matches
+    (an alternation of them all, behind a first-character filter, finds those positions).
+    The hits are then read left to right from these matches: the same hits as trying every
+    cue at every position, without a Python step per character."""
 
     def __init__(self, vocabulary: dict[str, Metric]) -> None:
         by_cue: dict[str, list[Metric]] = {}
         for metric in vocabulary.values():
             for cue in metric.cues:
                 by_cue.setdefault(cue, []).append(metric)
-        ordered = sorted(by_cue, key=lambda c: (-len(c), c))
-        self.regex = re.compile("|".join(f"(?:{c})" for c in ordered))
-        self.buckets: dict[str, list[tuple[re.Pattern[str], tuple[Metric, ...]]]] = {}
-        self.anywhere: list[tuple[re.Pattern[str], tuple[Metric, ...]]] = []
-        # each cue is tried only where its first character stands (the longest match at a
-        # position wins whatever the order, so bucketing changes no hit)
-        firsts = [_first_chars(cue) for cue in ordered]
-        for cue, chars in zip(ordered, firsts, strict=True):
-            entry = (re.compile(cue), tuple(by_cue[cue]))
+        self.automaton = ahocorasick.Automaton()
+        self.patterns: dict[str, list[tuple[re.Pattern[str], tuple[Metric, ...]]]] = {}
+        for cue in sorted(by_cue):
+            ranked = _ranked(by_cue[cue])
+            if re.escape(cue) == cue:
+                self.automaton.add_word(cue, (len(cue), ranked))
+                continue
+            chars = _first_chars(cue)
             if chars is None:
-                self.anywhere.append(entry)
-            for char in chars or ():
-                self.buckets.setdefault(char, []).append(entry)
-
-        # per first character, every pattern to try there (its bucket, then the others)
-        self.tries = {char: bucket + self.anywhere for char, bucket in self.buckets.items()}
-
-        # where a cue can start: a character class the scan tests before it tries the big
-        # alternation (about 3x faster than trying the alternation at every position)
-        if all(f is not None for f in firsts):
-            starts = re.escape("".join(sorted(set().union(*firsts))))
-            self.regex = re.compile(f"(?=[{starts}])(?:{self.regex.pattern})")
+                raise ValueError(f"metric cue {cue!r}: its first characters cannot be told")
+            for char in chars:
+                self.patterns.setdefault(char, []).append((re.compile(cue), ranked))
+        self.automaton.make_automaton()
+        # where some regex cue matches: one alternation of them all finds the positions
+        regex_cues = sorted(c for c in by_cue if re.escape(c) != c)
+        self.any_pattern = (
+            prefiltered(re.compile("|".join(f"(?:{c})" for c in regex_cues)))
+            if regex_cues
+            else None
+        )
 
     def hits(self, text: str) -> list[_Hit]:
+        # every match: start -> [(end, metrics)], the longest literal only
+        at: dict[int, list[tuple[int, tuple[Metric, ...]]]] = {}
+        for last, (n, ranked) in self.automaton.iter(text):
+            start = last - n + 1
+            got = at.get(start)
+            if got is None or got[0][0] <= last:
+                at[start] = [(last + 1, ranked)]
+        patterns, search = self.patterns, self.any_pattern and self.any_pattern.search
+        p = -1
+        while search and (m := search(text, p + 1)):
+            p = m.start()  # some regex cue matches here: try those that start with its char
+            for pattern, ranked in patterns[text[p]]:
+                mm = pattern.match(text, p)
+                if mm and mm.end() > p:
+                    at.setdefault(p, []).append((mm.end(), ranked))
         found: list[_Hit] = []
         pos = 0
-        while m := self.regex.search(text, pos):
-            p, best, metrics = m.start(), m.end(), set()
-            for pattern, ms in self.tries.get(text[p], self.anywhere):
-                mm = pattern.match(text, p)
-                if not mm or mm.end() == p:
-                    continue
-                if mm.end() > best:
-                    best, metrics = mm.end(), set(ms)
-                elif mm.end() == best:
-                    metrics.update(ms)
-            if metrics:
-                ranked = tuple(sorted(metrics, key=lambda x: (-x.priority, x.name)))
-                found.append(_Hit(p, best, ranked))
-            pos = max(best, p + 1)
+        for p in sorted(at):
+            if p < pos:
+                continue
+            matches = at[p]
+            if len(matches) == 1:
+                pos, ranked = matches[0]
+            else:
+                pos = max(end for end, _ in matches)
+                ranked = _ranked(x for end, ms in matches if end == pos for x in ms)
+            found.append(_Hit(p, pos, ranked))
         return found
+
+
+def _ranked(metrics) -> tuple[Metric, ...]:
+    """Metrics sharing a cue, the usual reading (highest priority) first."""
+    return tuple(sorted(set(metrics), key=lambda x: (-x.priority, x.name)))
 
 
 def _first_chars(cue: str) -> set[str] | None:
@@ -359,6 +382,16 @@ class _Sentence:
         self.metric: list[Metric | None] = [None] * n
         self.base: list[int | None] = [None] * n
         self._usable: dict[int, list[_Hit]] = {}
+        # per hit (by start, unique): the figures it overlaps; with one figure there is no
+        # other figure a hit could be inside
+        self._under = (
+            {
+                h.start: [j for j, (a, b, _) in enumerate(self.figs) if h.start < b and h.end > a]
+                for h in self.hits
+            }
+            if n > 1
+            else None
+        )
 
     # -- structure
 
@@ -405,14 +438,20 @@ class _Sentence:
         return lo, hi
 
     def _in_other_figure(self, hit: _Hit, i: int) -> bool:
-        return any(hit.start < b and hit.end > a for j, (a, b, _) in enumerate(self.figs) if j != i)
+        if self._under is None:
+            return False
+        under = self._under[hit.start]
+        return bool(under) and (len(under) > 1 or under[0] != i)
 
     def usable(self, i: int) -> list[_Hit]:
         """The hits inside no other figure than figure i, in order (computed once per i;
         callers do not change the list)."""
         found = self._usable.get(i)
         if found is None:
-            found = self._usable[i] = [h for h in self.hits if not self._in_other_figure(h, i)]
+            if self._under is None:
+                found = self._usable[i] = list(self.hits)
+            else:
+                found = self._usable[i] = [h for h in self.hits if not self._in_other_figure(h, i)]
         return found
 
     # -- metric choice
@@ -476,18 +515,41 @@ class _Sentence:
     ) -> Metric | None:
         """The metric the cues name for figure i (tiers in the module docstring).
         ``before_only``: a change names its subject before it, never after."""
-        start, end, unit = self.figs[i]
-        left, right, chain = self.clauses[self.fig_clause[i]]
+        _, end, unit = self.figs[i]
+        chain = self.clauses[self.fig_clause[i]][2]
         lo, hi = self.neighbours(i)
         usable = self.usable(i)
         if before_only:
             usable = [h for h in usable if h.start < end]
-        tiers: list[tuple[list[_Hit], bool]] = []  # (hits in order, refine generic heads)
+        for ordered, refine in self._tiers(i, usable, relaxed, part_end, lo, hi):
+            for hit in ordered:
+                metric = self._fitting(hit, unit, relaxed)
+                if metric:
+                    return self._refine(hit, metric, i, lo, relaxed) if refine else metric
+        if relaxed:
+            return None
+        # no cue at all: the same quantity as the previous figure of the chain in its unit
+        # (公路总里程21.6万公里,比2020年的20.8万公里…)
+        for j in range(i - 1, -1, -1):
+            if self.chain(j) != chain:
+                break
+            same_unit = self.figs[j][2] == unit or {self.figs[j][2], unit} <= _MONEY
+            if same_unit and self.measure[j] in _LEVELS and self.metric[j]:
+                return self.metric[j]
+        return None
+
+    def _tiers(
+        self, i: int, usable: list[_Hit], relaxed: bool, part_end: int | None, lo: int, hi: int
+    ):
+        """The tiers of :meth:`pick` in order, (hits in order, refine generic heads); a
+        generator, so that a tier is built only when the ones before it name nothing."""
+        start, end, unit = self.figs[i]
+        left, right, chain = self.clauses[self.fig_clause[i]]
         if part_end is not None:  # a share: the part named before 占 first
             part = [h for h in usable if lo <= h.start and h.end <= part_end]
-            tiers.append((sorted(part, key=lambda h: -h.end), True))
+            yield sorted(part, key=lambda h: -h.end), True
         if unit == "count":  # 547项政务服务事项, 36家国家级高新技术企业: the noun after the counter
-            tiers.append((self._counted_noun(i, usable, hi), False))
+            yield self._counted_noun(i, usable, hi), False
 
         def touch_distance(h: _Hit) -> int:
             return TOUCH_GAP if h.start < end and h.end > start else start - h.end
@@ -508,29 +570,23 @@ class _Sentence:
             inside = [h for h in by_distance if h.start < end and h.end > start]
             nouns = [h for h in by_distance if h not in inside and fit_priority(h) >= 0]
             by_distance = sorted(inside + nouns[:1], key=lambda h: -fit_priority(h))
-        tiers += [
-            (by_distance, True),
-            ([h for h in usable if end <= h.start <= end + 1 and h.end <= hi], False),
-            (
-                sorted(
-                    (h for h in usable if lo <= h.start and h.end <= start), key=lambda h: -h.end
-                ),
-                True,
+        yield by_distance, True
+        yield [h for h in usable if end <= h.start <= end + 1 and h.end <= hi], False
+        yield (
+            sorted((h for h in usable if lo <= h.start and h.end <= start), key=lambda h: -h.end),
+            True,
+        )
+        yield (
+            sorted((h for h in usable if h.start >= end and h.end <= hi), key=lambda h: h.start),
+            False,
+        )
+        yield (
+            sorted(
+                (h for h in usable if left <= h.start and h.end <= right),
+                key=lambda h: min(abs(start - h.end), abs(h.start - end)),
             ),
-            (
-                sorted(
-                    (h for h in usable if h.start >= end and h.end <= hi), key=lambda h: h.start
-                ),
-                False,
-            ),
-            (
-                sorted(
-                    (h for h in usable if left <= h.start and h.end <= right),
-                    key=lambda h: min(abs(start - h.end), abs(h.start - end)),
-                ),
-                False,
-            ),
-        ]
+            False,
+        )
         # the clauses just before, up to one holding a figure: the figure's subject
         subject: list[_Hit] = []
         for k in range(self.fig_clause[i] - 1, -1, -1):
@@ -541,23 +597,7 @@ class _Sentence:
                 (h for h in usable if c_left <= h.start and h.end <= c_right),
                 key=lambda h: -h.end,
             )
-        tiers.append((subject, False))
-        for ordered, refine in tiers:
-            for hit in ordered:
-                metric = self._fitting(hit, unit, relaxed)
-                if metric:
-                    return self._refine(hit, metric, i, lo, relaxed) if refine else metric
-        if relaxed:
-            return None
-        # no cue at all: the same quantity as the previous figure of the chain in its unit
-        # (公路总里程21.6万公里,比2020年的20.8万公里…)
-        for j in range(i - 1, -1, -1):
-            if self.chain(j) != chain:
-                break
-            same_unit = self.figs[j][2] == unit or {self.figs[j][2], unit} <= _MONEY
-            if same_unit and self.measure[j] in _LEVELS and self.metric[j]:
-                return self.metric[j]
-        return None
+        yield subject, False
 
     def subject_metrics(self, i: int, part_end: int | None) -> set[str]:
         """Metrics of the cue nearest before a change/share figure in its own region (the
@@ -626,6 +666,8 @@ class _Sentence:
     def fenbie_groups(self) -> dict[int, tuple[list[int], list[Metric | None] | None]]:
         """Figure index → (its 分别 group, the listed nouns' metrics or None)."""
         groups: dict[int, tuple[list[int], list[Metric | None] | None]] = {}
+        if _FENBIE not in self.s:
+            return groups
         for k, (left, right, _) in enumerate(self.clauses):
             q = self.s.find(_FENBIE, left, right)
             if q < 0:

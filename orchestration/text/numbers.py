@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +36,18 @@ RULES: dict[str, Any] = yaml.safe_load(RULES_PATH.read_text(encoding="utf-8"))
 _FOLD = str.maketrans("０１２３４５６７８９．，％～－／", "0123456789.,%~-/")
 
 
+_FOLD_PAIRS = tuple((chr(wide), chr(narrow)) for wide, narrow in _FOLD.items())
+
+
 def normalize(text: str) -> str:
-    """Fold full-width digits, ．，％～－／ to ASCII; the result has the same length."""
-    return text.translate(_FOLD)
+    """Fold full-width digits, ．，％～－／ to ASCII; the result has the same length.
+
+    One ``str.replace`` per character the text holds: what ``text.translate(_FOLD)``
+    gives, without translate's per-character table lookup on Chinese text."""
+    for wide, narrow in _FOLD_PAIRS:
+        if wide in text:
+            text = text.replace(wide, narrow)
+    return text
 
 
 def _class(chars: str) -> str:
@@ -84,8 +94,10 @@ _TOKEN_RE = re.compile(
 _DECIMAL_RE = re.compile(rf"([^{_POINT_RE}]+){_POINT_RE}((?:{_POINT_DIGITS}|\d)+)({_MAGNITUDE}*)")
 
 
+@lru_cache(maxsize=4096)
 def read_number(text: str) -> float | None:
-    """The whole string as a number, or None.
+    """The whole string as a number, or None (cached: the same numerals, 1, 10, 两, 三 …,
+    are read again and again).
 
     ``"17.41"``→17.41, ``"２，４８０"``→2480, ``"二十六"``→26, ``"一点五亿"``→1.5e8,
     ``"四千三百万"``→4.3e7, ``"两"``→2, ``"廿"``→20, ``"1.3万"``→13000, ``"千亿"``→1e11.

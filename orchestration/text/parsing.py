@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from orchestration.text.cities import city_for_section_line
-from orchestration.text.script import simplified
+from orchestration.text.script import simplified, simplified_lines
 
 BLOCK_SEPARATOR = "\n"
 # Every kind of block; the extractor reads them all (a figure is a figure wherever printed).
@@ -320,7 +320,10 @@ def parse_article(article_id: str, text: str) -> ParsedArticle:
     lines = _read_lines(text)
     # lines are classified on their simplified reading (記者, 責任編輯 read as 记者, 责任编辑);
     # the blocks keep the printed text
-    view = [_Line(simplified(ln.text), ln.number, ln.blank_before) for ln in lines]
+    readings = simplified_lines([ln.text for ln in lines])
+    view = [
+        _Line(seen, ln.number, ln.blank_before) for ln, seen in zip(lines, readings, strict=True)
+    ]
     warnings = _classify(view)
     for line, seen in zip(lines, view, strict=True):
         line.kind, line.city_code = seen.kind, seen.city_code

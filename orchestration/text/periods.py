@@ -124,6 +124,7 @@ from typing import Any
 
 import yaml
 
+from orchestration.text.prefilter import prefiltered
 from orchestration.text.sentences import sentence_spans
 
 RULES_PATH = Path(__file__).resolve().parent / "rules" / "periods.yaml"
@@ -154,6 +155,8 @@ class _Rule:
         return self.meaning.get(name, default)
 
 
+# the group around each list of rules, when the list has one of its own
+_ENCLOSING = {"pre": "prefix", "suf": "suffix", "p": "part", "m": "multi", "y": "year"}
 _FRAGMENT_REF = re.compile(r"\{([A-Z]+)\}")
 _GROUP_NAME = re.compile(r"\(\?P<([a-z_0-9]+)>")
 
@@ -187,6 +190,13 @@ class _Grammar:
             rf"(?:{day})?(?P<part>{parts})?(?P<suffix>{suffixes})?"
         )
         self.expression = re.compile(rf"(?=[{first}]){self.body}")
+        by_index = sorted(self.expression.groupindex.items(), key=lambda item: item[1])
+        self._subgroups: dict[str, list[tuple[str, str]]] = {
+            key: [
+                (name, name[len(key) + 2 :]) for name, _ in by_index if name.startswith(key + "__")
+            ]
+            for key in self.rules
+        }
         comparison = rules["comparison"]
         self.marker_before = re.compile(rf"(?:{comparison['markers']})[ \t]*$")
         self.paired_before = re.compile(rf"(?:{comparison['paired_markers']})[ \t]*$")
@@ -198,7 +208,10 @@ class _Grammar:
         self.span_from = rules["span_from"]
         self.from_marker = re.compile(rf"(?:{rules['span_from']})$")
         self.to_marker = re.compile(rf"(?:{rules['span_to']})$")
-        self.no_carry = re.compile(rf"[\s“”\"‘’「」『』（(]*(?:{rules['no_carry_openers']})")
+        # searched through every sentence: behind a first-character filter (prefilter.py)
+        self.no_carry = prefiltered(
+            re.compile(rf"[\s“”\"‘’「」『』（(]*(?:{rules['no_carry_openers']})")
+        )
         self.title = re.compile(rules["title"])
 
     def _expand(self, pattern: str) -> str:
@@ -220,15 +233,17 @@ class _Grammar:
 
     def matched(self, m: re.Match[str], prefix: str) -> tuple[_Rule, dict[str, str]] | None:
         """The rule of list ``prefix`` that matched, with its groups."""
+        enclosing = _ENCLOSING.get(prefix)
+        if enclosing is not None and m.start(enclosing) < 0:
+            return None  # the list's group took no part in the match
         for key in self.keys[prefix]:
-            if m.group(key) is not None:
-                rule, head = self.rules[key], key + "__"
-                groups = {
-                    name[len(head) :]: value
-                    for name, value in m.groupdict().items()
-                    if value is not None and name.startswith(head)
-                }
-                return rule, groups
+            if m.start(key) >= 0:
+                groups = {}
+                for name, short in self._subgroups[key]:
+                    value = m.group(name)
+                    if value is not None:
+                        groups[short] = value
+                return self.rules[key], groups
         return None
 
     def number(self, token: str | int | None) -> int | None:
@@ -571,12 +586,15 @@ def _comparison_scope(s: str, start: int, end: int) -> int | None:
 def _analyse(s: str, inherited: Period | None, published_on: date | None) -> _Sentence:
     g = _GRAMMAR
     sentence = _Sentence(inherited=inherited, carry=inherited)
+    matches = list(g.expression.finditer(s))
+    if not matches:  # most sentences: nothing to read, the period in force goes on
+        return sentence
     titles = [m.span() for m in g.title.finditer(s)] if ("《" in s or "〈" in s) else []
     known_year = _year_of(inherited)
     last_own: Period | None = inherited
     # where the first clause ends: a date before it opens the sentence as its own clause
     first_break = min((i for i in map(s.find, "，,；;：:。") if i >= 0), default=len(s))
-    for m in g.expression.finditer(s):
+    for m in matches:
         if any(a < m.end() and m.start() < b for a, b in titles):
             continue
         expr = _read(m)

@@ -52,6 +52,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
+import ahocorasick
 import yaml
 
 from orchestration.text.clauses import WordFamily
@@ -61,6 +62,7 @@ RULES = Path(__file__).resolve().parent / "rules"
 REGION_CODE = "nmg"
 LEVELS = ("region", "city", "county")
 _CLAUSE_PUNCT = "，,；;：:"
+_CLAUSE_PUNCT_RE = re.compile(f"[{_CLAUSE_PUNCT}]")
 # what may stand between the names of a joint subject: a suffix, a bracketed aside
 # (巴彦淖尔市(增速25.2%)、赤峰市), a conjunction
 _JOINT_GAP_RE = re.compile(r"[市盟旗县区]?(?:[（(][^（()）]{0,20}[）)])?(?:、|和|及|以及|与|，|,)")
@@ -212,6 +214,26 @@ class PlaceRef:
     phrase: tuple[int, int] | None = None  # the adverbial phrase it stands in (在…带动下)
 
 
+@lru_cache(maxsize=1)
+def _filter_word_automaton() -> ahocorasick.Automaton:
+    """Every word the place filters require (``_Lexicon.filter_words``), in one automaton."""
+    automaton = ahocorasick.Automaton()
+    for words in _lexicon().filter_words:
+        for word in words or ():
+            automaton.add_word(word, word)
+    automaton.make_automaton()
+    return automaton
+
+
+def _filter_words_in(text: str) -> set[str]:
+    """The filters' required words that ``text`` holds: one pass instead of one substring
+    search of the whole text per word."""
+    automaton = _filter_word_automaton()
+    if not len(automaton):
+        return set()
+    return {word for _, word in automaton.iter(text)}
+
+
 def place_refs(text: str, masked: list[tuple[int, int]] = ()) -> list[PlaceRef]:
     """Every place reference of ``text`` in order, in one pass: filtered words (大兴安岭),
     office names (呼和浩特海关) and references inside ``masked`` spans or 《titles》 dropped."""
@@ -219,11 +241,12 @@ def place_refs(text: str, masked: list[tuple[int, int]] = ()) -> list[PlaceRef]:
     names = lex.names.spans(text)  # what lex.regex.finditer finds, one automaton
     if not names:
         return []
+    present = _filter_words_in(text)
     blocked = sorted(
         [
             (m.start(), m.end())
             for f, words in zip(lex.filters, lex.filter_words, strict=True)
-            if words is None or any(w in text for w in words)  # no word, no match
+            if words is None or not present.isdisjoint(words)  # no word, no match
             for m in f.finditer(text)
         ]
         + [(m.start(), m.end()) for m in _TITLE_RE.finditer(text)]
@@ -318,6 +341,7 @@ class _Sentence:
     respectively: int | None  # offset of 分别, if any
     subject: str | None  # the sentence's topic place, carried to later sentences
     inner: list[PlaceRef] = field(default_factory=list)  # names inside adverbial phrases
+    breaks: list[int] = field(default_factory=list)  # offsets of clause punctuation
 
 
 class PlaceResolver:
@@ -447,13 +471,11 @@ class PlaceResolver:
 
     def _analyze(self, block, s_start: int, s_end: int) -> _Sentence:
         sentence = self.text[s_start:s_end]
+        in_sentence = self._refs_between(s_start, s_end)
+        if not in_sentence:  # names no place: no subject, nothing to attribute to
+            return self._store(block, s_start, sentence, [], [], [], None)
         context, _ = self._context(block, s_start)
         refs: list[PlaceRef] = []
-        named: dict[str, PlaceRef] = {}
-        for r in self._refs_between(s_start, s_end):
-            if r.kind in ("place", "region"):
-                named.setdefault(r.code, replace(r, start=r.start - s_start, end=r.end - s_start))
-        in_sentence = self._refs_between(s_start, s_end)
         if not any(not r.is_object for r in in_sentence):
             # no name in subject position: a partner is what the figures are about
             in_sentence = [replace(r, is_object=False) if r.partner else r for r in in_sentence]
@@ -479,7 +501,15 @@ class PlaceResolver:
             refs.append(ref)
         if self.has_sections and block.section is not None and block.city_code:
             refs = [r for r in refs if r.kind != "outside"]  # the section speaks of its city
-            refs = self._section_refs(sentence, refs, block.city_code, named)
+            named = next(  # where the sentence first names the section's city
+                (
+                    r
+                    for r in self._refs_between(s_start, s_end)
+                    if r.kind in ("place", "region") and r.code == block.city_code
+                ),
+                None,
+            )
+            refs = self._section_refs(sentence, refs, block.city_code, named, s_start)
         groups: list[list[int]] = []
         for i, r in enumerate(refs):
             previous = refs[groups[-1][-1]] if groups else None
@@ -491,7 +521,6 @@ class PlaceResolver:
                 groups[-1].append(i)
             else:
                 groups.append([i])
-        respectively = sentence.find("分别")
         subject = None
         if refs and refs[groups[0][0]].kind != "outside":
             first = groups[0]
@@ -507,8 +536,14 @@ class PlaceResolver:
             for r in in_sentence
             if r.phrase is not None
         ]
+        return self._store(block, s_start, sentence, refs, groups, inner, subject)
+
+    def _store(self, block, s_start, sentence, refs, groups, inner, subject) -> _Sentence:
+        """The analysis of ``sentence``, cached; its subject is the paragraph's from now."""
+        respectively = sentence.find("分别")
+        breaks = [m.start() for m in _CLAUSE_PUNCT_RE.finditer(sentence)]
         analysis = _Sentence(
-            refs, groups, respectively if respectively >= 0 else None, subject, inner
+            refs, groups, respectively if respectively >= 0 else None, subject, inner, breaks
         )
         self._sentences[s_start] = analysis
         if subject:
@@ -516,19 +551,29 @@ class PlaceResolver:
         return analysis
 
     def _section_refs(
-        self, sentence: str, refs: list[PlaceRef], city: str, named: dict[str, PlaceRef]
+        self,
+        sentence: str,
+        refs: list[PlaceRef],
+        city: str,
+        named: PlaceRef | None,
+        s_start: int,
     ) -> list[PlaceRef]:
         """In a city section: names inside the section's city count; another city or the
         region only as the sentence's opening subject, alone, with the section's city not
-        named in the sentence."""
+        named in the sentence (``named``: where the sentence first names the section's
+        city, offsets in the text; None when it does not)."""
         places = gazetteer()
 
         def inside(r: PlaceRef) -> bool:
             return places[r.code].city_code == city
 
         kept = [r for r in refs if inside(r)]
-        if city in named:  # the section's own city is named: it stays the subject
-            return kept or [replace(named[city], is_object=False)]
+        if named is not None:  # the section's own city is named: it stays the subject
+            return kept or [
+                replace(
+                    named, start=named.start - s_start, end=named.end - s_start, is_object=False
+                )
+            ]
         lead = _LEAD_TIME_RE.match(sentence)
         opening = [r for r in refs if r.start == 0 or (lead and r.start == lead.end())]
         if opening and not inside(opening[0]):
@@ -574,7 +619,8 @@ class PlaceResolver:
         group = next(g for g in analysis.groups if last in g)
         if refs[last].kind == "outside":  # 蒙古国…增长率为1.6%: no place of the ledger
             return Attribution(None, "outside")
-        clause_left = max(sentence.rfind(p, 0, rel_start) for p in _CLAUSE_PUNCT)
+        k = bisect.bisect_left(analysis.breaks, rel_start) - 1
+        clause_left = analysis.breaks[k] if k >= 0 else -1  # the last break before the figure
         evidence = "clause" if refs[group[-1]].start > clause_left else "sentence"
         if len(group) == 1:
             return Attribution(refs[last].code, evidence)

@@ -235,9 +235,16 @@ def first_rule(reading: Reading, m: re.Match[str], norm: str, masks: Masks) -> s
         if len(_RULES_FOR) > 1024:  # units as printed may carry minutes: 小时30分
             _RULES_FOR.clear()
         rules = _RULES_FOR[key] = tuple(rule for rule in RULES if rule.fits(*key))
-    for rule in rules:
-        if rule.applies(reading, m, norm):
-            return rule.name
+    for rule in rules:  # rule.applies, inlined: this loop runs for every grammar match
+        for test in rule.when:
+            if not test(reading, m, norm):
+                break
+        else:
+            for test in rule.unless:
+                if test(reading, m, norm):
+                    break
+            else:
+                return rule.name
     return None
 
 

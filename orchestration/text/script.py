@@ -35,3 +35,18 @@ def simplified(text: str) -> str:
             converted = "".join(c if len(s := convert(c)) != 1 else s for c in line)
         lines.append(converted)
     return "\n".join(lines)
+
+
+def simplified_lines(lines: list[str]) -> list[str]:
+    """``[simplified(line) for line in lines]`` in one conversion call: no phrase of the
+    dictionary holds a line break, so converting the lines joined by ``\\n`` converts each
+    line as on its own. A line whose length changes goes through :func:`simplified`."""
+    if not lines:
+        return []
+    parts = _converter().convert("\n".join(lines)).split("\n")
+    if len(parts) != len(lines):
+        return [simplified(line) for line in lines]
+    return [
+        part if len(part) == len(line) else simplified(line)
+        for part, line in zip(parts, lines, strict=True)
+    ]
