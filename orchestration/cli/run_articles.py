@@ -17,20 +17,29 @@ from orchestration.settings import Settings
 
 
 def materialize_articles(settings: Settings, article_ids: list[str], instance):
-    """One run over ``article_ids``: their rows are replaced, no other article's."""
+    """A run over ``article_ids``: their rows are replaced, no other article's. More ids
+    than one run's tag holds (``scope.scope_batches``) run as several runs, one after the
+    other, stopping at the first that fails; returns the last run's result."""
     from orchestration.cli.run_all import defined_checks, execute
     from orchestration.definitions import build_definitions
-    from orchestration.defs.scope import scope_tags
+    from orchestration.defs.scope import scope_batches, scope_tags
 
     defs = build_definitions(settings)
     job = defs.resolve_job_def("ledger_job")
-    return execute(
-        job,
-        settings,
-        defined_checks=defined_checks(defs),
-        instance=instance,
-        tags=scope_tags(article_ids),
-    )
+    batches = scope_batches(article_ids)
+    if len(batches) > 1:
+        print(f"{len(article_ids)} articles in {len(batches)} runs (a run tag's size)", flush=True)
+    for ids in batches:
+        result = execute(
+            job,
+            settings,
+            defined_checks=defined_checks(defs),
+            instance=instance,
+            tags=scope_tags(ids),
+        )
+        if not result.success:
+            break
+    return result
 
 
 def main(argv: list[str]) -> int:

@@ -22,7 +22,7 @@ import dagster as dg
 
 from orchestration.defs.ingest.inventory import scan_raw_dir
 from orchestration.defs.resources import LedgerPaths
-from orchestration.defs.scope import scope_tags
+from orchestration.defs.scope import scope_batches, scope_tags
 
 BATCH_ABOVE = 10  # more changed articles in one tick than this: one run for all of them
 
@@ -51,7 +51,10 @@ def raw_files_sensor(context: dg.SensorEvaluationContext, ledger: LedgerPaths):
     if len(changed) > BATCH_ABOVE:
         # many at once (a first tick, a bulk copy): one run over them all, not one run each
         batch_key = hashlib.sha256(json.dumps(changed, sort_keys=True).encode()).hexdigest()[:16]
-        requests = [dg.RunRequest(run_key=f"batch:{batch_key}", tags=scope_tags(changed))]
+        requests = [
+            dg.RunRequest(run_key=f"batch:{batch_key}:{part}", tags=scope_tags(ids))
+            for part, ids in enumerate(scope_batches(changed))
+        ]
     else:
         requests = [
             dg.RunRequest(run_key=f"{a}:{fingerprint}", tags=scope_tags([a]))
