@@ -11,34 +11,47 @@
     {%- do return(['place_code', 'metric', 'period_start', 'period_end', 'unit', 'modality']) -%}
 {%- endmacro %}
 
-{% macro lists_batch_article(column) -%}
-    {#- Whether the comma-separated list in `column` names one of the run's articles. A
-        batch of more than 200 articles (or none: a build by hand) matches every row, and
-        the timeline is recomputed whole, as a full run does. -#}
+{% macro timeline_batch() -%}
+    {#- The run's articles, when the timeline follows them one quantity at a time: up to
+        200. More (a bulk copy) or none (a build by hand): recomputed whole, as a full run
+        does, which is cheaper than finding that many articles in every row. -#}
     {%- set ids = batch_ids() if is_incremental() else [] -%}
-    {%- if ids | length == 0 or ids | length > 200 -%}
-        true
+    {%- do return(ids if ids | length <= 200 else []) -%}
+{%- endmacro %}
+
+{% macro lists_batch_article(column) -%}
+    {#- Whether the comma-separated list in `column` names one of the run's articles. -#}
+    {%- set tests = [] -%}
+    {%- for id in timeline_batch() -%}
+        {%- do tests.append(
+            "strpos(', ' || " ~ column ~ " || ', ', ', " ~ (id | replace("'", "''")) ~ ", ') > 0"
+        ) -%}
+    {%- endfor -%}
+    ({{ tests | join(' or ') if tests else 'true' }})
+{%- endmacro %}
+
+{% macro forget_timeline_for_a_whole_rebuild() -%}
+    {#- pre-hook: an incremental build that recomputes the timeline whole starts empty -#}
+    {%- if is_incremental() and not timeline_batch() -%}
+        delete from {{ this }}
     {%- else -%}
-        {%- set tests = [] -%}
-        {%- for id in ids -%}
-            {%- do tests.append(
-                "strpos(', ' || " ~ column ~ " || ', ', ', " ~ (id | replace("'", "''")) ~ ", ') > 0"
-            ) -%}
-        {%- endfor -%}
-        ({{ tests | join(' or ') }})
+        select 1
     {%- endif -%}
 {%- endmacro %}
 
 {% macro forget_timeline_rows_without_figures() -%}
-    {#- A quantity the run's articles were the only ones reported under, and no longer are:
-        delete+insert computed no row for it, so its old row goes here. -#}
-    {%- if is_incremental() -%}
+    {#- post-hook: a quantity the run's articles were listed under, and none of them is any
+        more, got no new row from delete+insert unless another article has a figure there
+        (then its row was replaced): a row that still lists one of them is stale when none
+        of the run's figures is under its quantity. -#}
+    {%- set ids = timeline_batch() -%}
+    {%- if is_incremental() and ids -%}
         {%- set same_quantity = [] -%}
         {%- for column in timeline_key() -%}
             {%- do same_quantity.append('figure.' ~ column ~ ' = row_before.' ~ column) -%}
         {%- endfor -%}
         {%- set figures_left = 'select 1 from ' ~ ref('fct_figures') ~ ' as figure where '
-            ~ same_quantity | join(' and ') -%}
+            ~ article_id_filter('figure.article_id', ids) ~ ' and ' ~ same_quantity | join(' and ') -%}
         {%- set listed = lists_batch_article('row_before.article_ids') -%}
         delete from {{ this }} as row_before where {{ listed }} and not exists ({{ figures_left }})
     {%- else -%}

@@ -4,11 +4,13 @@
 -- some articles recomputes, from every article's figures, the quantities its articles
 -- touch: those they were listed under (the rows before this run) and those their figures
 -- have now (macros/timeline.sql); delete+insert replaces those rows, and a post-hook drops
--- the ones no figure is left for. A full run rebuilds it whole.
+-- the ones no figure is left for. A full run, and a run for more than 200 articles, rebuild
+-- it whole.
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key=['place_code', 'metric', 'period_start', 'period_end', 'unit', 'modality'],
+    pre_hook=["{{ forget_timeline_for_a_whole_rebuild() }}"],
     post_hook=["{{ forget_timeline_rows_without_figures() }}"],
     meta={'by_article': false},
 ) }}
@@ -22,7 +24,7 @@ with ledger_figures as (
         and period_end is not null
 ),
 
-{% if is_incremental() %}
+{% if is_incremental() and timeline_batch() %}
     touched as (
         select
             place_code,
