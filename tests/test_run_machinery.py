@@ -177,3 +177,36 @@ def test_duckdb_memory_is_limited_and_a_bad_limit_named(tmp_path, monkeypatch):
     monkeypatch.setenv(MEMORY_LIMIT_ENV, "lots")
     with pytest.raises(ValueError, match=MEMORY_LIMIT_ENV), warehouse.connect():
         pass
+
+
+def test_dbt_tests_reach_the_report_when_dbt_exits_non_zero(tmp_path, monkeypatch):
+    """A failing dbt test of severity error makes dbt exit non-zero and the step fail; the
+    tests dbt ran are recorded in the report all the same (they already reached Dagster)."""
+    from types import SimpleNamespace
+
+    from orchestration.defs.transform import dbt_assets
+    from orchestration.quality.report import CheckRecord, load_records
+    from orchestration.warehouse.duckdb import DuckDBWarehouse
+
+    failing = CheckRecord(
+        check="not_null_fct_figures_value",
+        asset="fct_figures",
+        passed=False,
+        blocking=True,
+        description="dbt test: 3 failing rows",
+    )
+
+    def dbt_that_fails(context, dbt, warehouse, args, keys, tests):
+        tests.append(failing)
+        yield "the test's check result"
+        raise RuntimeError("dbt exited with code 1")
+
+    monkeypatch.setattr(os, "environ", dict(os.environ))  # _build sets dbt's variables
+    monkeypatch.setattr(dbt_assets, "_dbt_build", dbt_that_fails)
+    ledger = SimpleNamespace(warehouse=DuckDBWarehouse(tmp_path / "w.duckdb"), reports=tmp_path)
+    steps = dbt_assets._build(object(), None, ledger)
+    assert next(steps) == "the test's check result"
+    with pytest.raises(RuntimeError, match="code 1"):
+        next(steps)
+    [recorded] = load_records(tmp_path)
+    assert (recorded.check, recorded.passed, recorded.blocking) == (failing.check, False, True)

@@ -111,6 +111,19 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledger: Ledge
     if keys is None:
         args.append("--full-refresh")  # every article: rebuild the tables from scratch
     tests: list[CheckRecord] = []
+    try:
+        yield from _dbt_build(context, dbt, warehouse, args, keys, tests)
+    finally:
+        # also when dbt exits non-zero (a failing test of severity error): the tests it ran
+        # reach the report as they reached Dagster
+        if tests:
+            with warehouse.session():
+                record_checks(ledger.reports, tests, ledger.warehouse)
+
+
+def _dbt_build(context, dbt: DbtCliResource, warehouse, args: list[str], keys, tests: list):
+    """The run's articles handed to dbt, then ``dbt build`` with the file handed over to
+    dbt's process; its events as they come, its tests appended to ``tests``."""
     with warehouse.exclusive(wait_message=context.log.info):
         # the run's articles for the incremental models (dbt_project/macros/article_batches.sql)
         warehouse.replace_table(
@@ -133,8 +146,6 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledger: Ledge
                 raise
         target = Path(invocation.target_path).parent
         threading.Thread(target=_prune_dbt_targets, args=(target,), daemon=True).start()
-    with warehouse.session():
-        record_checks(ledger.reports, tests, ledger.warehouse)
 
 
 FACTS_PREFIX = "ledger-relation-facts "  # dbt_project/macros/relation_facts.sql
