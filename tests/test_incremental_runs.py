@@ -40,7 +40,9 @@ def tables(path) -> dict[str, list[tuple]]:
                 if row[0] not in WHEN_WRITTEN
             ]
             listed = ", ".join(f'"{c}"' for c in columns)
-            contents[name] = con.execute(f"select {listed} from main.{name} order by all").fetchall()
+            contents[name] = con.execute(
+                f"select {listed} from main.{name} order by all"
+            ).fetchall()
         return contents
 
 

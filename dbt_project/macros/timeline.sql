@@ -7,8 +7,17 @@
 -#}
 
 {% macro timeline_key() -%}
-    {#- the columns of a quantity: the model names them too (unique_key, touched) -#}
+    {#- the columns of a quantity (the model's select lists name them too) -#}
     {%- do return(['place_code', 'metric', 'period_start', 'period_end', 'unit', 'modality']) -%}
+{%- endmacro %}
+
+{% macro same_quantity(left, right) -%}
+    {#- `left` and `right` are about the same quantity: equal on every timeline_key() column -#}
+    {%- set equal = [] -%}
+    {%- for column in timeline_key() -%}
+        {%- do equal.append(left ~ '.' ~ column ~ ' = ' ~ right ~ '.' ~ column) -%}
+    {%- endfor -%}
+    {{ equal | join(' and ') }}
 {%- endmacro %}
 
 {% macro timeline_batch() -%}
@@ -46,12 +55,9 @@
         of the run's figures is under its quantity. -#}
     {%- set ids = timeline_batch() -%}
     {%- if is_incremental() and ids -%}
-        {%- set same_quantity = [] -%}
-        {%- for column in timeline_key() -%}
-            {%- do same_quantity.append('figure.' ~ column ~ ' = row_before.' ~ column) -%}
-        {%- endfor -%}
         {%- set figures_left = 'select 1 from ' ~ ref('fct_figures') ~ ' as figure where '
-            ~ article_id_filter('figure.article_id', ids) ~ ' and ' ~ same_quantity | join(' and ') -%}
+            ~ article_id_filter('figure.article_id', ids) ~ ' and '
+            ~ same_quantity('figure', 'row_before') -%}
         {%- set listed = lists_batch_article('row_before.article_ids') -%}
         delete from {{ this }} as row_before where {{ listed }} and not exists ({{ figures_left }})
     {%- else -%}

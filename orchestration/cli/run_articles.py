@@ -25,7 +25,7 @@ def materialize_articles(settings: Settings, article_ids: list[str], instance):
     from orchestration.defs.scope import scope_batches, scope_tags
 
     defs = build_definitions(settings)
-    job = defs.resolve_job_def("ledger_job")
+    job, checks = defs.resolve_job_def("ledger_job"), defined_checks(defs)
     batches = scope_batches(article_ids)
     if len(batches) > 1:
         print(f"{len(article_ids)} articles in {len(batches)} runs (a run tag's size)", flush=True)
@@ -33,7 +33,7 @@ def materialize_articles(settings: Settings, article_ids: list[str], instance):
         result = execute(
             job,
             settings,
-            defined_checks=defined_checks(defs),
+            defined_checks=checks,
             instance=instance,
             tags=scope_tags(ids),
         )

@@ -4,8 +4,9 @@ Before every dbt step, ``DbtCliResource.cli`` runs ``dbt --version`` (3–4 s he
 run) to tell dbt Core from the Fusion engine, and opens a dbt adapter inside the Dagster
 process (≈ 2.7 s: dbt's imports, profile and project) only for ``fetch_row_counts`` and
 ``fetch_column_metadata``. The dbt run here is always the dbt-core package of this
-environment, so its version is read from the package metadata; and the ledger counts rows
-itself once dbt has released the warehouse (``defs/transform/dbt_assets.py``), so no adapter is opened.
+environment, so its version is read from the package metadata; and the ledger's row counts
+and column types come from dbt's own log (a post-hook, ``defs/transform/dbt_assets.py``), so
+no adapter is opened.
 
 Both are private methods of dagster-dbt (``_cli_version``, ``_initialize_dbt_core_adapter``;
 0.29.x, pinned in requirements.lock); with ``LEDGER_RUNTIME_TRICKS=0`` each delegates to

@@ -9,7 +9,7 @@
 {{ config(
     materialized='incremental',
     incremental_strategy='delete+insert',
-    unique_key=['place_code', 'metric', 'period_start', 'period_end', 'unit', 'modality'],
+    unique_key=timeline_key(),
     pre_hook=["{{ forget_timeline_for_a_whole_rebuild() }}"],
     post_hook=["{{ forget_timeline_rows_without_figures() }}"],
     meta={'by_article': false},
@@ -50,14 +50,7 @@ with ledger_figures as (
     figures as (
         select ledger_figures.*
         from ledger_figures
-        inner join touched
-            on
-                ledger_figures.place_code = touched.place_code
-                and ledger_figures.metric = touched.metric
-                and ledger_figures.period_start = touched.period_start
-                and ledger_figures.period_end = touched.period_end
-                and ledger_figures.unit = touched.unit
-                and ledger_figures.modality = touched.modality
+        inner join touched on {{ same_quantity('ledger_figures', 'touched') }}
     ),
 {% else %}
     figures as (
@@ -98,14 +91,7 @@ select
     string_agg(distinct figures.surface, ' | ' order by figures.surface) as surfaces,
     coalesce(exact.exact_articles > 1 and exact.exact_values > 1, false) as has_conflict
 from figures
-left join exact
-    on
-        figures.place_code = exact.place_code
-        and figures.metric = exact.metric
-        and figures.period_start = exact.period_start
-        and figures.period_end = exact.period_end
-        and figures.unit = exact.unit
-        and figures.modality = exact.modality
+left join exact on {{ same_quantity('figures', 'exact') }}
 group by
     figures.place_code,
     figures.metric,
