@@ -651,14 +651,17 @@ def _worker_inspect(duckdb_path: Path) -> None:
             from orchestration.settings import DBT_PROJECT_DIR
 
             target = DBT_PROJECT_DIR / "target"
-            for results in sorted(target.glob(f"*-{run.run_id[:7]}-*/run_results.json")):
-                data = json.loads(results.read_text(encoding="utf-8"))
-                for node in data.get("results", []):
+            # each dbt command's JSON log (the steps run dbt with --no-write-json)
+            for log in sorted(target.glob(f"*-{run.run_id[:7]}-*/dbt.log")):
+                for line in log.read_text(encoding="utf-8").splitlines():
+                    if '"NodeFinished"' not in line:
+                        continue
+                    data = json.loads(line)["data"]
                     out["dbt_nodes"].append(
                         [
-                            results.parent.name.split("-")[0],
-                            node["unique_id"],
-                            node["execution_time"],
+                            log.parent.name.split("-")[0],
+                            data["node_info"]["unique_id"],
+                            data["run_result"]["execution_time"],
                         ]
                     )
     except Exception as error:  # noqa: BLE001 - a profile is a bonus, never a failure

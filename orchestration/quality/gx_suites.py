@@ -262,6 +262,39 @@ def validate_frame(
     )
 
 
+def merge_outcomes(outcomes: list[SuiteOutcome]) -> SuiteOutcome:
+    """One outcome for a suite validated slice by slice (``defs/quality/checks.py``): an
+    expectation fails when it fails in any slice; its unexpected rows and values are those
+    of every slice, counted together and cut to the same lengths as one validation's."""
+    if len(outcomes) == 1:
+        return outcomes[0]
+    merged: dict[str, dict[str, Any]] = {}
+    for outcome in outcomes:
+        for failure in outcome.failures:
+            key = json.dumps([failure["expectation"], failure["kwargs"]], sort_keys=True)
+            if key not in merged:
+                empty = {"unexpected_count": None, "unexpected_values": [], "rows": []}
+                merged[key] = {**failure, **empty}
+            kept = merged[key]
+            if failure.get("unexpected_count") is not None:
+                kept["unexpected_count"] = (kept["unexpected_count"] or 0) + failure[
+                    "unexpected_count"
+                ]
+            kept["unexpected_values"] = (
+                kept["unexpected_values"] + (failure.get("unexpected_values") or [])
+            )[:20]
+            kept["rows"] = (kept["rows"] + (failure.get("rows") or []))[:MAX_FAILING_ROWS]
+    evaluated = max(outcome.evaluated for outcome in outcomes)
+    return SuiteOutcome(
+        suite=outcomes[0].suite,
+        success=all(outcome.success for outcome in outcomes),
+        evaluated=evaluated,
+        successful=evaluated - len(merged),
+        failures=list(merged.values()),
+        report_index=outcomes[-1].report_index,
+    )
+
+
 def _failing_rows(frame: pd.DataFrame, index_list: list | None) -> list[dict[str, Any]]:
     """The validated rows GX reported as unexpected, long text cut short (the caller makes
     them JSON types with ``json_ready``)."""
