@@ -107,7 +107,11 @@ def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, ledger: Ledge
     keys = run_article_ids(context)
     # dbt unit tests check the models' logic on fixtures: tests/test_dbt_unit.py and a
     # `dbt build` by hand run them; a run over real articles need not (dbt's advice)
+    # --no-write-json: dbt would write manifest.json twice and run_results.json (≈ 1 MB of
+    # JSON each command); dagster-dbt reads neither, and the command's dbt.log holds every
+    # node's result (benchmarks/run.py reads the timings there)
     args = ["build", "--target", warehouse.dbt_target, "--exclude-resource-type", "unit_test"]
+    args.append("--no-write-json")
     if keys is None:
         args.append("--full-refresh")  # every article: rebuild the tables from scratch
     tests: list[CheckRecord] = []
