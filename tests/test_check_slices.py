@@ -92,3 +92,24 @@ def test_a_check_in_slices_finds_what_one_validation_finds(three_articles, tmp_p
     assert unit[0] == wrong_units and len(unit[1]) == wrong_units
     assert "None" in unit[1]
     assert sliced.metadata["expectations_failed"] == whole.metadata["expectations_failed"]
+
+
+def test_relations_in_slices_are_those_of_one_pass(seed_run, tmp_path, monkeypatch):
+    from orchestration.defs.quality import relations
+
+    settings, _ = seed_run
+    found = {}
+    for rows_at_once in (10**9, 1):  # everything at once, then one article at a time
+        copy = tmp_path / f"relations-{rows_at_once}.duckdb"
+        shutil.copy(settings.duckdb_path, copy)
+        monkeypatch.setattr(relations, "SLICE_ROWS", rows_at_once)
+        ledger = LedgerPaths(
+            raw_dir=str(settings.raw_dir), duckdb_path=str(copy), report_dir=str(tmp_path / "r")
+        )
+        relations.figure_relations(dg.build_asset_context(resources={"ledger": ledger}))
+        with duckdb.connect(str(copy)) as con:
+            found[rows_at_once] = con.execute(
+                "select * from quality.figure_relations order by all"
+            ).fetchall()
+    assert len({row[0] for row in found[1]}) > 1  # relations in more than one article
+    assert found[1] == found[10**9]

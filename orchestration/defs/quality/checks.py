@@ -32,6 +32,7 @@ from orchestration.quality.gx_suites import (
 from orchestration.quality.links import report_link
 from orchestration.quality.report import CheckRecord, record_check
 from orchestration.runtime.memory import release_memory
+from orchestration.warehouse.base import SLICE_ROWS, WITHOUT_ARTICLE
 
 
 def _model(name: str) -> dg.AssetKey:
@@ -41,9 +42,6 @@ def _model(name: str) -> dg.AssetKey:
 
 
 LARGE_TABLE_ROWS = 20_000  # above this, a check frees its table at once (release_memory)
-# a check reads and validates at most this many rows at once, articles kept whole: GX's
-# pandas engine on the whole fct_figures of 100,000 articles (3.6 M rows) held 4.1 GB
-SLICE_ROWS = 250_000
 
 # shown with a failing row, so that a person can find it in the article (and, for an
 # annotation, see why it fails: its problem, the annotated and the read value)
@@ -84,49 +82,21 @@ def validated_columns(spec: dict, columns) -> list[str]:
     return [c for c in columns if c in wanted]
 
 
-WITHOUT_ARTICLE = ()  # the slice of the rows whose article_id is null
-
-
-def article_slices(warehouse, table: str, scope: list[str] | None) -> list:
-    """The articles of ``scope`` (every article: None) in lists whose rows in ``table`` stay
-    within ``SLICE_ROWS``; ``[scope]`` when they fit at once. Every row of an article is in
-    one slice, so a key unique within each slice (figure_id, article_id, file and line: each
-    names its article) is unique in the table. Rows without an article (a full run) come
-    last, as the slice ``WITHOUT_ARTICLE``: no row goes unvalidated."""
-    counts = warehouse.read_articles(
-        f"SELECT article_id, count(*) AS n FROM {table} GROUP BY article_id", scope
-    )
-    if int(counts["n"].sum()) <= SLICE_ROWS:
-        return [scope]
-    slices: list = []
-    current: list[str] = []
-    rows = 0
-    known = counts[counts["article_id"].notna()].sort_values("article_id")
-    for article, n in zip(known["article_id"], known["n"], strict=True):
-        if current and rows + n > SLICE_ROWS:
-            slices.append(current)
-            current, rows = [], 0
-        current.append(article)
-        rows += int(n)
-    if current:
-        slices.append(current)
-    if len(known) < len(counts):
-        slices.append(WITHOUT_ARTICLE)
-    return slices
-
-
 def validate_table(
     warehouse, table: str, suite: str, report_dir: Path, scope: list[str] | None
 ) -> tuple[SuiteOutcome, int]:
     """Validate the rows of ``table`` of the articles in ``scope`` (every row: None) against
     the suite ``expectations/<suite>.json``. Only the columns the suite names or that
     identify a row are read, in slices of articles when they are many
-    (``article_slices``). Returns the outcome and the number of rows validated."""
+    (``Warehouse.article_slices``). Returns the outcome and the number of rows validated."""
     spec = load_suite_json(suite)  # read once: it picks the columns and validates
     available = warehouse.read_query(f"SELECT * FROM {table} LIMIT 0").columns
     select = ", ".join(f'"{column}"' for column in validated_columns(spec, available))
     select = f"SELECT {select} FROM {table}"
-    slices = article_slices(warehouse, table, scope) if "article_id" in available else [scope]
+    if "article_id" in available:
+        slices = warehouse.article_slices(table, scope, SLICE_ROWS)
+    else:
+        slices = [scope]
     outcomes, rows = [], 0
     for articles in slices:
         if articles == WITHOUT_ARTICLE:
