@@ -190,8 +190,11 @@ class SentenceModel:
         self.clauses: list[tuple[int, int]] = clauses
         self._rights = [b for _, b in clauses]
         hits = keyword_hits(text) if hits is None else hits
+        # a keyword holds no clause punctuation, so it starts inside a clause: its clause
+        # is the first whose right end is not before its start (clause_index, unchecked)
+        rights = self._rights
         self.keywords: list[tuple[int, int, str, int]] = [
-            (a, b, cat, self.clause_index(a)) for a, b, cat in hits
+            (a, b, cat, bisect.bisect_left(rights, a)) for a, b, cat in hits
         ]
         self._cues = None
 

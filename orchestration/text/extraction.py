@@ -293,14 +293,38 @@ def _list_modality(text: str, start: int, position: int) -> str | None:
 
 
 class _SentenceContext:
-    """What the figures of one sentence (cut at its block) share: its text, where its
-    ；-list starts, its modality cues and its masked spans."""
+    """What the figures of one sentence (cut at its block) share, computed once: its text
+    (the view and as printed), where its ；-list starts, its modality cues, its masked
+    spans, its sentence model and the spans of its figures (relative offsets)."""
 
-    def __init__(self, text: str, block_start: int, s_start: int, s_end: int, masks: _Intervals):
+    def __init__(
+        self,
+        view: ArticleView,
+        printed: str,
+        block_start: int,
+        s_start: int,
+        s_end: int,
+        masks: _Intervals,
+        readings: list[Reading],
+        first: int,
+        stop: int,
+    ):
+        text = view.text
         self.sentence = text[s_start:s_end]
+        self.printed = printed[s_start:s_end]
         self.list_start = _list_start(text, block_start, s_start)
         self.cues = _ModalityCues(self.sentence)
         self.masked = masks.within(s_start, s_end)
+        self.model = view.sentence(s_start, s_end)
+        # its figures are readings[first:stop]
+        self.first = first
+        self.spans = tuple((o.start - s_start, o.end - s_start) for o in readings[first:stop])
+        self.figure_starts = tuple(a for a, _ in self.spans)  # for 分别 pairing (places)
+
+    def others(self, n: int) -> tuple[tuple[int, int], ...]:
+        """The spans of the sentence's figures but ``readings[n]``."""
+        i = n - self.first
+        return self.spans[:i] + self.spans[i + 1 :]
 
 
 def _add_metrics(view: ArticleView, found: list[dict], sentence_of: list[tuple[int, int]]) -> None:
@@ -375,7 +399,7 @@ def extract_figures(
     sentence_of: list[tuple[int, int]] = []  # each figure's sentence bounds
     previous: tuple[int, str] | None = None  # (sentence start, category) of the last figure
     list_units: dict[tuple[int, str], str] = {}  # (；-list start, unit) -> its first category
-    for r in readings:
+    for n, r in enumerate(readings):
         k = bisect.bisect_right(block_starts, r.start) - 1
         block: Block | None = blocks[k] if k >= 0 and r.start < blocks[k].end else None
         if block is None:  # every kind of block is read: a figure is a figure wherever printed
@@ -385,8 +409,11 @@ def extract_figures(
         s_start, s_end = max(s_start, block.start), min(s_end, block.end)
         context = contexts.get((s_start, s_end))
         if context is None:
+            # the sentence's figures: its other figures' clauses keep their words
+            lo = bisect.bisect_left(reading_starts, s_start)
+            hi = bisect.bisect_left(reading_starts, s_end)
             context = contexts[(s_start, s_end)] = _SentenceContext(
-                text, block.start, s_start, s_end, masks
+                view, printed, block.start, s_start, s_end, masks, readings, lo, hi
             )
         sentence = context.sentence
         rel_start, rel_end = r.start - s_start, r.end - s_start
@@ -406,13 +433,7 @@ def extract_figures(
         if topic and s_start == block.start:
             topic = ""  # the topic sentence itself
         prev_cat = previous[1] if previous and previous[0] == s_start else None
-        masked = context.masked
-        # the sentence's other figures: their clauses keep their words
-        lo, hi = (
-            bisect.bisect_left(reading_starts, s_start),
-            bisect.bisect_left(reading_starts, s_end),
-        )
-        others = tuple((o.start - s_start, o.end - s_start) for o in readings[lo:hi] if o is not r)
+        others = context.others(n)
         parallel = None
         if m_start < s_start:  # an item of a ；-list: the previous items' figures
             parallel = list_units.get((m_start, r.quantity.unit))
@@ -423,17 +444,15 @@ def extract_figures(
             r.quantity.unit,
             prev_cat,
             topic,
-            masked,
+            context.masked,
             others,
             parallel,
-            model=view.sentence(s_start, s_end),
+            model=context.model,
         )
         previous = (s_start, cat.category)
         list_units.setdefault((m_start, r.quantity.unit), cat.category)
 
-        attribution = places.place_of(
-            block, s_start, s_end, rel_start, tuple(o[0] for o in others) + (rel_start,)
-        )
+        attribution = places.place_of(block, s_start, s_end, rel_start, context.figure_starts)
         sentence_of.append((s_start, s_end))
         found.append(
             {
@@ -446,7 +465,7 @@ def extract_figures(
                 "modality": modality,
                 "category": cat.category,
                 "city_code": attribution.city_code,
-                "sentence": printed[s_start:s_end],
+                "sentence": context.printed,
                 "block_kind": block.kind,
                 "upper": r.quantity.upper,
                 "place_code": attribution.place_code,
@@ -459,12 +478,12 @@ def extract_figures(
     spans = [(f["char_start"], f["char_end"]) for f in found]
     periods = figure_periods(text, spans, published_on, sentences=sentences)
     return [
-        Figure(**fields, period=_period_for(fields, period, text[s_start:s_end]))
-        for fields, period, (s_start, s_end) in zip(found, periods, sentence_of, strict=True)
+        Figure(**fields, period=_period_for(fields, period, text, sentence))
+        for fields, period, sentence in zip(found, periods, sentence_of, strict=True)
     ]
 
 
-def _period_for(fields: dict, period: Period, sentence: str) -> Period:
+def _period_for(fields: dict, period: Period, text: str, sentence: tuple[int, int]) -> Period:
     """A period carried from an earlier sentence does not apply to a forecast or a target
     when it is a day (5月18日,…签约。项目建成后将年周转30万吨: the 30万吨 is no figure of
     May 18)."""
@@ -472,7 +491,7 @@ def _period_for(fields: dict, period: Period, sentence: str) -> Period:
         fields["modality"] != "actual"
         and period.kind == "point"
         and period.text
-        and period.text not in sentence  # (the simplified view) carried from before
+        and period.text not in text[sentence[0] : sentence[1]]  # carried from before
     ):
         return NO_PERIOD
     return period

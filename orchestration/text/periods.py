@@ -583,12 +583,13 @@ def _comparison_scope(s: str, start: int, end: int) -> int | None:
     return None
 
 
-def _analyse(s: str, inherited: Period | None, published_on: date | None) -> _Sentence:
+def _analyse(
+    s: str, inherited: Period | None, published_on: date | None, matches: list[re.Match[str]]
+) -> _Sentence:
+    """The period words of sentence ``s`` (``matches``: the grammar's matches in it, at
+    least one), read against the period in force before it."""
     g = _GRAMMAR
     sentence = _Sentence(inherited=inherited, carry=inherited)
-    matches = list(g.expression.finditer(s))
-    if not matches:  # most sentences: nothing to read, the period in force goes on
-        return sentence
     titles = [m.span() for m in g.title.finditer(s)] if ("《" in s or "〈" in s) else []
     known_year = _year_of(inherited)
     last_own: Period | None = inherited
@@ -638,6 +639,7 @@ class _Article:
         self.spans = sentence_spans(text) if sentences is None else sentences
         self.starts = [s for s, _ in self.spans]
         self.analysed: dict[int, _Sentence] = {}
+        self._quiet: _Sentence | None = None  # the last sentence without period words
 
     def continues(self, index: int) -> bool:
         """Whether sentence ``index`` continues the period in force before it: always, in
@@ -667,7 +669,16 @@ class _Article:
 
     def _analyse(self, index: int, inherited: Period | None) -> _Sentence:
         start, end = self.spans[index]
-        return _analyse(self.text[start:end], inherited, self.published_on)
+        s = self.text[start:end]
+        matches = list(_GRAMMAR.expression.finditer(s))
+        if matches:
+            return _analyse(s, inherited, self.published_on, matches)
+        # most sentences: nothing to read, the period in force goes on; a run of them
+        # shares one analysis (it is never changed)
+        quiet = self._quiet
+        if quiet is None or quiet.inherited is not inherited:
+            quiet = self._quiet = _Sentence(inherited=inherited, carry=inherited)
+        return quiet
 
     def period_at(self, position: int) -> Period:
         index = bisect.bisect_right(self.starts, position) - 1

@@ -344,6 +344,11 @@ class _Sentence:
     breaks: list[int] = field(default_factory=list)  # offsets of clause punctuation
 
 
+# the analysis of a sentence that names no place (shared, never changed): its figures take
+# the context's place before any clause or 分别 rule is asked
+_NO_PLACE = _Sentence([], [], None, None)
+
+
 class PlaceResolver:
     """Attributes the figures of one parsed article to places (see the module docstring).
 
@@ -470,10 +475,11 @@ class PlaceResolver:
         return self._analyze(block, s_start, s_end)
 
     def _analyze(self, block, s_start: int, s_end: int) -> _Sentence:
-        sentence = self.text[s_start:s_end]
         in_sentence = self._refs_between(s_start, s_end)
         if not in_sentence:  # names no place: no subject, nothing to attribute to
-            return self._store(block, s_start, sentence, [], [], [], None)
+            self._sentences[s_start] = _NO_PLACE
+            return _NO_PLACE
+        sentence = self.text[s_start:s_end]
         context, _ = self._context(block, s_start)
         refs: list[PlaceRef] = []
         if not any(not r.is_object for r in in_sentence):
@@ -590,14 +596,14 @@ class PlaceResolver:
         in ``block``; ``figure_starts``: where the sentence's figures start (relative), for
         分别 pairing."""
         analysis = self._sentence(block, s_start, s_end)
-        sentence = self.text[s_start:s_end]
+        text, at = self.text, s_start + rel_start
         # a figure in brackets right after a name is that name's (呼和浩特市(23.1%)、包头市…)
-        bracket = max(sentence.rfind("（", 0, rel_start), sentence.rfind("(", 0, rel_start))
-        if bracket > 0 and not any(c in sentence[bracket:rel_start] for c in "）)"):
+        bracket = max(text.rfind("（", s_start, at), text.rfind("(", s_start, at))
+        if bracket > s_start and "）" not in text[bracket:at] and ")" not in text[bracket:at]:
             named = [
                 r
-                for r in self._refs_between(s_start + bracket - 12, s_start + bracket)
-                if r.end == s_start + bracket and r.kind in ("place", "region")
+                for r in self._refs_between(bracket - 12, bracket)
+                if r.end == bracket and r.kind in ("place", "region")
             ]
             if named:
                 return Attribution(named[-1].code, "clause")
