@@ -3,6 +3,7 @@ answer exactly what the per-figure scans they replace answered."""
 
 from __future__ import annotations
 
+import random
 import re
 from pathlib import Path
 
@@ -70,6 +71,21 @@ def test_word_families_match_the_longest_first_alternation() -> None:
         ]
         assert lex.names.spans(text) == [m.span() for m in lex.regex.finditer(text)]
     assert WordFamily([]).spans("任何") == []
+
+
+def test_a_word_family_finds_what_the_alternation_finds_on_any_text() -> None:
+    """Small alphabets make words that overlap and prefixes that do not complete: the case
+    pyahocorasick's ``iter_long`` gets wrong (words a, c, bcca on "abc": it found only a)."""
+    assert WordFamily(["a", "c", "bcca"]).spans("abc") == [(0, 1), (2, 3)]
+    rng = random.Random(17)
+    for _ in range(3000):
+        words = {"".join(rng.choices("abc", k=rng.randint(1, 4))) for _ in range(rng.randint(1, 6))}
+        text = "".join(rng.choices("abc", k=rng.randint(0, 12)))
+        alternation = re.compile("|".join(sorted(words, key=len, reverse=True)))
+        assert WordFamily(words).spans(text) == [m.span() for m in alternation.finditer(text)], (
+            words,
+            text,
+        )
 
 
 def test_sentence_keywords_are_a_slice_of_the_article_scan() -> None:

@@ -39,6 +39,7 @@ import re
 from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import ahocorasick
 import yaml
@@ -77,6 +78,23 @@ def fold(text: str) -> str:
 # ------------------------------------------------------------------ word families
 
 
+def leftmost_longest(automaton: ahocorasick.Automaton, text: str) -> list[tuple[int, int, Any]]:
+    """(start, end, value) of the words of ``automaton`` (each stored with ``(length, …)``
+    as its value) found in ``text`` leftmost-longest, non-overlapping: what an alternation
+    of the words, longest first, finds with ``finditer``. From every match (``iter``), not
+    ``iter_long``: that one misses a word at the end of the text while it is inside a
+    longer word that does not complete (words a, c, bcca on "abc": only "a")."""
+    hits = []
+    taken_to = -1
+    matches = [(end - value[0] + 1, end + 1, value) for end, value in automaton.iter(text)]
+    matches.sort(key=lambda match: (match[0], -match[1]))  # leftmost, then longest
+    for start, end, value in matches:
+        if start >= taken_to:
+            hits.append((start, end, value))
+            taken_to = end
+    return hits
+
+
 class WordFamily:
     """A set of literal words matched leftmost-longest, non-overlapping: what
     ``re.compile("|".join(longest first)).finditer`` finds, with one automaton."""
@@ -85,7 +103,7 @@ class WordFamily:
         self.words = tuple(dict.fromkeys(words))
         self.automaton = ahocorasick.Automaton()
         for word in self.words:
-            self.automaton.add_word(word, len(word))
+            self.automaton.add_word(word, (len(word),))
         if self.words:
             self.automaton.make_automaton()
 
@@ -93,7 +111,7 @@ class WordFamily:
         """(start, end) of every hit of ``text``, in order."""
         if not self.words:
             return []
-        return [(end - n + 1, end + 1) for end, n in self.automaton.iter_long(text)]
+        return [(start, end) for start, end, _ in leftmost_longest(self.automaton, text)]
 
 
 # ------------------------------------------------------------------ category keywords
@@ -146,10 +164,8 @@ def keyword_hits(text: str) -> tuple[tuple[int, int, str], ...]:
     if not KEYWORD_CATEGORY:
         return ()
     return tuple(
-        [  # a list first: faster than a generator
-            (end - n + 1, end + 1, category)
-            for end, (n, category) in _KEYWORD_AUTOMATON.iter_long(text)
-        ]
+        (start, end, category)
+        for start, end, (_, category) in leftmost_longest(_KEYWORD_AUTOMATON, text)
     )
 
 
