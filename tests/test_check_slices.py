@@ -8,9 +8,8 @@ import dagster as dg
 import duckdb
 import pytest
 
-from orchestration.defs.quality import checks
-from orchestration.defs.quality.checks import FIGURE_CHECKS
-from orchestration.defs.resources import LedgerPaths
+# the definitions are imported inside the tests: they need the dbt manifest, which the
+# seed_run fixture prepares (a fresh clone has none when the tests are collected)
 
 
 @pytest.fixture
@@ -49,6 +48,9 @@ def three_articles(seed_run, tmp_path):
 
 
 def _run_content_check(path, report_dir):
+    from orchestration.defs.quality.checks import FIGURE_CHECKS
+    from orchestration.defs.resources import LedgerPaths
+
     check = next(c for c in FIGURE_CHECKS if "fct_figures_content" in str(c.check_keys))
     ledger = LedgerPaths(
         raw_dir=str(path.parent), duckdb_path=str(path), report_dir=str(report_dir)
@@ -67,6 +69,8 @@ def _failures(result):
 
 
 def test_a_check_in_slices_finds_what_one_validation_finds(three_articles, tmp_path, monkeypatch):
+    from orchestration.defs.quality import checks
+
     path, (per_article, groups, rows, wrong_units) = three_articles
     validations = []
     validate = checks.validate_frame
@@ -96,6 +100,7 @@ def test_a_check_in_slices_finds_what_one_validation_finds(three_articles, tmp_p
 
 def test_relations_in_slices_are_those_of_one_pass(seed_run, tmp_path, monkeypatch):
     from orchestration.defs.quality import relations
+    from orchestration.defs.resources import LedgerPaths
 
     settings, _ = seed_run
     found = {}
