@@ -148,8 +148,7 @@ def load_category_keywords(path: Path = CATEGORY_RULES) -> dict[str, tuple[str, 
 
 KEYWORDS: dict[str, tuple[str, ...]] = load_category_keywords()
 KEYWORD_CATEGORY: dict[str, str] = {kw: cat for cat, kws in KEYWORDS.items() for kw in kws}
-KEYWORD_FAMILY = WordFamily(KEYWORD_CATEGORY)
-# the same words, each with (length, category): a hit's category comes with it
+# the keywords in one automaton, each with (length, category): a hit's category comes with it
 _KEYWORD_AUTOMATON = ahocorasick.Automaton()
 for _word, _category in KEYWORD_CATEGORY.items():
     _KEYWORD_AUTOMATON.add_word(_word, (len(_word), _category))
@@ -160,7 +159,7 @@ if KEYWORD_CATEGORY:
 @lru_cache(maxsize=4096)
 def keyword_hits(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, category) of every category keyword of ``text``, in order (the hits of
-    ``KEYWORD_FAMILY.spans``)."""
+    ``WordFamily(KEYWORD_CATEGORY).spans``, each with its category)."""
     if not KEYWORD_CATEGORY:
         return ()
     return tuple(
