@@ -23,7 +23,16 @@ from orchestration.settings import Settings, available_cores, ledger_workers
 from tests.conftest import ANNOTATED_ARTICLES, make_raw_dir
 
 VOLATILE = {"loaded_at", "detected_at"}  # when a row was written differs between two runs
-TABLES = ("articles", "parsed_articles", "article_blocks", "parse_problems", "extracted_figures")
+TABLES = (
+    "articles",
+    "parsed_articles",
+    "article_blocks",
+    "parse_problems",
+    "annotations",
+    "annotations_problems",
+    "extracted_figures",
+)
+TEXT_STEPS = ("parsed_articles", "article_annotations", "extracted_figures")
 
 
 def _double(items: list[int]) -> list[int]:
@@ -124,7 +133,12 @@ def _write_raw_tables(raw, work, name: str) -> tuple[Settings, dg.ExecuteInProce
         raw_dir=raw, duckdb_path=work / f"{name}.duckdb", report_dir=work / f"{name}-reports"
     )
     result = dg.materialize(
-        [ingest.raw_articles, ingest.parse_articles, ingest.extracted_figures],
+        [
+            ingest.raw_articles,
+            ingest.parse_articles,
+            ingest.article_annotations,
+            ingest.extracted_figures,
+        ],
         resources={"ledger": LedgerPaths.from_settings(settings)},
     )
     return settings, result
@@ -135,6 +149,17 @@ def test_two_workers_write_the_same_rows_in_the_same_order_as_one(tmp_path, monk
     generate_corpus(8, tmp_path / "synthetic", 0)
     for article in sorted((tmp_path / "synthetic" / "articles").glob("*.txt")):
         (raw / "articles" / article.name).write_bytes(article.read_bytes())
+    # annotation problems the workers must report as the run's process does: a quote not
+    # in its article, a file that is not UTF-8, annotations whose article does not exist
+    first = sorted((raw / "annotations").glob("*.csv"))[0]
+    header = first.read_text(encoding="utf-8").splitlines()[0].split(",")
+    missing = {"quote": "99.99亿元", "city": "baotou", "category": "trade", "metric": ""}
+    with first.open("a", encoding="utf-8") as handle:
+        handle.write(",".join(missing.get(column, "") for column in header) + "\n")
+    (raw / "annotations" / "synth-s0-000003.csv").write_bytes(b"quote,city\n\xff\xfe\x00bad\n")
+    (raw / "annotations" / "no-such-article.csv").write_text(
+        "quote,city,category,metric\n5亿元,baotou,funding,investment\n", encoding="utf-8"
+    )
     articles = len(list((raw / "articles").glob("*.txt")))
     monkeypatch.setattr(ingest, "CHUNK_ARTICLES", 3)  # several chunks, the last one short
     monkeypatch.setattr(pool, "POOL_ABOVE", 0)  # a pool even for a dozen articles
@@ -153,12 +178,14 @@ def test_two_workers_write_the_same_rows_in_the_same_order_as_one(tmp_path, monk
             for m in materialized
             if "text_workers" in m.metadata
         }
-        assert used == {"parsed_articles": int(workers), "extracted_figures": int(workers)}
+        assert used == dict.fromkeys(TEXT_STEPS, int(workers))
         written[workers] = {t: _rows(settings.duckdb_path, t) for t in TABLES}
-    assert pool._current is None  # extracted_figures closed the run's pool
+    assert pool._current is None  # the run's last text step closed its pool
 
     one, two = written["1"], written["2"]
     assert len(one["parsed_articles"]) == articles
     assert len(one["extracted_figures"]) > 100
+    assert len(one["annotations"]) > 100
+    assert len(one["annotations_problems"]) >= 3
     for table in TABLES:
         assert one[table] == two[table], table

@@ -99,6 +99,10 @@ class TextPool:
         self.start_seconds = time.perf_counter() - started
         return executor
 
+    @property
+    def started(self) -> bool:
+        return self._executor is not None
+
     def imap(self, function: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
         """``function(task)`` for each task, in the tasks' order; at most ``2 × workers``
         tasks submitted ahead of the one whose result is next."""

@@ -11,7 +11,7 @@ import hashlib
 import itertools
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import dagster as dg
@@ -25,19 +25,18 @@ from orchestration.defs.ingest.inventory import (
     meta_file,
     other_files,
 )
+from orchestration.defs.ingest.text_work import (
+    problem_row,
+    relative_path,
+    utc_now,
+)
 from orchestration.defs.resources import LedgerPaths
 from orchestration.defs.scope import run_article_ids
 from orchestration.runtime.console import Progress
 from orchestration.runtime.memory import release_memory
 from orchestration.runtime.pool import chunked_map, close_pool, describe, run_pool
-from orchestration.text.annotations import (
-    AnnotationFileError,
-    locate_annotations,
-    read_annotation_file,
-)
 from orchestration.text.cities import CITIES
 from orchestration.text.metrics import VOCABULARY
-from orchestration.text.numbers import read_quantity
 from orchestration.text.parsing import (
     ArticleDecodeError,
     decode_article,
@@ -175,29 +174,6 @@ _COMMON = {"pool": "warehouse", "owners": ["team:ledger"]}
 _ARTICLE_ASSET = {"pool": "warehouse"}
 
 
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-def _problem(
-    stage: str,
-    source_file: str,
-    article_id: str | None,
-    reason: str,
-    line: int | None = None,
-    severity: str = "error",
-) -> dict:
-    return {
-        "stage": stage,
-        "source_file": source_file,
-        "article_id": article_id,
-        "line": line,
-        "severity": severity,
-        "reason": reason,
-        "detected_at": _now(),
-    }
-
-
 def article_scope(
     context: dg.AssetExecutionContext, ledger: LedgerPaths
 ) -> tuple[list[str], list[str] | None]:
@@ -267,14 +243,6 @@ def preview(frame: pd.DataFrame, columns: list[str], rows: int = PREVIEW_ROWS) -
     return dg.MetadataValue.md("\n".join(lines))
 
 
-def _relative(path: Path, raw_dir: Path) -> str:
-    """Paths in messages as a user sees them: ``raw/articles/x.txt``."""
-    try:
-        return str(path.relative_to(raw_dir.parent))
-    except ValueError:
-        return str(path)
-
-
 def _spec(key: str, description: str, deps: list[str] | None = None) -> dg.AssetSpec:
     return dg.AssetSpec(
         key,
@@ -293,25 +261,27 @@ def _read_article(raw_dir: Path, article_id: str) -> tuple[dict | None, dict | N
     from orchestration.defs.ingest.inventory import max_article_bytes, refusal
 
     path = article_file(raw_dir, article_id)
-    source = _relative(path, raw_dir)
+    source = relative_path(path, raw_dir)
     refused = refusal(path, max_article_bytes())
     if refused:
-        return None, _problem("decode", source, article_id, f"{source}: {refused}")
+        return None, problem_row("decode", source, article_id, f"{source}: {refused}")
     if not path.exists():
         strays = other_files(raw_dir, article_id)
         if strays:
-            names = ", ".join(_relative(p, raw_dir) for p in strays)
+            names = ", ".join(relative_path(p, raw_dir) for p in strays)
             reason = f"{names}: not an article (articles are raw/articles/<article_id>.txt)"
-            return None, _problem("decode", _relative(strays[0], raw_dir), article_id, reason)
+            return None, problem_row(
+                "decode", relative_path(strays[0], raw_dir), article_id, reason
+            )
         if annotation_file(raw_dir, article_id).exists():
             return None, None  # annotations without article: reported by the annotation stage
         reason = f"removed: {source} no longer exists; the article's rows were removed"
-        return None, _problem("decode", source, article_id, reason, severity="warning")
+        return None, problem_row("decode", source, article_id, reason, severity="warning")
     try:
         data = path.read_bytes()
         text, encoding = decode_article(data, source)
     except (OSError, ArticleDecodeError) as error:
-        return None, _problem("decode", source, article_id, str(error))
+        return None, problem_row("decode", source, article_id, str(error))
     row = {
         "article_id": article_id,
         "source_file": source,
@@ -319,7 +289,7 @@ def _read_article(raw_dir: Path, article_id: str) -> tuple[dict | None, dict | N
         "byte_size": len(data),
         "sha256": hashlib.sha256(data).hexdigest(),
         "raw_text": text,
-        "loaded_at": _now(),
+        "loaded_at": utc_now(),
     }
     return row, None
 
@@ -332,12 +302,12 @@ def _read_sidecar(raw_dir: Path, article_id: str) -> tuple[dict, dict | None]:
     path = meta_file(raw_dir, article_id)
     if not path.is_file():
         return empty, None
-    source = _relative(path, raw_dir)
+    source = relative_path(path, raw_dir)
     try:
         meta = read_sidecar(path.read_bytes())
     except (OSError, ValueError) as error:
         reason = f"{source}: sidecar ignored, {error}; the article is read without it"
-        return empty, _problem("decode", source, article_id, reason, severity="warning")
+        return empty, problem_row("decode", source, article_id, reason, severity="warning")
     return {
         "meta_published_on": meta.published_on,
         "meta_source": meta.source,
@@ -479,7 +449,7 @@ def parse_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
             for warning in warnings:
                 context.log.warning(f"{source}: {warning}")
                 problems.append(
-                    _problem("parse", source, row["article_id"], warning, severity="warning")
+                    problem_row("parse", source, row["article_id"], warning, severity="warning")
                 )
             parsed_rows.append(row)
             block_rows.extend(blocks)
@@ -518,66 +488,6 @@ def _date_or_none(value) -> date | None:
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
 
 
-def _annotation_rows(context, raw_dir: Path, article_id: str, text: str | None):
-    """(rows, problems) of one article's annotation file; every CSV row comes back."""
-    path = annotation_file(raw_dir, article_id)
-    if not path.exists():
-        return [], []
-    source = _relative(path, raw_dir)
-    try:
-        annotations = read_annotation_file(path.read_bytes(), article_id, source)
-    except (OSError, AnnotationFileError) as error:
-        context.log.error(str(error))
-        # a row stands for the unreadable file, so the blocking reconciliation sees it
-        row = {
-            "article_id": article_id,
-            "source_file": source,
-            "line": 1,
-            "status": "file_error",
-            "problem": str(error),
-        }
-        return [row], [_problem("annotations", source, article_id, str(error), line=1)]
-    problems = []
-    if text is None:
-        reason = (
-            f"{source}: no readable article '{article_id}' for its {len(annotations)} annotation(s)"
-        )
-        context.log.error(reason)
-        problems.append(_problem("annotations", source, article_id, reason))
-    else:
-        annotations = locate_annotations(annotations, text)
-    rows = []
-    for ann in annotations:
-        quantity = read_quantity(ann.quote) if ann.quote else None
-        row = _fields(ann)
-        if text is None and ann.usable:
-            row["status"] = "article_missing"
-            row["problem"] = f"{source}:{ann.line}: article not readable"
-        row.update(
-            parsed_value=quantity.value if quantity else None,
-            parsed_unit=quantity.unit if quantity else None,
-            parsed_bound=quantity.bound if quantity else None,
-        )
-        if ann.warning:
-            problems.append(
-                _problem(
-                    "annotations",
-                    source,
-                    article_id,
-                    ann.warning,
-                    line=ann.line,
-                    severity="warning",
-                )
-            )
-        if row["problem"]:
-            context.log.warning(row["problem"])
-            problems.append(
-                _problem("annotations", source, article_id, row["problem"], line=ann.line)
-            )
-        rows.append(row)
-    return rows, problems
-
-
 @dg.multi_asset(
     specs=[
         _spec(
@@ -598,30 +508,46 @@ def article_annotations(context: dg.AssetExecutionContext, ledger: LedgerPaths):
     number reader (``parsed_value``) so that the person's reading can be checked.
 
     Every CSV row lands in ``raw.annotations`` with a status; unusable rows and unreadable
-    files also go to ``raw.annotations_problems`` naming file and line."""
+    files also go to ``raw.annotations_problems`` naming file and line. A run of many
+    articles reads them in the run's process pool (``runtime/pool.py``); the rows and their
+    order are the same as in process."""
     keys, scope = article_scope(context, ledger)
     table = ChunkedTable(ledger, "annotations", ANNOTATION_COLUMNS, scope)
     problem_table = _problems_table(ledger, "annotations", scope)
-    for chunk in chunks(keys):
-        texts = dict(
-            ledger.warehouse.read_articles(
-                "SELECT article_id, repaired_text FROM raw.parsed_articles", chunk
-            ).itertuples(index=False, name=None)
-        )
-        rows, problems = [], []
-        for article_id in chunk:
-            more_rows, more_problems = _annotation_rows(
-                context, Path(ledger.raw_dir), article_id, texts.get(article_id)
+    progress = Progress(context.log.info, "annotate", len(keys))
+    text_pool = run_pool(context.run_id, len(keys), (text_work.__name__,))
+    own_pool = text_pool is not None and not text_pool.started  # parse_articles did not start it
+    log = {"error": context.log.error, "warning": context.log.warning}
+
+    def inputs() -> Iterator[tuple[list[str], list[text_work.AnnotateInput]]]:
+        for chunk in chunks(keys):
+            texts = dict(
+                ledger.warehouse.read_articles(
+                    "SELECT article_id, repaired_text FROM raw.parsed_articles", chunk
+                ).itertuples(index=False, name=None)
             )
-            rows.extend(more_rows)
-            problems.extend(more_problems)
-        table.write(rows, chunk)
-        problem_table.write(problems, chunk)
+            yield chunk, [(str(ledger.raw_dir), a, texts.get(a)) for a in chunk]
+
+    try:
+        for chunk, results in chunked_map(text_work.annotate_many, inputs(), text_pool):
+            rows, problems = [], []
+            for more_rows, more_problems, messages in results:
+                progress.tick()
+                for level, message in messages:
+                    log[level](message)
+                rows.extend(more_rows)
+                problems.extend(more_problems)
+            table.write(rows, chunk)
+            problem_table.write(problems, chunk)
+    finally:
+        if own_pool:  # started here (extracted_figures ran first, or parse not in this run)
+            close_pool(context.run_id)
     release_memory()
     yield dg.MaterializeResult(
         asset_key="article_annotations",
         metadata={
             "dagster/row_count": table.rows,
+            "text_workers": text_pool.workers if text_pool else 1,
             "preview": table.preview(["article_id", "quote", "city_code", "category", "status"]),
         },
     )
@@ -701,11 +627,6 @@ def extracted_figures(
 
 
 _BLOCK_FIELDS = ("article_id", "block_index", *text_work.BLOCK_FIELDS)
-
-
-def _fields(record) -> dict:
-    """A dataclass's fields, shallow (``dataclasses.asdict`` deep-copies: slow over 10^5 rows)."""
-    return {name: getattr(record, name) for name in record.__dataclass_fields__}
 
 
 @dg.asset(group_name="raw", kinds={"python", "duckdb"}, **_COMMON)

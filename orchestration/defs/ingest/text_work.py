@@ -1,5 +1,5 @@
-"""The per-article work of ``parse_articles`` and ``extracted_figures``: plain values in,
-plain rows out, the pure text layer in between.
+"""The per-article work of ``parse_articles``, ``article_annotations`` and
+``extracted_figures``: plain values in, plain rows out, the pure text layer in between.
 
 These are the functions the pool's worker processes run (``orchestration/runtime/pool.py``),
 so this module imports neither Dagster nor pandas nor a warehouse: a worker imports it in
@@ -9,9 +9,17 @@ pool, so the rows are the same either way.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+from pathlib import Path
 
+from orchestration.defs.ingest.inventory import annotation_file
+from orchestration.text.annotations import (
+    AnnotationFileError,
+    locate_annotations,
+    read_annotation_file,
+)
 from orchestration.text.extraction import extract_figures
+from orchestration.text.numbers import read_quantity
 from orchestration.text.parsing import Block, ParsedArticle, Section, find_dateline, parse_article
 from orchestration.text.periods import publication_date
 from orchestration.text.places import PlaceResolver
@@ -34,6 +42,47 @@ ParseInput = tuple[str, str, date | None]
 ParseOutput = tuple[dict, list[dict], list[str], int]
 # (article_id, repaired_text, published_on or None, blocks as BLOCK_FIELDS tuples in order)
 ExtractInput = tuple[str, str, date | None, list[tuple]]
+# (raw folder, article_id, repaired_text or None when the article could not be read)
+AnnotateInput = tuple[str, str, str | None]
+# (raw.annotations rows, problem rows, (level, message) lines for the step's log, in order)
+AnnotateOutput = tuple[list[dict], list[dict], list[tuple[str, str]]]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def problem_row(
+    stage: str,
+    source_file: str,
+    article_id: str | None,
+    reason: str,
+    line: int | None = None,
+    severity: str = "error",
+) -> dict:
+    """A row of ``raw.<stage>_problems``: an input that could not be used, or a warning."""
+    return {
+        "stage": stage,
+        "source_file": source_file,
+        "article_id": article_id,
+        "line": line,
+        "severity": severity,
+        "reason": reason,
+        "detected_at": utc_now(),
+    }
+
+
+def relative_path(path: Path, raw_dir: Path) -> str:
+    """Paths in messages as a user sees them: ``raw/articles/x.txt``."""
+    try:
+        return str(path.relative_to(raw_dir.parent))
+    except ValueError:
+        return str(path)
+
+
+def dataclass_fields(record) -> dict:
+    """A dataclass's fields, shallow (``dataclasses.asdict`` deep-copies: slow over 10^5 rows)."""
+    return {name: getattr(record, name) for name in record.__dataclass_fields__}
 
 
 def parse_one(article_id: str, raw_text: str, sidecar_published_on: date | None) -> ParseOutput:
@@ -125,3 +174,71 @@ def figure_row(article_id: str, figure) -> dict:
         period_kind=period.kind if period else "unknown",
     )
     return row
+
+
+def annotate_one(raw_dir: str, article_id: str, text: str | None) -> AnnotateOutput:
+    """One article's annotation file: every CSV row as a ``raw.annotations`` row with a
+    status, located in the repaired ``text`` and read by the number reader
+    (``parsed_value``), its problems, and what the step logs about it. No file: nothing."""
+    folder = Path(raw_dir)
+    path = annotation_file(folder, article_id)
+    if not path.exists():
+        return [], [], []
+    source = relative_path(path, folder)
+    try:
+        annotations = read_annotation_file(path.read_bytes(), article_id, source)
+    except (OSError, AnnotationFileError) as error:
+        # a row stands for the unreadable file, so the blocking reconciliation sees it
+        row = {
+            "article_id": article_id,
+            "source_file": source,
+            "line": 1,
+            "status": "file_error",
+            "problem": str(error),
+        }
+        problem = problem_row("annotations", source, article_id, str(error), line=1)
+        return [row], [problem], [("error", str(error))]
+    problems, messages = [], []
+    if text is None:
+        reason = (
+            f"{source}: no readable article '{article_id}' for its {len(annotations)} annotation(s)"
+        )
+        messages.append(("error", reason))
+        problems.append(problem_row("annotations", source, article_id, reason))
+    else:
+        annotations = locate_annotations(annotations, text)
+    rows = []
+    for ann in annotations:
+        quantity = read_quantity(ann.quote) if ann.quote else None
+        row = dataclass_fields(ann)
+        if text is None and ann.usable:
+            row["status"] = "article_missing"
+            row["problem"] = f"{source}:{ann.line}: article not readable"
+        row.update(
+            parsed_value=quantity.value if quantity else None,
+            parsed_unit=quantity.unit if quantity else None,
+            parsed_bound=quantity.bound if quantity else None,
+        )
+        if ann.warning:
+            problems.append(
+                problem_row(
+                    "annotations",
+                    source,
+                    article_id,
+                    ann.warning,
+                    line=ann.line,
+                    severity="warning",
+                )
+            )
+        if row["problem"]:
+            messages.append(("warning", row["problem"]))
+            problems.append(
+                problem_row("annotations", source, article_id, row["problem"], line=ann.line)
+            )
+        rows.append(row)
+    return rows, problems, messages
+
+
+def annotate_many(articles: list[AnnotateInput]) -> list[AnnotateOutput]:
+    """:func:`annotate_one` for each article, in order (a pool task)."""
+    return [annotate_one(*article) for article in articles]
