@@ -61,7 +61,7 @@ from datetime import date
 
 from orchestration.text.categorize import categorize, topic_of
 from orchestration.text.clauses import ArticleView
-from orchestration.text.metrics import classify_sentence
+from orchestration.text.metrics import LEVELS, classify_sentence, unit_family
 from orchestration.text.numbers import (
     FIGURE_RE,
     PERCENT_WORD_RE,
@@ -327,10 +327,21 @@ class _SentenceContext:
         return self.spans[:i] + self.spans[i + 1 :]
 
 
-def _add_metrics(view: ArticleView, found: list[dict], sentence_of: list[tuple[int, int]]) -> None:
+def _add_metrics(
+    view: ArticleView,
+    found: list[dict],
+    sentence_of: list[tuple[int, int]],
+    list_of: list[int],
+) -> None:
     """Metric, measure and base figure of every figure, one sentence at a time
     (:func:`orchestration.text.metrics.classify_sentence`); only sentences that hold a
-    figure are scanned for cues, once each (the sentence model's ``cue_hits``)."""
+    figure are scanned for cues, once each (the sentence model's ``cue_hits``).
+
+    ``list_of``: where each figure's ；-list starts (its sentence's start when it is no
+    list item). An item whose level names no metric measures what the list's first level
+    in that unit measured, and so do the changes and shares of that level
+    (``呼伦贝尔市农畜产品加工业产值达到612.4亿元,增长9.3%；兴安盟完成287.6亿元,增长12.1%``)."""
+    list_metric: dict[tuple[int, str], str] = {}  # (list start, unit family) -> metric
     i = 0
     while i < len(found):
         j = i
@@ -345,10 +356,22 @@ def _add_metrics(view: ArticleView, found: list[dict], sentence_of: list[tuple[i
             model.cue_hits,
             normalized=True,
         )
-        for fields, reading in zip(group, readings, strict=True):
+        names = [reading.name for reading in readings]
+        for k, (fields, reading) in enumerate(zip(group, readings, strict=True)):
+            if reading.measure not in LEVELS:
+                continue
+            key = (list_of[i + k], unit_family(fields["unit"]))
+            if names[k] is None and key[0] < s_start:  # an item naming nothing
+                names[k] = list_metric.get(key)
+            if names[k] is not None:
+                list_metric.setdefault(key, names[k])
+        for k, (fields, reading) in enumerate(zip(group, readings, strict=True)):
             base = group[reading.base] if reading.base is not None else None
+            inherited = (
+                reading.base is not None and names[reading.base] != readings[reading.base].name
+            )
             fields.update(
-                metric=reading.name,
+                metric=names[reading.base] if inherited else names[k],
                 measure=reading.measure,
                 base_start=base["char_start"] if base else None,
                 base_end=base["char_end"] if base else None,
@@ -397,6 +420,7 @@ def extract_figures(
 
     found: list[dict] = []  # each figure's fields, completed below
     sentence_of: list[tuple[int, int]] = []  # each figure's sentence bounds
+    list_of: list[int] = []  # where each figure's ；-list starts
     previous: tuple[int, str] | None = None  # (sentence start, category) of the last figure
     list_units: dict[tuple[int, str], str] = {}  # (；-list start, unit) -> its first category
     for n, r in enumerate(readings):
@@ -454,6 +478,7 @@ def extract_figures(
 
         attribution = places.place_of(block, s_start, s_end, rel_start, context.figure_starts)
         sentence_of.append((s_start, s_end))
+        list_of.append(m_start)
         found.append(
             {
                 "surface": printed[r.start : r.end],
@@ -472,7 +497,7 @@ def extract_figures(
                 "place_evidence": attribution.evidence,
             }
         )
-    _add_metrics(view, found, sentence_of)
+    _add_metrics(view, found, sentence_of, list_of)
     if published_on is None:
         published_on = publication_date(text)
     spans = [(f["char_start"], f["char_end"]) for f in found]

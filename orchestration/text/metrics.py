@@ -351,7 +351,14 @@ _ITEM_COUNTER_RE = re.compile(r"[个项家批宗份笔](?:以上|以下|左右|�
 _FENBIE = "分别"
 _LIST_SPLIT_RE = re.compile(r"以及|[、和及与]")
 _MONEY = frozenset({"CNY", "USD"})
-_LEVELS = ("level", "count_of_items")
+LEVELS = _LEVELS = ("level", "count_of_items")  # the measures of an amount (not relative)
+
+
+def unit_family(unit: str) -> str:
+    """Units one quantity may be printed in: money in yuan or dollars is one family."""
+    return "money" if unit in _MONEY else unit
+
+
 _RELATIVE = ("change_pct", "change_abs", "share")
 TOUCH_GAP = 2  # characters between a cue and the figure that still make the cue touch it
 AFTER_NOUN_GAP = 8  # a count's noun follows its counter within this many characters
