@@ -55,6 +55,7 @@ or the governing sentence, resolved against the publication date).
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -501,11 +502,36 @@ def extract_figures(
     if published_on is None:
         published_on = publication_date(text)
     spans = [(f["char_start"], f["char_end"]) for f in found]
-    periods = figure_periods(text, spans, published_on, sentences=sentences)
+    periods = _headline_echoes(
+        found, figure_periods(text, spans, published_on, sentences=sentences)
+    )
     return [
         Figure(**fields, period=_period_for(fields, period, text, sentence))
         for fields, period, sentence in zip(found, periods, sentence_of, strict=True)
     ]
+
+
+_TITLE_KINDS = ("headline", "subheadline")
+
+
+def _headline_echoes(found: list[dict], periods: list[Period]) -> list[Period]:
+    """A headline states the body's news again: a title figure that prints no period of its
+    own takes the period of the first body figure with its value and unit (a headline's
+    签约42个项目 is the lead's 5月18日,…签约项目42个)."""
+    out = list(periods)
+    for i, fields in enumerate(found):
+        if fields["block_kind"] not in _TITLE_KINDS or periods[i].text:
+            continue
+        for j in range(i + 1, len(found)):
+            other = found[j]
+            if (
+                other["block_kind"] not in _TITLE_KINDS
+                and other["unit"] == fields["unit"]
+                and math.isclose(other["value"], fields["value"], rel_tol=1e-9)
+            ):
+                out[i] = periods[j]
+                break
+    return out
 
 
 def _period_for(fields: dict, period: Period, text: str, sentence: tuple[int, int]) -> Period:
