@@ -72,7 +72,13 @@ from orchestration.text.numbers import (
     read_number,
 )
 from orchestration.text.parsing import Block, ParsedArticle
-from orchestration.text.periods import NO_PERIOD, Period, figure_periods, publication_date
+from orchestration.text.periods import (
+    NO_PERIOD,
+    TIMELESS_METRICS,
+    Period,
+    figure_periods,
+    publication_date,
+)
 from orchestration.text.places import PlaceResolver
 from orchestration.text.prefilter import prefiltered
 from orchestration.text.rejections import MASKS, first_rule
@@ -537,12 +543,12 @@ def _headline_echoes(found: list[dict], periods: list[Period]) -> list[Period]:
 def _period_for(fields: dict, period: Period, text: str, sentence: tuple[int, int]) -> Period:
     """A period carried from an earlier sentence does not apply to a forecast or a target
     when it is a day (5月18日,…签约。项目建成后将年周转30万吨: the 30万吨 is no figure of
-    May 18)."""
-    if (
-        fields["modality"] != "actual"
-        and period.kind == "point"
-        and period.text
-        and period.text not in text[sentence[0] : sentence[1]]  # carried from before
-    ):
+    May 18), nor to a figure of a lasting fact (``timeless_metrics`` of periods.yaml:
+    乌兰察布距北京约320公里)."""
+    if not period.text or period.text in text[sentence[0] : sentence[1]]:
+        return period  # no period, or the figure's own sentence states it
+    if fields["metric"] in TIMELESS_METRICS:
+        return NO_PERIOD
+    if fields["modality"] != "actual" and period.kind == "point":
         return NO_PERIOD
     return period
