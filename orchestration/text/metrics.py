@@ -52,7 +52,8 @@ the metrics of one hit the highest priority wins (the usual reading of a shared 
 
 1. a count: the noun after its counter (at most AFTER_NOUN_GAP characters on, extended
    along cues joined directly or by 的/级/类/型): ``547项政务服务事项``,
-   ``36家国家级高新技术企业``, ``600余名农牧民在家门口稳定就业``;
+   ``36家国家级高新技术企业``, ``600余名农牧民在家门口稳定就业``; a generic noun yields to
+   a more specific cue of its category touching the count before it (``签约42个项目``);
 2. cues touching the figure (at most TOUCH_GAP characters before it) or inside its surface
    (时速, 架次, 户, 列 …), nearest first (``均价约610美元``); for a count, its counter
    and the nearest touching noun compete by priority (``中欧班列2,315列``, ``惠及18村``);
@@ -364,6 +365,7 @@ TOUCH_GAP = 2  # characters between a cue and the figure that still make the cue
 AFTER_NOUN_GAP = 8  # a count's noun follows its counter within this many characters
 MODIFIER_GAP = 4  # characters between a modifier cue and the generic head it refines
 _COMPOUND_GAP = "的级类型"  # what may stand between two cues of one compound after a count
+_VERB_BEFORE = "verb_before"  # a tier whose generic noun a verb before the count refines
 GENERIC_PRIORITY = 40  # a metric at or below it is generic (投资, 项目, 里程, 面积 …)
 
 
@@ -495,6 +497,21 @@ class _Sentence:
         modifier = self._fitting(max(before, key=lambda h: h.end), self.figs[i][2], relaxed)
         return modifier if modifier and modifier.priority > metric.priority else metric
 
+    def _verb_before(
+        self, metric: Metric, i: int, usable: list[_Hit], lo: int, relaxed: bool
+    ) -> Metric:
+        """A generic counted noun yields to the specific cue of its category touching the
+        count before it: 签约42个项目 counts signed projects, 落地11个项目 landed ones."""
+        if metric.priority > GENERIC_PRIORITY:
+            return metric
+        start, _, unit = self.figs[i]
+        touching = [h for h in usable if lo <= h.start and 0 <= start - h.end <= TOUCH_GAP]
+        for hit in sorted(touching, key=lambda h: -h.end):
+            verb = self._fitting(hit, unit, relaxed)
+            if verb and verb.category == metric.category and verb.priority > metric.priority:
+                return verb
+        return metric
+
     def _counted_noun(self, i: int, usable: list[_Hit], hi: int) -> list[_Hit]:
         """The head of the noun phrase after a count: the first fitting cue at most
         AFTER_NOUN_GAP characters after the figure, extended along cues that follow it
@@ -531,6 +548,8 @@ class _Sentence:
         for ordered, refine in self._tiers(i, usable, relaxed, part_end, lo, hi):
             for hit in ordered:
                 metric = self._fitting(hit, unit, relaxed)
+                if metric and refine == _VERB_BEFORE:
+                    return self._verb_before(metric, i, usable, lo, relaxed)
                 if metric:
                     return self._refine(hit, metric, i, lo, relaxed) if refine else metric
         if relaxed:
@@ -556,7 +575,7 @@ class _Sentence:
             part = [h for h in usable if lo <= h.start and h.end <= part_end]
             yield sorted(part, key=lambda h: -h.end), True
         if unit == "count":  # 547项政务服务事项, 36家国家级高新技术企业: the noun after the counter
-            yield self._counted_noun(i, usable, hi), False
+            yield self._counted_noun(i, usable, hi), _VERB_BEFORE
 
         def touch_distance(h: _Hit) -> int:
             return TOUCH_GAP if h.start < end and h.end > start else start - h.end
