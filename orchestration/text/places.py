@@ -14,7 +14,9 @@ Evidence, strongest first. A figure takes the place of the first of these that s
 2. ``sentence``: a place named earlier in the sentence (its subject: ``2023年,鄂尔多斯市外贸
    进出口…亿元,其中出口…亿元``). Several names joined by 、/和/及 are one joint subject: their
    smallest common parent, or one name per figure when 分别 pairs them in order;
-3. ``paragraph``: the subject of an earlier sentence of the same paragraph;
+3. ``paragraph``: the subject of an earlier sentence of the same paragraph; after a
+   sentence that sums up (``aggregate_words``: 据测算,全部签约项目…), the common parent of
+   every subject the paragraph had;
 4. ``section``: the city of the article's city section (the seed's layout);
 5. ``article``: the place the headline or the lead sentence is about; ``article_majority``:
    the one city (or the region) that at least 60 % of the article's names point at (weak:
@@ -152,6 +154,7 @@ class _Lexicon:
     partners: frozenset[str]
     route: re.Pattern[str]
     listed_object: re.Pattern[str]
+    aggregate: re.Pattern[str]  # a sentence summing up its paragraph's places (全部, 所有)
 
 
 @lru_cache(maxsize=1)
@@ -197,6 +200,11 @@ def _lexicon() -> _Lexicon:
         ),
         route=re.compile(
             "[市盟旗县区]?(?:" + "|".join(map(re.escape, rules["route_markers"])) + ")"
+        ),
+        aggregate=re.compile(  # opening a clause: 全部签约项目…, not 项目全部达产
+            r"(?:^|(?<=[，,；;：:]))(?:"
+            + ("|".join(map(re.escape, rules.get("aggregate_words") or [])) or "(?!)")
+            + ")"
         ),
     )
 
@@ -368,6 +376,7 @@ class PlaceResolver:
         self.dateline_place = self._dateline_place(dateline)
         self._sentences: dict[int, _Sentence] = {}
         self._paragraph_subject: dict[int, str | None] = {}  # block start -> subject so far
+        self._paragraph_subjects: dict[int, list[str]] = {}  # block start -> every subject
         self.article = self._article_place()
 
     # ---------------------------------------------------------------- article level
@@ -477,6 +486,7 @@ class PlaceResolver:
     def _analyze(self, block, s_start: int, s_end: int) -> _Sentence:
         in_sentence = self._refs_between(s_start, s_end)
         if not in_sentence:  # names no place: no subject, nothing to attribute to
+            self._sum_up(block, s_start, s_end)
             self._sentences[s_start] = _NO_PLACE
             return _NO_PLACE
         sentence = self.text[s_start:s_end]
@@ -554,7 +564,20 @@ class PlaceResolver:
         self._sentences[s_start] = analysis
         if subject:
             self._paragraph_subject[block.start] = subject
+            self._paragraph_subjects.setdefault(block.start, []).append(subject)
         return analysis
+
+    def _sum_up(self, block, s_start: int, s_end: int) -> None:
+        """A sentence naming no place that sums up (``aggregate_words`` opening a clause
+        before its first figure: 据测算,全部签约项目…) is about every subject its paragraph
+        had: their common parent becomes the paragraph's subject."""
+        subjects = set(self._paragraph_subjects.get(block.start, ()))
+        if len(subjects) < 2:
+            return
+        head = self.text[s_start:s_end]
+        digit = re.search(r"[\d０-９]", head)
+        if _lexicon().aggregate.search(head[: digit.start() if digit else len(head)]):
+            self._paragraph_subject[block.start] = common_parent(sorted(subjects))
 
     def _section_refs(
         self,
