@@ -9,6 +9,10 @@ Without arguments, two sets are evaluated and reported separately:
 * **real-reporting layouts**: ``tests/data/real/`` (wire stories, city news, customs
   releases, port news, a government report, a signing report, several leagues in one
   paragraph, a photo caption), annotated with place and period, part of development;
+  ``tests/data/real_blind/`` (a second round written blind: a wire story about a port, a
+  记者从…获悉 release broken down by league, a league's government work report, a brief
+  dated only by its editor line, a multi-city roundup, a Q&A interview, a photo item),
+  measured once before any rule was tuned on it (README), development since;
 * **held-out**: ``tests/data/holdout2/`` (seed layout) and ``tests/data/real_holdout/``
   (real-reporting layouts), reported separately (articles nobody tuned against).
   Only its overall summary is printed, never per-article lines, misses or disagreements,
@@ -66,10 +70,12 @@ ROOT = Path(__file__).resolve().parents[2]  # the repository
 TUNING_DIRS = (ROOT / "raw", ROOT / "tests" / "data")
 FORMER_HELDOUT_DIRS = (ROOT / "tests" / "data" / "holdout",)
 REAL_LAYOUT_DIRS = (ROOT / "tests" / "data" / "real",)
+BLIND_LAYOUT_DIRS = (ROOT / "tests" / "data" / "real_blind",)
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),
     ("development (tests/data/holdout/, the former held-out set)", FORMER_HELDOUT_DIRS),
     ("real-reporting layouts (tests/data/real/)", REAL_LAYOUT_DIRS),
+    ("real-reporting layouts, second blind round (tests/data/real_blind/)", BLIND_LAYOUT_DIRS),
 )
 HELDOUT_SETS = (
     ("held-out, seed layout (tests/data/holdout2/)", ROOT / "tests" / "data" / "holdout2"),
