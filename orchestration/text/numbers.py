@@ -274,7 +274,12 @@ for _surface in sorted(UNIT_FACTORS, key=len, reverse=True):
     if _surface == "小时":
         _alt += rf"(?:零?{_MINUTES}分钟?)?"
     _UNIT_ALTERNATIVES.append(_alt)
-_UNIT = "(?P<unit>(?:个(?=小时))?(?:" + "|".join(_UNIT_ALTERNATIVES) + "))"
+# 3个小时, and a middle bound word after the 个: 4个多小时 (at least 4 hours)
+_UNIT = (
+    rf"(?P<unit>(?:个(?P<mid_hour>{_longest_first(_MID_WORDS)})?(?=小时))?(?:"
+    + "|".join(_UNIT_ALTERNATIVES)
+    + "))"
+)
 
 _SEP = (
     rf"(?P<sep>[{re.escape(RULES['range_dashes'])}]{{1,2}}"
@@ -353,14 +358,15 @@ def interpret(m: re.Match[str]) -> Reading | None:
     unit_surface = groups.get("unit") or "%"
     minutes = groups.get("minutes")
     base_surface = unit_surface
-    if unit_surface.lstrip("个").startswith("小时"):
+    mid = groups.get("mid") or groups.get("mid_hour")
+    if unit_surface.lstrip("个").lstrip("".join(_MID_WORDS)).startswith("小时"):
         base_surface = "小时"
     unit, factor = UNIT_FACTORS.get(base_surface, (None, 1.0))
     if unit is None:
         return None
     mult = groups.get("mult")
     if mult:
-        if not groups.get("mid"):
+        if not mid:
             return None
         value *= read_number("1" + mult) or 1.0
     upper = None
@@ -403,7 +409,7 @@ def interpret(m: re.Match[str]) -> Reading | None:
     pre = groups.get("pre")
     for candidate in (
         _PRE_BOUND.get(pre or ""),
-        _MID_BOUND.get(groups.get("mid") or ""),
+        _MID_BOUND.get(mid or ""),
         _POST_BOUND.get(post or ""),
     ):
         if candidate:
