@@ -166,7 +166,7 @@ class _Grammar:
 
     def __init__(self, rules: dict[str, Any]):
         self.numerals: dict[str, int] = {str(k): int(v) for k, v in rules["numerals"].items()}
-        self.timeless_metrics = frozenset(rules.get("timeless_metrics") or ())
+        self.no_carry_metrics = frozenset(rules.get("no_carry_metrics") or ())
         self.fragments: dict[str, str] = rules["fragments"]
         self.rules: dict[str, _Rule] = {}
         self.keys: dict[str, list[str]] = {}
@@ -270,8 +270,9 @@ def _load(path: Path = RULES_PATH) -> _Grammar:
 
 
 _GRAMMAR = _load()
-# metrics of a lasting fact: no period carried from an earlier sentence (periods.yaml)
-TIMELESS_METRICS = _GRAMMAR.timeless_metrics
+# metrics of a lasting fact or a process's duration: no period carried from an earlier
+# sentence (periods.yaml)
+NO_CARRY_METRICS = _GRAMMAR.no_carry_metrics
 
 
 # ------------------------------------------------------------------ dates
