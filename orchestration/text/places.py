@@ -346,7 +346,7 @@ class _Sentence:
 
     refs: list[PlaceRef]  # subject-position references, relative offsets, collectives resolved
     groups: list[list[int]]  # indices into refs of joint subjects (名、名 …)
-    respectively: int | None  # offset of 分别, if any
+    respectively: tuple[int, ...]  # offsets of every 分别
     subject: str | None  # the sentence's topic place, carried to later sentences
     inner: list[PlaceRef] = field(default_factory=list)  # names inside adverbial phrases
     breaks: list[int] = field(default_factory=list)  # offsets of clause punctuation
@@ -354,7 +354,7 @@ class _Sentence:
 
 # the analysis of a sentence that names no place (shared, never changed): its figures take
 # the context's place before any clause or 分别 rule is asked
-_NO_PLACE = _Sentence([], [], None, None)
+_NO_PLACE = _Sentence([], [], (), None)
 
 
 class PlaceResolver:
@@ -556,11 +556,9 @@ class PlaceResolver:
 
     def _store(self, block, s_start, sentence, refs, groups, inner, subject) -> _Sentence:
         """The analysis of ``sentence``, cached; its subject is the paragraph's from now."""
-        respectively = sentence.find("分别")
+        respectively = tuple(m.start() for m in re.finditer("分别", sentence))
         breaks = [m.start() for m in _CLAUSE_PUNCT_RE.finditer(sentence)]
-        analysis = _Sentence(
-            refs, groups, respectively if respectively >= 0 else None, subject, inner, breaks
-        )
+        analysis = _Sentence(refs, groups, respectively, subject, inner, breaks)
         self._sentences[s_start] = analysis
         if subject:
             self._paragraph_subject[block.start] = subject
@@ -653,9 +651,11 @@ class PlaceResolver:
         evidence = "clause" if refs[group[-1]].start > clause_left else "sentence"
         if len(group) == 1:
             return Attribution(refs[last].code, evidence)
-        resp = analysis.respectively
-        if resp is not None and refs[group[-1]].end <= resp < rel_start:
-            # 鄂尔多斯、包头分别为X亿元、Y亿元: the n-th figure after 分别 is the n-th name
+        # the last 分别 before the figure, after the names
+        resp = max((r for r in analysis.respectively if r < rel_start), default=None)
+        if resp is not None and refs[group[-1]].end <= resp:
+            # 鄂尔多斯、包头分别为X亿元、Y亿元,分别增长a%、b%: the n-th figure after a 分别 is
+            # the n-th name
             nth = sum(1 for s in figure_starts if resp <= s < rel_start)
             if nth < len(group):
                 return Attribution(refs[group[nth]].code, evidence)
