@@ -350,6 +350,8 @@ class _Sentence:
     subject: str | None  # the sentence's topic place, carried to later sentences
     inner: list[PlaceRef] = field(default_factory=list)  # names inside adverbial phrases
     breaks: list[int] = field(default_factory=list)  # offsets of clause punctuation
+    # the place the sentence's context gave before the sentence named its own subject
+    context: tuple[str | None, str] | None = None
 
 
 # the analysis of a sentence that names no place (shared, never changed): its figures take
@@ -490,7 +492,8 @@ class PlaceResolver:
             self._sentences[s_start] = _NO_PLACE
             return _NO_PLACE
         sentence = self.text[s_start:s_end]
-        context, _ = self._context(block, s_start)
+        before = self._context(block, s_start)
+        context = before[0]
         refs: list[PlaceRef] = []
         if not any(not r.is_object for r in in_sentence):
             # no name in subject position: a partner is what the figures are about
@@ -552,13 +555,14 @@ class PlaceResolver:
             for r in in_sentence
             if r.phrase is not None
         ]
-        return self._store(block, s_start, sentence, refs, groups, inner, subject)
+        return self._store(block, s_start, sentence, refs, groups, inner, subject, before)
 
-    def _store(self, block, s_start, sentence, refs, groups, inner, subject) -> _Sentence:
-        """The analysis of ``sentence``, cached; its subject is the paragraph's from now."""
+    def _store(self, block, s_start, sentence, refs, groups, inner, subject, before) -> _Sentence:
+        """The analysis of ``sentence``, cached; its subject is the paragraph's from now
+        (``before``: the context the sentence had, for its figures before its names)."""
         respectively = tuple(m.start() for m in re.finditer("分别", sentence))
         breaks = [m.start() for m in _CLAUSE_PUNCT_RE.finditer(sentence)]
-        analysis = _Sentence(refs, groups, respectively, subject, inner, breaks)
+        analysis = _Sentence(refs, groups, respectively, subject, inner, breaks, before)
         self._sentences[s_start] = analysis
         if subject:
             self._paragraph_subject[block.start] = subject
@@ -639,8 +643,8 @@ class PlaceResolver:
             return Attribution(inner[-1].code, "clause")
         refs = analysis.refs
         before = [i for i, r in enumerate(refs) if r.start < rel_start]
-        if not before:
-            context, evidence = self._context(block, s_start)
+        if not before:  # the context before the sentence, not the subject it names later
+            context, evidence = analysis.context or self._context(block, s_start)
             return Attribution(context, evidence if context else "none")
         last = before[-1]
         group = next(g for g in analysis.groups if last in g)
