@@ -27,7 +27,9 @@ A figure whose subject is a place outside Inner Mongolia (蒙古国实际GDP增�
 增长5%; ``outside_subjects`` in the rules) has no place either, with the evidence
 ``outside`` (not a review case).
 
-What is *not* evidence of the figure's place: a name in object position (占自治区同类产品
+What is *not* evidence of the figure's place: where the reporter learned the news
+(``source_phrases``: 记者从阿拉善盟额济纳旗获悉, a fallback only when the sentence names no
+other place; 全市 there points back at it); a name in object position (占自治区同类产品
 出口的84.44% is a figure of the sentence's subject; 与包头合作; 销往满洲里); an office named
 after a place (呼和浩特海关 reports the region's trade; the name says who counted, not
 where); a wire dateline (中新网呼和浩特3月17日电 says where the reporter filed); a photo
@@ -149,6 +151,7 @@ class _Lexicon:
     # per filter: words one of which a text must hold for the filter to match (or None)
     filter_words: tuple[tuple[str, ...] | None, ...]
     adverbials: tuple[re.Pattern[str], ...]
+    sources: tuple[re.Pattern[str], ...]  # 记者从…获悉: a name there is a source
     offices: re.Pattern[str]
     objects: tuple[str, ...]
     partners: frozenset[str]
@@ -190,6 +193,7 @@ def _lexicon() -> _Lexicon:
         filters=tuple(prefiltered(f) for f in filters),
         filter_words=tuple(required_words(f) for f in filters),
         adverbials=tuple(re.compile(r["pattern"]) for r in rules.get("adverbial_phrases", [])),
+        sources=tuple(re.compile(r["pattern"]) for r in rules.get("source_phrases", [])),
         offices=re.compile(rf"[市盟旗县区]?(?:{offices})"),
         objects=objects,
         partners=frozenset(
@@ -220,6 +224,7 @@ class PlaceRef:
     is_object: bool  # after 占/与/发往 …: not what a figure is about
     partner: bool = False  # after 与/同 …: what a figure is about when nothing else is
     phrase: tuple[int, int] | None = None  # the adverbial phrase it stands in (在…带动下)
+    source: bool = False  # in a source phrase (记者从…获悉): the context of 全市, 当地
 
 
 @lru_cache(maxsize=1)
@@ -289,6 +294,11 @@ def place_refs(text: str, masked: list[tuple[int, int]] = ()) -> list[PlaceRef]:
             span = next(((a, b) for a, b in adverbial if a <= r.start < b), None)
             if span and r.kind in ("place", "region"):
                 refs[i] = replace(r, is_object=True, phrase=span)
+    if refs and lex.sources:
+        sources = [(m.start(), m.end()) for a in lex.sources for m in a.finditer(text)]
+        for i, r in enumerate(refs):
+            if r.kind in ("place", "region") and any(a <= r.start < b for a, b in sources):
+                refs[i] = replace(r, is_object=True, partner=True, source=True)
     return refs
 
 
@@ -493,7 +503,9 @@ class PlaceResolver:
             return _NO_PLACE
         sentence = self.text[s_start:s_end]
         before = self._context(block, s_start)
-        context = before[0]
+        # 记者从包头市获悉,全市…: the source's place is what 全市 points back at
+        sources = [r.code for r in in_sentence if r.source]
+        context = sources[-1] if sources else before[0]
         refs: list[PlaceRef] = []
         if not any(not r.is_object for r in in_sentence):
             # no name in subject position: a partner is what the figures are about
