@@ -285,8 +285,10 @@ def place_refs(text: str, masked: list[tuple[int, int]] = ()) -> list[PlaceRef]:
             listed = lex.listed_object.search(text, max(0, m_start - 16), m_start)
             marker = listed.group("marker") if listed else None
         is_object = marker is not None
-        if refs and lex.route.fullmatch(text, refs[-1].end, m_start):
-            refs[-1] = replace(refs[-1], is_object=True)  # 集宁至二连浩特: a route's start
+        if kind != "outside" and refs and lex.route.fullmatch(text, refs[-1].end, m_start):
+            # 集宁至二连浩特: a route's start; a route out of the region (乌海至天津港,
+            # 经天津港出海) is its start's
+            refs[-1] = replace(refs[-1], is_object=True)
         refs.append(PlaceRef(m_start, m_end, kind, code, is_object, marker in lex.partners))
     if refs and lex.adverbials:
         adverbial = [(m.start(), m.end()) for a in lex.adverbials for m in a.finditer(text)]
