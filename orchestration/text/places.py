@@ -37,6 +37,10 @@ caption (its names stay in the caption); places outside Inner Mongolia (not in t
 gazetteer: 对俄罗斯进出口 keeps the subject's place). The dateline's place is used only to
 resolve 全市/当地 when the text names no other place.
 
+A facility the article locates (``facility_definition``: 位于集宁区的乌兰察布国际陆港) is
+named by its head word from then on (2024年,陆港共开行… → 集宁区), as if the gazetteer had
+that alias for the article.
+
 Words that point back (全市, 全盟, 全旗, 当地) resolve against the context: the paragraph's
 subject, else the section city, else the article's place, else the dateline's place.
 Region words (内蒙古, 全区, 自治区) are the region ``nmg``, whose ``city_code`` is None.
@@ -152,6 +156,8 @@ class _Lexicon:
     filter_words: tuple[tuple[str, ...] | None, ...]
     adverbials: tuple[re.Pattern[str], ...]
     sources: tuple[re.Pattern[str], ...]  # 记者从…获悉: a name there is a source
+    facility: re.Pattern[str] | None  # 位于集宁区的…陆港: where a facility lies
+    facility_heads: tuple[str, ...]  # its head words, longest first in the pattern
     offices: re.Pattern[str]
     objects: tuple[str, ...]
     partners: frozenset[str]
@@ -194,6 +200,15 @@ def _lexicon() -> _Lexicon:
         filter_words=tuple(required_words(f) for f in filters),
         adverbials=tuple(re.compile(r["pattern"]) for r in rules.get("adverbial_phrases", [])),
         sources=tuple(re.compile(r["pattern"]) for r in rules.get("source_phrases", [])),
+        facility=re.compile(
+            rules["facility_definition"]
+            + "(?P<head>"
+            + "|".join(map(re.escape, sorted(rules["facility_heads"], key=len, reverse=True)))
+            + ")"
+        )
+        if rules.get("facility_definition")
+        else None,
+        facility_heads=tuple(rules.get("facility_heads") or ()),
         offices=re.compile(rf"[市盟旗县区]?(?:{offices})"),
         objects=objects,
         partners=frozenset(
@@ -304,6 +319,40 @@ def place_refs(text: str, masked: list[tuple[int, int]] = ()) -> list[PlaceRef]:
     return refs
 
 
+def facility_refs(text: str, refs: list[PlaceRef]) -> list[PlaceRef]:
+    """References by a facility's head word (``facility_definition``: 位于集宁区的乌兰察布
+    国际陆港 → 陆港 names 集宁区) after the sentence that locates it, where no name stands."""
+    pattern = _lexicon().facility
+    if pattern is None or "位于" not in text:
+        return []
+    out: list[PlaceRef] = []
+    for m in pattern.finditer(text):
+        named = [
+            r for r in refs if m.start("place") <= r.start < m.end("place") and r.kind == "place"
+        ]
+        if not named:
+            continue
+        code = named[-1].code
+        # the head and the shorter heads that end it (物流园区, then 园区)
+        heads = sorted(
+            (h for h in _lexicon().facility_heads if m.group("head").endswith(h)),
+            key=len,
+            reverse=True,
+        )
+        taken = [(r.start, r.end) for r in refs]
+        objects = _lexicon().objects
+        for found in re.finditer("|".join(map(re.escape, heads)), text[m.end() :]):
+            start, end = m.end() + found.start(), m.end() + found.end()
+            if any(a < end and start < b for a, b in taken):
+                continue  # part of a place name the gazetteer knows
+            # after 与/占/发往 …: an object, and never a partner's fallback (该学院与陆港企业
+            # 联合培养… is the college's)
+            is_object = text[max(0, start - 3) : start].endswith(objects)
+            out.append(PlaceRef(start, end, "place", code, is_object))
+            taken.append((start, end))
+    return out
+
+
 def _opens_clause(text: str, s_start: int, start: int) -> bool:
     """Whether the word at ``start`` opens its clause (after a short time phrase at most)."""
     left = max(s_start, *(text.rfind(p, s_start, start) + 1 for p in _CLAUSE_PUNCT))
@@ -385,7 +434,8 @@ class PlaceResolver:
         self.blocks = blocks
         self.has_sections = sections
         masked = [(dateline.start, dateline.end)] if dateline else []
-        self.refs = place_refs(text, masked)
+        refs = place_refs(text, masked)
+        self.refs = sorted(refs + facility_refs(text, refs), key=lambda r: r.start)
         self.ref_starts = [r.start for r in self.refs]
         self.dateline_place = self._dateline_place(dateline)
         self._sentences: dict[int, _Sentence] = {}
