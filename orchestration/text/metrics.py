@@ -352,7 +352,7 @@ _ITEM_COUNTER_RE = re.compile(r"[个项家批宗份笔](?:以上|以下|左右|�
 _FENBIE = "分别"
 _LIST_SPLIT_RE = re.compile(r"以及|[、和及与]")
 _MONEY = frozenset({"CNY", "USD"})
-LEVELS = _LEVELS = ("level", "count_of_items")  # the measures of an amount (not relative)
+LEVELS = ("level", "count_of_items")  # the measures of an amount (not relative)
 
 
 def unit_family(unit: str) -> str:
@@ -560,7 +560,7 @@ class _Sentence:
             if self.chain(j) != chain:
                 break
             same_unit = self.figs[j][2] == unit or {self.figs[j][2], unit} <= _MONEY
-            if same_unit and self.measure[j] in _LEVELS and self.metric[j]:
+            if same_unit and self.measure[j] in LEVELS and self.metric[j]:
                 return self.metric[j]
         return None
 
@@ -742,17 +742,17 @@ class _Sentence:
         previous = [j for j in range(i) if self.chain(j) == chain]
         if unit == "pp":
             pool = [j for j in previous if self.figs[j][2] == "pct"] or [
-                j for j in previous if self.measure[j] in _LEVELS
+                j for j in previous if self.measure[j] in LEVELS
             ]
         elif self.measure[i] == "change_abs":
             pool = [
                 j
                 for j in previous
-                if self.measure[j] in _LEVELS
+                if self.measure[j] in LEVELS
                 and (self.figs[j][2] == unit or {self.figs[j][2], unit} <= _MONEY)
             ]
         else:
-            pool = [j for j in previous if self.measure[j] in _LEVELS]
+            pool = [j for j in previous if self.measure[j] in LEVELS]
         if not pool:
             return None
         part_end = self.share_marker(i) if self.measure[i] == "share" else None
@@ -786,7 +786,7 @@ class _Sentence:
                         j
                         for j in range(members[0])
                         if self.chain(j) == self.chain(i)
-                        and self.measure[j] in _LEVELS
+                        and self.measure[j] in LEVELS
                         and self.metric[j] is named
                     ]
                     self.base[i] = pool[-1] if pool else None
@@ -795,7 +795,7 @@ class _Sentence:
                 levels = [
                     j
                     for j in range(members[0])
-                    if self.chain(j) == self.chain(i) and self.measure[j] in _LEVELS
+                    if self.chain(j) == self.chain(i) and self.measure[j] in LEVELS
                 ]
                 if len(levels) >= len(members):
                     self.base[i] = levels[len(levels) - len(members) + pos]

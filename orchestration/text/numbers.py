@@ -218,6 +218,7 @@ def _bound_alternation(position: str, percent_word: bool = False) -> str:
 
 _PRE = rf"(?P<pre>{_bound_alternation('before')})?"
 _MID_WORDS = [w["word"] for w in _BOUND_WORDS if w["position"] == "middle"]
+_MID_CHARS = "".join(_MID_WORDS)  # one character each (_AFTER_MID): 余, 多, 来
 _AFTER_MID = (
     f"(?<={_class(''.join(_MID_WORDS))})"
     if all(len(w) == 1 for w in _MID_WORDS)
@@ -359,7 +360,7 @@ def interpret(m: re.Match[str]) -> Reading | None:
     minutes = groups.get("minutes")
     base_surface = unit_surface
     mid = groups.get("mid") or groups.get("mid_hour")
-    if unit_surface.lstrip("个").lstrip("".join(_MID_WORDS)).startswith("小时"):
+    if unit_surface.lstrip("个").lstrip(_MID_CHARS).startswith("小时"):
         base_surface = "小时"
     unit, factor = UNIT_FACTORS.get(base_surface, (None, 1.0))
     if unit is None:

@@ -157,7 +157,7 @@ class _Lexicon:
     adverbials: tuple[re.Pattern[str], ...]
     sources: tuple[re.Pattern[str], ...]  # 记者从…获悉: a name there is a source
     facility: re.Pattern[str] | None  # 位于集宁区的…陆港: where a facility lies
-    facility_heads: tuple[str, ...]  # its head words, longest first in the pattern
+    facility_heads: tuple[str, ...]  # its head words (the pattern tries the longest first)
     offices: re.Pattern[str]
     objects: tuple[str, ...]
     partners: frozenset[str]
