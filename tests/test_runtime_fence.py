@@ -103,6 +103,69 @@ def test_canary_gx_batch_manager_still_caches_in_batch_data_cache(tmp_path, monk
     assert len(manager._batch_data_cache) == 0
 
 
+def _canary_job():
+    @dg.asset
+    def canary() -> int:
+        return 1
+
+    return dg.Definitions(assets=[canary]).resolve_implicit_global_asset_job_def()
+
+
+def test_canary_sqlite_event_log_still_closes_its_wal_per_event(tmp_path, monkeypatch):
+    """The event log trick (runtime/event_log.py): the files are where the layout says, and
+    Dagster still closes its connection per event (the last close deletes the WAL file);
+    while the trick holds the files open, the WAL stays."""
+    import uuid
+
+    from orchestration.runtime.event_log import event_log_held_open, storage_shards
+
+    monkeypatch.setenv(SWITCH_ENV, "1")
+    instance = _ledger_instance(tmp_path / "home", monkeypatch)
+    job = _canary_job()
+    first = job.execute_in_process(instance=instance)  # creates the cross-run index shard
+    shards = storage_shards(instance, first.run_id)
+    assert shards is not None, (
+        "the instance's event log is not the stock SqliteEventLogStorage with an index "
+        "shard at path_for_shard('index'): " + _upgrade("dagster")
+    )
+    index, shard = map(Path, shards)
+    assert index.is_file() and shard.is_file(), _upgrade("dagster")
+    wal = [Path(f"{index}-wal"), Path(f"{shard}-wal")]
+    assert not any(path.exists() for path in wal), (
+        "Dagster's event log keeps its WAL after a run (a connection left open or a "
+        "pool): holding the files open saves nothing any more: " + _upgrade("dagster")
+    )
+
+    run_id = str(uuid.uuid4())
+    with event_log_held_open(instance, run_id) as held:
+        assert held
+        assert job.execute_in_process(instance=instance, run_id=run_id).success
+        shard_wal = Path(f"{storage_shards(instance, run_id)[1]}-wal")
+        assert Path(f"{index}-wal").exists() and shard_wal.exists()
+    assert not Path(f"{index}-wal").exists()  # the trick's close was the last one
+
+    monkeypatch.setenv(SWITCH_ENV, "0")
+    unused = str(uuid.uuid4())
+    with event_log_held_open(instance, unused) as held:
+        assert not held
+    assert not Path(storage_shards(instance, unused)[1]).exists()
+
+
+def test_event_log_trick_leaves_no_shard_for_a_run_that_never_started(tmp_path, monkeypatch):
+    import uuid
+
+    from orchestration.runtime.event_log import event_log_held_open, storage_shards
+
+    monkeypatch.setenv(SWITCH_ENV, "1")
+    instance = _ledger_instance(tmp_path / "home", monkeypatch)
+    _canary_job().execute_in_process(instance=instance)
+    run_id = str(uuid.uuid4())
+    with event_log_held_open(instance, run_id) as held:
+        assert held
+    shard = Path(storage_shards(instance, run_id)[1])
+    assert not shard.exists() and not Path(f"{shard}-wal").exists()
+
+
 # ------------------------------------------------------------------------------ off and on
 
 

@@ -20,6 +20,7 @@ from orchestration.contract import PUBLISHED_MARTS
 from orchestration.defs.transform.manifest import prepare_manifest
 from orchestration.runtime import dbt_server
 from orchestration.runtime.console import QuietConsole, silence_known_warnings, verbose
+from orchestration.runtime.event_log import event_log_held_open
 from orchestration.runtime.memory import loading_code
 from orchestration.settings import Settings
 
@@ -127,6 +128,7 @@ def execute(job, settings: Settings, defined_checks: set | None = None, **option
         whole_run_slot(options.get("instance"), run_id, waiting) as instance,
         warehouse.session(wait_message=waiting),
         published_at_end(settings.report_dir, warehouse),
+        event_log_held_open(instance, run_id),
     ):
         if instance is not None:
             options["instance"] = instance
