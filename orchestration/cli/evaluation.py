@@ -13,6 +13,9 @@ Without arguments, two sets are evaluated and reported separately:
   记者从…获悉 release broken down by league, a league's government work report, a brief
   dated only by its editor line, a multi-city roundup, a Q&A interview, a photo item),
   measured once before any rule was tuned on it (README), development since;
+  ``tests/data/real_blind3/`` (a third blind round: a statistical bulletin with a table, a
+  京蒙协作 story, a flight season and 中欧班列, an interview, a banner's news with a
+  dateline, a city's government work report, a page of short items), measured the same way;
 * **held-out**: ``tests/data/holdout2/`` (seed layout) and ``tests/data/real_holdout/``
   (real-reporting layouts), reported separately (articles nobody tuned against).
   Only its overall summary is printed, never per-article lines, misses or disagreements,
@@ -71,11 +74,13 @@ TUNING_DIRS = (ROOT / "raw", ROOT / "tests" / "data")
 FORMER_HELDOUT_DIRS = (ROOT / "tests" / "data" / "holdout",)
 REAL_LAYOUT_DIRS = (ROOT / "tests" / "data" / "real",)
 BLIND_LAYOUT_DIRS = (ROOT / "tests" / "data" / "real_blind",)
+THIRD_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind3",)
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),
     ("development (tests/data/holdout/, the former held-out set)", FORMER_HELDOUT_DIRS),
     ("real-reporting layouts (tests/data/real/)", REAL_LAYOUT_DIRS),
     ("real-reporting layouts, second blind round (tests/data/real_blind/)", BLIND_LAYOUT_DIRS),
+    ("real-reporting layouts, third blind round (tests/data/real_blind3/)", THIRD_BLIND_DIRS),
 )
 HELDOUT_SETS = (
     ("held-out, seed layout (tests/data/holdout2/)", ROOT / "tests" / "data" / "holdout2"),
