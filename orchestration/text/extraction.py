@@ -78,6 +78,7 @@ from orchestration.text.periods import (
     Period,
     figure_periods,
     publication_date,
+    so_far_if_actual,
 )
 from orchestration.text.places import PlaceResolver
 from orchestration.text.prefilter import prefiltered
@@ -512,7 +513,12 @@ def extract_figures(
         found, figure_periods(text, spans, published_on, sentences=sentences)
     )
     return [
-        Figure(**fields, period=_period_for(fields, period, text, sentence))
+        Figure(
+            **fields,
+            period=so_far_if_actual(
+                _period_for(fields, period, text, sentence), fields["modality"], published_on
+            ),
+        )
         for fields, period, sentence in zip(found, periods, sentence_of, strict=True)
     ]
 

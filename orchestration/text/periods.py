@@ -167,6 +167,7 @@ class _Grammar:
     def __init__(self, rules: dict[str, Any]):
         self.numerals: dict[str, int] = {str(k): int(v) for k, v in rules["numerals"].items()}
         self.no_carry_metrics = frozenset(rules.get("no_carry_metrics") or ())
+        self.this_year_so_far = re.compile(rules["this_year_so_far"])
         self.fragments: dict[str, str] = rules["fragments"]
         self.rules: dict[str, _Rule] = {}
         self.keys: dict[str, list[str]] = {}
@@ -275,6 +276,25 @@ _GRAMMAR = _load()
 NO_CARRY_METRICS = _GRAMMAR.no_carry_metrics
 
 
+def so_far_if_actual(period: Period, modality: str, published_on: date | None) -> Period:
+    """今年 of a figure already reached (modality ``actual``) ends at publication: 今年接待
+    游客412.5万人次 in a November article counts January to November, not the whole year
+    (a target or forecast for 今年 keeps the whole year). ``this_year_so_far`` of
+    periods.yaml: the words it applies to."""
+    if (
+        modality != "actual"
+        or period.kind != "year"
+        or published_on is None
+        or period.start is None
+        or period.start.year != published_on.year
+        or period.end is None
+        or published_on >= period.end
+        or not _GRAMMAR.this_year_so_far.fullmatch(period.text or "")
+    ):
+        return period
+    return Period(period.text, period.start, published_on, "cumulative")
+
+
 # ------------------------------------------------------------------ dates
 
 
@@ -351,9 +371,11 @@ def _read(m: re.Match[str]) -> _Expression | None:
         part=part[0] if part else None,
         suffix=suffix,
     )
-    within_rule = expr.within[0] if expr.within else None
-    if within_rule and within_rule.get("only_with") and within_rule.get("only_with") != suffix:
-        return None  # 年初 alone is not read
+    suffix_name = suffix_rule[0].name if suffix_rule else None
+    for rule in (expr.within, expr.multi):
+        only_with = rule[0].get("only_with") if rule else None
+        if only_with and suffix_name not in only_with:
+            return None  # 年初 alone, “十四五”规划目标 (a plan, not a time) are not read
     if expr.now and not expr.prefix:
         return None  # 目前 alone is not read
     printed = m.string[expr.start : expr.end]
@@ -441,7 +463,9 @@ def _year_value(
     rule: _Rule, groups: dict[str, str], known_year: int | None, published_on: date | None
 ) -> int | None:
     if rule.get("year") == "context":
-        return known_year  # 同年: the year of the words in force, never the publication year
+        if known_year is not None or rule.get("otherwise_offset") is None:
+            return known_year  # 同年: the year of the words in force, never the publication year
+        return None if published_on is None else published_on.year + rule.get("otherwise_offset")
     if rule.get("year"):
         return int(groups[rule.get("year")])
     if published_on is None:
