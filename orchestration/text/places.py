@@ -516,6 +516,11 @@ class PlaceResolver:
     def _resolve_collective(self, level: str, context: str | None) -> str | None:
         if context is None:
             context = self.dateline_place
+        if context == REGION_CODE and level != "context":
+            # 全市, 全旗 never point back at the region (落实自治区…要求,全市…): the
+            # dateline's place, else the article's, when one is inside the region
+            fallbacks = (self.dateline_place, self.article.place_code)
+            context = next((c for c in fallbacks if c and c != REGION_CODE), None)
         if context is None:
             return None
         place = gazetteer()[context]
@@ -524,12 +529,9 @@ class PlaceResolver:
         if level == "municipal" and place.kind == "county_city":
             return context  # 阿尔山市…全市旅游人数: the county-level city itself
         if level in ("city", "municipal"):
-            if place.city_code:
-                return place.city_code
-            dl = gazetteer().get(self.dateline_place or "")
-            return dl.city_code if dl else None
+            return place.city_code
         # county level: the context's county, else its city
-        return context if place.level != "region" else None
+        return context
 
     def _sentence(self, block, s_start: int, s_end: int) -> _Sentence:
         cached = self._sentences.get(s_start)
