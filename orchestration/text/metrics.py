@@ -366,6 +366,8 @@ AFTER_NOUN_GAP = 8  # a count's noun follows its counter within this many charac
 MODIFIER_GAP = 4  # characters between a modifier cue and the generic head it refines
 _COMPOUND_GAP = "的级类型"  # what may stand between two cues of one compound after a count
 _VERB_BEFORE = "verb_before"  # a tier whose generic noun a verb before the count refines
+_COUNTER = "counter"  # a tier where a counter alone names the count (no noun touches it)
+_LIST_MARK = "、"  # separates the items of a list (干部12名、人才86名)
 GENERIC_PRIORITY = 40  # a metric at or below it is generic (投资, 项目, 里程, 面积 …)
 
 
@@ -512,6 +514,21 @@ class _Sentence:
                 return verb
         return metric
 
+    def _counter_refined(self, hit: _Hit, metric: Metric, i: int, usable: list[_Hit]) -> Metric:
+        """A counter inside the figure (列, 架次) names only the generic thing counted: the
+        nearest more specific cue of its category before the figure in its clause names
+        what is counted (中欧班列进出境2963列, 满洲里口岸中欧班列开行量突破3500列)."""
+        start, end, unit = self.figs[i]
+        if not (hit.start < end and hit.end > start):
+            return metric  # a noun, not the counter
+        left = self.clauses[self.fig_clause[i]][0]
+        before = [h for h in usable if left <= h.start and h.end <= start]
+        for h in sorted(before, key=lambda h: -h.end):
+            cue = self._fitting(h, unit, False)
+            if cue and cue.category == metric.category and cue.priority > metric.priority:
+                return cue
+        return metric
+
     def _counted_noun(self, i: int, usable: list[_Hit], hi: int) -> list[_Hit]:
         """The head of the noun phrase after a count: the first fitting cue at most
         AFTER_NOUN_GAP characters after the figure, extended along cues that follow it
@@ -521,6 +538,8 @@ class _Sentence:
         fitting = [h for h in after if self._fitting(h, unit, False)]
         if not fitting or fitting[0].start - end > AFTER_NOUN_GAP:
             return []
+        if self.s[end : end + 1] == _LIST_MARK:
+            return []  # 挂职干部12名、专业技术人才86名: the next item's noun, not this count's
         head = last = fitting[0]
         for h in after:
             if h.start <= last.start:
@@ -550,6 +569,9 @@ class _Sentence:
                 metric = self._fitting(hit, unit, relaxed)
                 if metric and refine == _VERB_BEFORE:
                     return self._verb_before(metric, i, usable, lo, relaxed)
+                if metric and refine == _COUNTER:
+                    metric = self._refine(hit, metric, i, lo, relaxed)
+                    return self._counter_refined(hit, metric, i, usable)
                 if metric:
                     return self._refine(hit, metric, i, lo, relaxed) if refine else metric
         if relaxed:
@@ -592,11 +614,13 @@ class _Sentence:
             return metric.priority if metric else -1
 
         by_distance = sorted(touching, key=lambda h: (touch_distance(h), -fit_priority(h), h.start))
+        refine: bool | str = True
         if unit == "count":  # a counter (户, 村, 列) names its things as the nearest noun does
             inside = [h for h in by_distance if h.start < end and h.end > start]
             nouns = [h for h in by_distance if h not in inside and fit_priority(h) >= 0]
             by_distance = sorted(inside + nouns[:1], key=lambda h: -fit_priority(h))
-        yield by_distance, True
+            refine = True if nouns else _COUNTER
+        yield by_distance, refine
         yield [h for h in usable if end <= h.start <= end + 1 and h.end <= hi], False
         yield (
             sorted((h for h in usable if lo <= h.start and h.end <= start), key=lambda h: -h.end),
