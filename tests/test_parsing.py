@@ -68,6 +68,36 @@ def test_page_break_is_joined_and_offsets_point_at_the_text():
     assert parsed.block_at(start) == joined
 
 
+TABLE = """2024年统计公报
+
+全年外贸平稳增长。
+
+表1  2024年主要口岸货运量
+
+口岸名称      货运量（万吨）    比上年增长（%）
+满洲里          2163             4.7
+策克            1385             -4.1
+注：数据为初步统计数
+"""
+
+
+def test_a_table_keeps_its_lines_as_table_blocks():
+    parsed = parse_article("t", TABLE)
+    kinds = [(b.kind, b.text) for b in parsed.blocks]
+    assert [text for kind, text in kinds if kind == "table"] == [
+        "口岸名称      货运量（万吨）    比上年增长（%）",
+        "满洲里          2163             4.7",
+        "策克            1385             -4.1",  # not a date line (1385-4-1)
+    ]
+    assert parsed.repairs == []  # no row glued to the next line as a broken paragraph
+    assert ("paragraph", "注：数据为初步统计数") in kinds
+
+
+def test_spaced_lines_without_a_header_are_no_table():
+    text = "标题\n\n包头市      2163      4.7\n鄂尔多斯市  1385      4.1\n"
+    assert all(b.kind != "table" for b in parse_article("t", text).blocks)
+
+
 @pytest.mark.parametrize(
     ("text", "expected_sections", "warning_fragment"),
     [

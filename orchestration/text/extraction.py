@@ -57,7 +57,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from orchestration.text.categorize import categorize, topic_of
@@ -84,6 +84,7 @@ from orchestration.text.places import PlaceResolver
 from orchestration.text.prefilter import prefiltered
 from orchestration.text.rejections import MASKS, first_rule
 from orchestration.text.script import simplified
+from orchestration.text.tables import Cell, row_sentences
 
 
 @dataclass(frozen=True)
@@ -512,7 +513,7 @@ def extract_figures(
     periods = _headline_echoes(
         found, figure_periods(text, spans, published_on, sentences=sentences)
     )
-    return [
+    figures = [
         Figure(
             **fields,
             period=so_far_if_actual(
@@ -521,9 +522,73 @@ def extract_figures(
         )
         for fields, period, sentence in zip(found, periods, sentence_of, strict=True)
     ]
+    if any(b.kind == "table" for b in blocks):
+        figures = sorted(figures + _table_figures(parsed, published_on), key=lambda f: f.char_start)
+    return figures
+
+
+def _table_figures(parsed: ParsedArticle, published_on: date | None) -> list[Figure]:
+    """The bare numbers of the article's tables (tables.py): each row is read as the
+    sentence it stands for, under the article's headline and the table's caption (the line
+    before the header: 表1 2024年主要口岸进出境货运量), by this extractor; each figure then
+    points at its cell (surface, offsets, the row as its sentence)."""
+    from orchestration.text.parsing import parse_article  # parsing imports nothing of here
+
+    blocks = parsed.blocks
+    figures: list[Figure] = []
+    i = 0
+    while i < len(blocks):
+        if blocks[i].kind != "table":
+            i += 1
+            continue
+        j = i
+        while j < len(blocks) and blocks[j].kind == "table":
+            j += 1
+        header, rows = blocks[i], blocks[i + 1 : j]
+        before = blocks[i - 1] if i > 0 else None
+        caption = (
+            before.text
+            if before is not None
+            and before.kind in ("paragraph", "subheadline")
+            and len(before.text) <= _MAX_CAPTION
+            and not before.text.endswith(("。", "；", ";"))
+            else ""
+        )
+        lead = [line for line in (parsed.headline, caption) if line]
+        sentences = row_sentences(header.text, [b.text for b in rows])
+        synthetic = "\n".join(lead + [r.sentence for r in sentences])
+        cell_at: dict[int, tuple[Block, Cell]] = {}
+        offset = sum(len(line) + 1 for line in lead)
+        for block, row in zip(rows, sentences, strict=True):
+            for at, cell in row.numbers:
+                cell_at[offset + at] = (block, cell)
+            offset += len(row.sentence) + 1
+        read = extract_figures(parse_article(parsed.article_id, synthetic), published_on)
+        for f in read:
+            if f.char_start not in cell_at:
+                continue
+            block, cell = cell_at[f.char_start]
+            start = block.start + cell.start
+            base = cell_at.get(f.base_start) if f.base_start is not None else None
+            base_start = base[0].start + base[1].start if base else None
+            figures.append(
+                replace(
+                    f,
+                    surface=cell.text,
+                    char_start=start,
+                    char_end=start + len(cell.text),
+                    sentence=block.text,
+                    block_kind="table",
+                    base_start=base_start,
+                    base_end=base_start + len(base[1].text) if base else None,
+                )
+            )
+        i = j
+    return figures
 
 
 _TITLE_KINDS = ("headline", "subheadline")
+_MAX_CAPTION = 60  # a table's caption: a short line without a sentence's end
 
 
 def _headline_echoes(found: list[dict], periods: list[Period]) -> list[Period]:

@@ -15,10 +15,20 @@ from dataclasses import dataclass, field
 
 from orchestration.text.cities import city_for_section_line
 from orchestration.text.script import simplified, simplified_lines
+from orchestration.text.tables import cells, is_header, is_row
 
 BLOCK_SEPARATOR = "\n"
 # Every kind of block; the extractor reads them all (a figure is a figure wherever printed).
-BLOCK_KINDS = ("headline", "meta", "city", "subheadline", "byline", "paragraph", "caption")
+BLOCK_KINDS = (
+    "headline",
+    "meta",
+    "city",
+    "subheadline",
+    "byline",
+    "paragraph",
+    "caption",
+    "table",
+)
 
 # A paragraph that ends in one of these is complete; one that does not was cut by a page break.
 _SENTENCE_END = tuple("。！？!?…”’」』）)；;：:")
@@ -245,10 +255,31 @@ def _line_kind(line: _Line) -> str | None:
     return None
 
 
+def _mark_tables(lines: list[_Line]) -> None:
+    """A header line with units in brackets and the rows of numbers under it are a table
+    (``tables.py``): their lines are never joined as a page-broken paragraph."""
+    i = 0
+    while i < len(lines):
+        if not is_header(lines[i].text):
+            i += 1
+            continue
+        width = len(cells(lines[i].text))
+        j = i + 1
+        while j < len(lines) and is_row(lines[j].text, width):
+            j += 1
+        if j > i + 1:
+            for line in lines[i:j]:
+                line.kind = "table"
+        i = max(j, i + 1)
+
+
 def _classify(lines: list[_Line]) -> list[str]:
     """Give every line a kind; return warnings about the structure."""
     warnings: list[str] = []
+    _mark_tables(lines)
     for line in lines:
+        if line.kind == "table":
+            continue
         kind = _line_kind(line)
         if kind:
             line.kind = kind

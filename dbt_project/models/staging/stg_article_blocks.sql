@@ -1,4 +1,5 @@
--- Structural blocks of each article: headline, city, subheadline, byline, paragraph, caption.
+-- Structural blocks of each article: headline, city, subheadline, byline, paragraph,
+-- caption, meta, table.
 select
     article_id,
     block_index,

@@ -1,0 +1,129 @@
+"""Tables printed as text: a statistical bulletin's 表1 laid out with runs of spaces.
+
+::
+
+    表1  2024年主要口岸进出境货运量
+    口岸名称      货运量（万吨）    比上年增长（%）
+    满洲里          2163             4.7
+    策克            1385             -4.1
+
+A header line names what each column measures and its unit in brackets; each row names its
+subject in its first cell and holds bare numbers in the others. :func:`is_header` and
+:func:`is_row` let the parser keep such lines as ``table`` blocks (a row is never glued to
+the next line as a page-broken paragraph). :func:`row_sentences` writes each row as the
+sentence it stands for (``满洲里口岸货运量2163万吨，比上年下降4.1%。``) under the table's
+caption, so that the extractor reads it with its own rules (value and unit, metric, measure,
+place, period) and each figure then points back at its cell. Pure: no dagster, no duckdb.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_CELL_GAP_RE = re.compile(r"(?:[ \u3000]{2,}|\t)[ \t\u3000]*")
+_NUMBER_RE = re.compile(r"[-－−+]?\d[\d,]*(?:\.\d+)?")
+_NEGATIVE = "-－−"
+_EMPTY_CELL = {"-", "—", "－", "…", "/"}
+_SENTENCE_PUNCT_RE = re.compile(r"[，,。；;！？!?]")
+_HEADER_UNIT_RE = re.compile(r"^(?P<name>.*?)[（(](?P<unit>[^（）()]{1,8})[）)]$")
+_MAX_LABEL = 20
+_MAX_HEADER = 80
+# a header's first cell names what the rows are (口岸名称 → 口岸): a row whose label lacks
+# that word gets it when it is a kind of place the gazetteer names (满洲里 → 满洲里口岸)
+_LABEL_KINDS = ("口岸", "综合保税区", "保税区", "开发区", "园区")
+_RISE, _FALL = "增长", "下降"
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    start: int  # offsets in the line
+    end: int
+
+
+def cells(line: str) -> list[Cell]:
+    """The cells of a line split at runs of two or more spaces (or a tab)."""
+    found: list[Cell] = []
+    pos = 0
+    for gap in _CELL_GAP_RE.finditer(line):
+        if gap.start() > pos:
+            found.append(Cell(line[pos : gap.start()], pos, gap.start()))
+        pos = gap.end()
+    if pos < len(line):
+        found.append(Cell(line[pos:], pos, len(line)))
+    return found
+
+
+def is_number(text: str) -> bool:
+    return bool(_NUMBER_RE.fullmatch(text))
+
+
+def is_header(line: str) -> bool:
+    """A table's header: two or more cells, none a number, no sentence punctuation, one
+    with a unit in brackets (货运量（万吨）)."""
+    row = cells(line)
+    return (
+        len(row) >= 2
+        and len(line) <= _MAX_HEADER
+        and not _SENTENCE_PUNCT_RE.search(line)
+        and not any(is_number(c.text) for c in row)
+        and any(_HEADER_UNIT_RE.match(c.text) for c in row[1:])
+    )
+
+
+def is_row(line: str, width: int) -> bool:
+    """A row of a table with ``width`` columns: a label, then numbers (or an empty mark)."""
+    row = cells(line)
+    return (
+        len(row) == width
+        and len(row[0].text) <= _MAX_LABEL
+        and not is_number(row[0].text)
+        and all(is_number(c.text) or c.text in _EMPTY_CELL for c in row[1:])
+        and any(is_number(c.text) for c in row[1:])
+    )
+
+
+@dataclass(frozen=True)
+class RowSentence:
+    """A row written as a sentence, and where each of its numbers came from."""
+
+    sentence: str
+    numbers: tuple[tuple[int, Cell], ...]  # (offset of a number in ``sentence``, its cell)
+
+
+def _column(header: Cell) -> tuple[str, str]:
+    """(what the column measures, its unit as printed): 货运量（万吨） → (货运量, 万吨)."""
+    m = _HEADER_UNIT_RE.match(header.text)
+    return (m.group("name"), m.group("unit")) if m else (header.text, "")
+
+
+def row_sentences(header: str, rows: list[str]) -> list[RowSentence]:
+    """Each row of a table as the sentence it stands for (see the module docstring)."""
+    columns = [_column(c) for c in cells(header)]
+    kind = columns[0][0].removesuffix("名称").removesuffix("名")
+    out: list[RowSentence] = []
+    for line in rows:
+        row = cells(line)
+        label = row[0].text
+        if kind in _LABEL_KINDS and not label.endswith(kind):
+            label += kind
+        parts: list[str] = []
+        numbers: list[tuple[int, Cell]] = []
+        length = len(label)
+        for cell, (name, unit) in zip(row[1:], columns[1:], strict=True):
+            if not is_number(cell.text):
+                continue
+            number = cell.text
+            if number[0] in _NEGATIVE:
+                number = number[1:]
+                name = name.replace(_RISE, _FALL) if _RISE in name else name
+            if unit in ("%", "％"):
+                unit = "%"
+            part = f"{name}{number}{unit}"
+            at = length + (1 if parts else 0) + len(name)
+            parts.append(part)
+            length += len(part) + (1 if len(parts) > 1 else 0)
+            numbers.append((at, cell))
+        out.append(RowSentence(label + "，".join(parts) + "。", tuple(numbers)))
+    return out
