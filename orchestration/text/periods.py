@@ -30,14 +30,21 @@ word followed by a suffix: ``以来``/``至今`` (from the span's start to the p
 ``去年以来``, ``2010年以来``, ``“十四五”以来``), ``底``/``末`` (a point at the span's end:
 ``9月底`` → Sep 30, ``一季度末`` → Mar 31), ``期间``/``时期`` (no change); ``年初以来``
 (``年初`` alone is not read); multi-year spans ``2013年至2017年``/``2013—2017年``,
-``2022年10月至2023年3月``, five-year plans ``十一五`` … ``十五五`` (``十四五`` =
-2021-01-01..2025-12-31, ``十三五`` = 2016–2020, quotes included as printed), ``今明两年``.
+``2022年10月至2023年3月``, five-year plans ``十一五`` … ``十五五`` with 期间/时期/以来/末
+(``十四五期间`` = 2021-01-01..2025-12-31, ``十三五时期`` = 2016–2020, quotes included as
+printed; without a suffix a plan is named, not a time: ``“十四五”规划目标任务``,
+``今年是“十四五”收官之年``), ``今明两年``.
 
 Choices where the words leave one:
 
 * ``近三年``/``近5年``/``近三年来``/``五年来``: the N calendar years up to and including the
   publication year (published 2024 → 2022-01-01..2024-12-31). ``过去五年``: the N full
-  years before the publication year (published 2024 → 2019-01-01..2023-12-31).
+  years before the publication year (published 2024 → 2019-01-01..2023-12-31). ``一年来``
+  (a report's look back) is the year in force (``2024年是…关键一年。一年来,…``), else the
+  year before publication.
+* Bare ``今年`` of a figure already reached (modality ``actual``, decided by the extractor:
+  :func:`so_far_if_actual`) runs from January 1 to the publication date; of a target or a
+  forecast it is the whole year.
 * ``截至`` + a span is a point at the span's end (``截至2023年`` → 2023-12-31, ``截至9月`` →
   Sep 30); ``截至目前``/``截至当前``/``截至发稿时`` → the publication date; ``到…为止`` likewise.
   ``到``/``至`` without ``为止`` is not part of the period (``到2025年达到…`` → the year 2025).
