@@ -68,6 +68,8 @@ from orchestration.text.prefilter import prefiltered, required_words
 
 RULES = Path(__file__).resolve().parent / "rules"
 REGION_CODE = "nmg"
+TOWN = "town"  # the level of a town's collective reference (town_phrase of place_rules.yaml)
+_NOT_DIVISIONS = ("port", "zone")  # county-level places that are no administrative division
 LEVELS = ("region", "city", "county")
 _CLAUSE_PUNCT = "，,；;：:"
 _CLAUSE_PUNCT_RE = re.compile(f"[{_CLAUSE_PUNCT}]")
@@ -164,6 +166,7 @@ class _Lexicon:
     route: re.Pattern[str]
     listed_object: re.Pattern[str]
     aggregate: re.Pattern[str]  # a sentence summing up its paragraph's places (全部, 所有)
+    town: re.Pattern[str]  # 在海流图镇,…: a town the gazetteer does not list
 
 
 @lru_cache(maxsize=1)
@@ -225,6 +228,7 @@ def _lexicon() -> _Lexicon:
             + ("|".join(map(re.escape, rules.get("aggregate_words") or [])) or "(?!)")
             + ")"
         ),
+        town=re.compile(rules.get("town_phrase") or "(?!)"),
     )
 
 
@@ -353,6 +357,17 @@ def facility_refs(text: str, refs: list[PlaceRef]) -> list[PlaceRef]:
     return out
 
 
+def town_refs(text: str, refs: list[PlaceRef]) -> list[PlaceRef]:
+    """Towns the gazetteer does not list, where a clause happens (``town_phrase``: 在海流图镇,
+    …): a collective of level ``town`` (the county-level place of the article or context)."""
+    taken = [(r.start, r.end) for r in refs]
+    return [
+        PlaceRef(m.start("town"), m.end("town"), "collective", TOWN, False)
+        for m in _lexicon().town.finditer(text)
+        if not any(a < m.end("town") and m.start("town") < b for a, b in taken)
+    ]
+
+
 def _opens_clause(text: str, s_start: int, start: int) -> bool:
     """Whether the word at ``start`` opens its clause (after a short time phrase at most)."""
     left = max(s_start, *(text.rfind(p, s_start, start) + 1 for p in _CLAUSE_PUNCT))
@@ -435,7 +450,8 @@ class PlaceResolver:
         self.has_sections = sections
         masked = [(dateline.start, dateline.end)] if dateline else []
         refs = place_refs(text, masked)
-        self.refs = sorted(refs + facility_refs(text, refs), key=lambda r: r.start)
+        refs += facility_refs(text, refs)
+        self.refs = sorted(refs + town_refs(text, refs), key=lambda r: r.start)
         self.ref_starts = [r.start for r in self.refs]
         self.dateline_place = self._dateline_place(dateline)
         self._sentences: dict[int, _Sentence] = {}
@@ -514,6 +530,8 @@ class PlaceResolver:
         return None, "none"
 
     def _resolve_collective(self, level: str, context: str | None) -> str | None:
+        if level == TOWN:
+            return self._town_county(context)
         if context is None:
             context = self.dateline_place
         if context == REGION_CODE and level != "context":
@@ -532,6 +550,20 @@ class PlaceResolver:
             return place.city_code
         # county level: the context's county, else its city
         return context
+
+    def _town_county(self, context: str | None) -> str | None:
+        """The county-level division a town of the article lies in: the dateline's (a
+        county news centre's story), else the context's, or the county a port or zone of
+        the context lies in; None when neither is known."""
+        for code in (self.dateline_place, context):
+            place = gazetteer().get(code or "")
+            if place is None or place.level != "county":
+                continue
+            if place.kind not in _NOT_DIVISIONS:
+                return code
+            if place.within_code:
+                return place.within_code
+        return None
 
     def _sentence(self, block, s_start: int, s_end: int) -> _Sentence:
         cached = self._sentences.get(s_start)
@@ -571,7 +603,9 @@ class PlaceResolver:
                 continue  # 进口俄罗斯木材: a country inside a clause is what is traded
             code = r.code
             if r.kind == "collective":
-                code = self._resolve_collective(r.code, context)
+                # 当地, 全市 after a name of the same sentence point back at that name
+                named = next((x.code for x in reversed(refs) if x.kind != "outside"), None)
+                code = self._resolve_collective(r.code, named or context)
                 if code is None:
                     continue
             ref = PlaceRef(r.start - s_start, r.end - s_start, r.kind, code, False)
