@@ -367,6 +367,7 @@ MODIFIER_GAP = 4  # characters between a modifier cue and the generic head it re
 _COMPOUND_GAP = "的级类型"  # what may stand between two cues of one compound after a count
 _VERB_BEFORE = "verb_before"  # a tier whose generic noun a verb before the count refines
 _COUNTER = "counter"  # a tier where a counter alone names the count (no noun touches it)
+_SPACE_RE = re.compile(r"[ \t\u3000]")
 _LIST_MARK = "、"  # separates the items of a list (干部12名、人才86名)
 GENERIC_PRIORITY = 40  # a metric at or below it is generic (投资, 项目, 里程, 面积 …)
 
@@ -540,6 +541,8 @@ class _Sentence:
             return []
         if self.s[end : end + 1] == _LIST_MARK:
             return []  # 挂职干部12名、专业技术人才86名: the next item's noun, not this count's
+        if _SPACE_RE.search(self.s, end, fitting[0].start):
+            return []  # 新开航线12条  中欧班列…: spaces part a headline's phrases
         head = last = fitting[0]
         for h in after:
             if h.start <= last.start:
