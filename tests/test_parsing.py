@@ -93,9 +93,21 @@ def test_a_table_keeps_its_lines_as_table_blocks():
     assert ("paragraph", "注：数据为初步统计数") in kinds
 
 
-def test_spaced_lines_without_a_header_are_no_table():
-    text = "标题\n\n包头市      2163      4.7\n鄂尔多斯市  1385      4.1\n"
-    assert all(b.kind != "table" for b in parse_article("t", text).blocks)
+def test_spaced_lines_without_a_header_are_no_table_and_stay_apart():
+    rows = [
+        "包头市              2163              4.7",
+        "鄂尔多斯市          1385              4.1",
+    ]
+    assert all(len(row) >= 30 for row in rows)  # as long as a page-broken paragraph's half
+    text = "标题\n\n各盟市外贸情况如下。\n" + "\n".join(rows) + "\n"
+    parsed = parse_article("t", text)
+    assert all(b.kind != "table" for b in parsed.blocks)
+    # laid out with runs of spaces: never glued together as a page-broken paragraph
+    assert [b.text for b in parsed.blocks if b.kind == "paragraph"] == [
+        "各盟市外贸情况如下。",
+        *rows,
+    ]
+    assert parsed.repairs == []
 
 
 @pytest.mark.parametrize(

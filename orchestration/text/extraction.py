@@ -84,7 +84,7 @@ from orchestration.text.places import PlaceResolver
 from orchestration.text.prefilter import prefiltered
 from orchestration.text.rejections import MASKS, first_rule
 from orchestration.text.script import simplified
-from orchestration.text.tables import Cell, row_sentences
+from orchestration.text.tables import Cell, caption_unit, row_sentences
 
 
 @dataclass(frozen=True)
@@ -549,13 +549,13 @@ def _table_figures(parsed: ParsedArticle, published_on: date | None) -> list[Fig
         caption = (
             before.text
             if before is not None
-            and before.kind in ("paragraph", "subheadline")
+            and before.kind in ("paragraph", "subheadline", "headline")
             and len(before.text) <= _MAX_CAPTION
             and not before.text.endswith(("。", "；", ";"))
             else ""
         )
-        lead = [line for line in (parsed.headline, caption) if line]
-        sentences = row_sentences(header.text, [b.text for b in rows])
+        lead = list(dict.fromkeys(line for line in (parsed.headline, caption) if line))
+        sentences = row_sentences(header.text, [b.text for b in rows], caption_unit(caption))
         synthetic = "\n".join(lead + [r.sentence for r in sentences])
         cell_at: dict[int, tuple[Block, Cell]] = {}
         offset = sum(len(line) + 1 for line in lead)

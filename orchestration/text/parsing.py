@@ -71,6 +71,7 @@ _MAX_HEADING = 40
 # A page-break fragment is part of a running paragraph: long, or with clause punctuation.
 # A short line without any (a title, a heading) is never the first half of a broken paragraph.
 _MIN_FRAGMENT = 30
+_LAID_OUT_RE = re.compile(r"[^\s][ \u3000]{2,}[^\s]|\t")  # cells apart (满洲里    2163    4.7)
 _CLAUSE_MARK_RE = re.compile(r"[，,、；;：:。“”]")
 _PUNCTUATION_RE = re.compile(r"[，,。！？!?；;：:、“”\"（）()《》%％\d０-９]")
 _MAX_CITY_LINE = 8
@@ -338,11 +339,15 @@ def _classify(lines: list[_Line]) -> list[str]:
 
 
 def _continues(previous: str, line: _Line) -> bool:
-    """True when ``line`` is the second half of a paragraph cut by a page break."""
+    """True when ``line`` is the second half of a paragraph cut by a page break. A line laid
+    out with runs of spaces (a table's row the parser did not recognise as one) is never
+    half of a broken paragraph, nor is the line after it."""
     return (
         line.kind == "paragraph"
         and not previous.endswith(_SENTENCE_END)
         and (len(previous) >= _MIN_FRAGMENT or bool(_CLAUSE_MARK_RE.search(previous)))
+        and not _LAID_OUT_RE.search(previous)
+        and not _LAID_OUT_RE.search(line.text)
     )
 
 

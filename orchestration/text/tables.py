@@ -27,6 +27,7 @@ _NEGATIVE = "-－−"
 _EMPTY_CELL = {"-", "—", "－", "…", "/"}
 _SENTENCE_PUNCT_RE = re.compile(r"[，,。；;！？!?]")
 _HEADER_UNIT_RE = re.compile(r"^(?P<name>.*?)[（(](?P<unit>[^（）()]{1,8})[）)]$")
+_CAPTION_UNIT_RE = re.compile(r"单位[:：]\s*(?P<unit>[^\s）)，,；;]{1,6})")
 _MAX_LABEL = 20
 _MAX_HEADER = 80
 # a header's first cell names what the rows are (口岸名称 → 口岸): a row whose label lacks
@@ -98,9 +99,16 @@ def _column(header: Cell) -> tuple[str, str]:
     return (m.group("name"), m.group("unit")) if m else (header.text, "")
 
 
-def row_sentences(header: str, rows: list[str]) -> list[RowSentence]:
-    """Each row of a table as the sentence it stands for (see the module docstring)."""
-    columns = [_column(c) for c in cells(header)]
+def caption_unit(caption: str) -> str:
+    """The unit a caption gives every column without one of its own (单位：万吨), or ''."""
+    m = _CAPTION_UNIT_RE.search(caption)
+    return m.group("unit") if m else ""
+
+
+def row_sentences(header: str, rows: list[str], default_unit: str = "") -> list[RowSentence]:
+    """Each row of a table as the sentence it stands for (see the module docstring);
+    ``default_unit``: the unit of the columns whose header gives none (the caption's)."""
+    columns = [(name, unit or default_unit) for name, unit in (_column(c) for c in cells(header))]
     kind = columns[0][0].removesuffix("名称").removesuffix("名")
     out: list[RowSentence] = []
     for line in rows:
@@ -118,8 +126,8 @@ def row_sentences(header: str, rows: list[str]) -> list[RowSentence]:
             if number[0] in _NEGATIVE:
                 number = number[1:]
                 name = name.replace(_RISE, _FALL) if _RISE in name else name
-            if unit in ("%", "％"):
-                unit = "%"
+            if unit.strip("±") in ("%", "％"):
+                unit = "%"  # 比上年增长（±%）
             part = f"{name}{number}{unit}"
             at = length + (1 if parts else 0) + len(name)
             parts.append(part)
