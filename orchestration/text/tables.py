@@ -28,6 +28,7 @@ _EMPTY_CELL = {"-", "—", "－", "…", "/"}
 _SENTENCE_PUNCT_RE = re.compile(r"[，,。；;！？!?]")
 _HEADER_UNIT_RE = re.compile(r"^(?P<name>.*?)[（(](?P<unit>[^（）()]{1,8})[）)]$")
 _CAPTION_UNIT_RE = re.compile(r"单位[:：]\s*(?P<unit>[^\s）)，,；;]{1,6})")
+_NUMBER_KIND_NAMES = ("绝对数", "绝对值", "数值", "数量", "总量", "金额", "规模")
 _MAX_LABEL = 20
 _MAX_HEADER = 80
 # a header's first cell names what the rows are (口岸名称 → 口岸): a row whose label lacks
@@ -94,9 +95,12 @@ class RowSentence:
 
 
 def _column(header: Cell) -> tuple[str, str]:
-    """(what the column measures, its unit as printed): 货运量（万吨） → (货运量, 万吨)."""
+    """(what the column measures, its unit as printed): 货运量（万吨） → (货运量, 万吨); a
+    column named for the kind of number only (绝对数（亿元）) names nothing: its rows'
+    labels do (出口额)."""
     m = _HEADER_UNIT_RE.match(header.text)
-    return (m.group("name"), m.group("unit")) if m else (header.text, "")
+    name, unit = (m.group("name"), m.group("unit")) if m else (header.text, "")
+    return ("" if name in _NUMBER_KIND_NAMES else name), unit
 
 
 def caption_unit(caption: str) -> str:
@@ -122,7 +126,7 @@ def row_sentences(header: str, rows: list[str], default_unit: str = "") -> list[
         for cell, (name, unit) in zip(row[1:], columns[1:], strict=True):
             if not is_number(cell.text):
                 continue
-            number = cell.text
+            number = cell.text.lstrip("+")
             if number[0] in _NEGATIVE:
                 number = number[1:]
                 name = name.replace(_RISE, _FALL) if _RISE in name else name
