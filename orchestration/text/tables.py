@@ -117,6 +117,9 @@ def row_sentences(header: str, rows: list[str], default_unit: str = "") -> list[
     out: list[RowSentence] = []
     for line in rows:
         row = cells(line)
+        if len(row) != len(columns):  # the parser's rows have the header's width
+            out.append(RowSentence("", ()))
+            continue
         label = row[0].text
         if kind in _LABEL_KINDS and not label.endswith(kind):
             label += kind
