@@ -556,14 +556,21 @@ def _table_figures(parsed: ParsedArticle, published_on: date | None) -> list[Fig
         )
         lead = list(dict.fromkeys(line for line in (parsed.headline, caption) if line))
         sentences = row_sentences(header.text, [b.text for b in rows], caption_unit(caption))
-        synthetic = "\n".join(lead + [r.sentence for r in sentences])
+        synthetic = parse_article(
+            parsed.article_id, "\n".join(lead + [r.sentence for r in sentences if r.sentence])
+        )
+        # where each row's numbers are in the repaired synthetic text (found, not computed:
+        # the parser may join or drop lines)
         cell_at: dict[int, tuple[Block, Cell]] = {}
-        offset = sum(len(line) + 1 for line in lead)
+        pos = 0
         for block, row in zip(rows, sentences, strict=True):
+            at_row = synthetic.text.find(row.sentence, pos) if row.sentence else -1
+            if at_row < 0:
+                continue
             for at, cell in row.numbers:
-                cell_at[offset + at] = (block, cell)
-            offset += len(row.sentence) + 1
-        read = extract_figures(parse_article(parsed.article_id, synthetic), published_on)
+                cell_at[at_row + at] = (block, cell)
+            pos = at_row + len(row.sentence)
+        read = extract_figures(synthetic, published_on)
         for f in read:
             if f.char_start not in cell_at:
                 continue
