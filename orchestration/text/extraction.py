@@ -71,7 +71,7 @@ from orchestration.text.numbers import (
     interpret,
     read_number,
 )
-from orchestration.text.parsing import Block, ParsedArticle
+from orchestration.text.parsing import Block, ParsedArticle, parse_article
 from orchestration.text.periods import (
     NO_CARRY_METRICS,
     NO_PERIOD,
@@ -531,9 +531,8 @@ def _table_figures(parsed: ParsedArticle, published_on: date | None) -> list[Fig
     """The bare numbers of the article's tables (tables.py): each row is read as the
     sentence it stands for, under the article's headline and the table's caption (the line
     before the header: 表1 2024年主要口岸进出境货运量), by this extractor; each figure then
-    points at its cell (surface, offsets, the row as its sentence)."""
-    from orchestration.text.parsing import parse_article  # parsing imports nothing of here
-
+    points at its cell (surface, offsets, the row as its sentence). The article's other
+    lines are no context of a table: a row names its place, else the headline does."""
     blocks = parsed.blocks
     figures: list[Figure] = []
     i = 0

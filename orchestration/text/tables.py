@@ -123,22 +123,20 @@ def row_sentences(header: str, rows: list[str], default_unit: str = "") -> list[
         label = row[0].text
         if kind in _LABEL_KINDS and not label.endswith(kind):
             label += kind
-        parts: list[str] = []
+        sentence = label
         numbers: list[tuple[int, Cell]] = []
-        length = len(label)
         for cell, (name, unit) in zip(row[1:], columns[1:], strict=True):
             if not is_number(cell.text):
                 continue
             number = cell.text.lstrip("+")
             if number[0] in _NEGATIVE:
                 number = number[1:]
-                name = name.replace(_RISE, _FALL) if _RISE in name else name
+                name = name.replace(_RISE, _FALL)
             if unit.strip("±") in ("%", "％"):
                 unit = "%"  # 比上年增长（±%）
-            part = f"{name}{number}{unit}"
-            at = length + (1 if parts else 0) + len(name)
-            parts.append(part)
-            length += len(part) + (1 if len(parts) > 1 else 0)
-            numbers.append((at, cell))
-        out.append(RowSentence(label + "，".join(parts) + "。", tuple(numbers)))
+            if numbers:
+                sentence += "，"
+            numbers.append((len(sentence) + len(name), cell))
+            sentence += f"{name}{number}{unit}"
+        out.append(RowSentence(sentence + "。", tuple(numbers)))
     return out
