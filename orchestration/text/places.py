@@ -485,7 +485,15 @@ class PlaceResolver:
                 if r.kind in ("place", "region")
             ]
         if candidates:
-            return Attribution(candidates[0].code, "article")
+            # 内蒙古甘其毛都口岸前4个月…: names in a row, each inside the one before, are one
+            # place, the most specific (as in a sentence: 阿拉善盟额济纳旗的策克口岸)
+            first = candidates[0]
+            for later in candidates[1:]:
+                if self.text[first.end : later.start] not in ("", "的"):
+                    break
+                if _inside(later.code, first.code):
+                    first = later
+            return Attribution(first.code, "article")
         if body:
             first = body[0]
             end = first.end
