@@ -81,8 +81,9 @@ In order:
    figures *inside* it are of that period (``比2010年的58亿元增长了一倍``: the 58亿元 is
    2010's); the figures after it, and the sentence's others, keep the sentence's period
    (``较2010年增长12%``, ``比去年同期增长8%``: the 12% and the 8% are this period's, as in
-   ``同比增长8%``). ``是/为/相当于 + period + 的`` (``是2010年的3倍``) only compares: the
-   ratio is the sentence's own figure;
+   ``同比增长8%``). ``是/为/相当于/占/超过/完成 + period + (a noun) + 的``
+   (``是2010年的3倍``, ``已超过去年全年过货量的三成``, ``完成全年目标任务的58.9%``) only
+   compares: the ratio is the sentence's own figure, and the compared period is not carried;
 2. ``同期`` words not in a comparison (``去年同期为100亿元``) govern the figures after them
    in their own clause only;
 3. the nearest period words before the figure in its sentence: those of its own clause,
@@ -187,7 +188,9 @@ class _Grammar:
         prefixes = self._alternation("pre", rules["prefixes"])
         suffixes = self._alternation("suf", rules["suffixes"])
         day = self._expand(rules["day"])
-        digit_guard = r"(?<![\d.．A-Za-z])"
+        # a number's digits never start inside another number (12月, 3.5月); words do after
+        # a list's number (2.上半年,…)
+        digit_guard = r"(?:(?=[\d０-９])(?<![\d.．A-Za-z])|(?![\d０-９]))"
         cn = "零〇一二两三四五六七八九十"
         cn_guard = rf"(?:(?=[{cn}])(?<![{cn}百千万亿第])|(?![{cn}]))"
         # a fast pre-filter: the characters a period expression can start with
@@ -211,6 +214,7 @@ class _Grammar:
         self.paired_before = re.compile(rf"(?:{comparison['paired_markers']})[ \t]*$")
         self.paired_closer = re.compile(comparison["paired_closers"])
         self.ratio_before = re.compile(rf"(?:{comparison['ratio_markers']})[ \t]*$")
+        self.ratio_tail = re.compile(comparison["ratio_tail"])
         self.phrase_end = re.compile(comparison["phrase_ends"])
         self.continuation = re.compile(rf"[\s“”\"‘’「」『』（(]*(?:{rules['continuation']})")
         self.carry_after = frozenset(rules["carry_after"])
@@ -613,8 +617,10 @@ def _comparison_scope(s: str, start: int, end: int) -> int | None:
         closer = g.paired_closer.search(s, end, clause_end)
         if closer:
             return closer.start()
-    if g.ratio_before.search(s, clause_start, start) and s[end : end + 1] == "的":
-        return end + 1
+    if g.ratio_before.search(s, clause_start, start):
+        tail = g.ratio_tail.match(s, end, clause_end)
+        if tail:
+            return tail.end()
     return None
 
 
