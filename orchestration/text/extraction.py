@@ -62,7 +62,7 @@ from datetime import date
 
 from orchestration.text.categorize import categorize, topic_of
 from orchestration.text.clauses import ArticleView
-from orchestration.text.metrics import LEVELS, classify_sentence, unit_family
+from orchestration.text.metrics import LEVELS, VOCABULARY, classify_sentence, unit_family
 from orchestration.text.numbers import (
     FIGURE_RE,
     PERCENT_WORD_RE,
@@ -388,6 +388,17 @@ def _add_metrics(
         i = j
 
 
+def _funding_items(found: list[dict]) -> None:
+    """A figure whose words name no category (``other``) but whose metric is one of
+    funding's (落地项目16个, 已开工312个 of 衔接资金项目, 新入驻企业42家: projects and
+    enterprises an investment drive brings) is a funding figure: the contract counts
+    projects signed and financed as funding."""
+    for fields in found:
+        metric = VOCABULARY.get(fields["metric"]) if fields["metric"] else None
+        if fields["category"] == "other" and metric is not None and metric.category == "funding":
+            fields["category"] = "funding"
+
+
 def extract_figures(
     parsed: ParsedArticle,
     published_on: date | None = None,
@@ -507,6 +518,7 @@ def extract_figures(
             }
         )
     _add_metrics(view, found, sentence_of, list_of)
+    _funding_items(found)
     if published_on is None:
         published_on = publication_date(text)
     spans = [(f["char_start"], f["char_end"]) for f in found]
