@@ -64,6 +64,8 @@ def is_number(text: str) -> bool:
 def is_header(line: str) -> bool:
     """A table's header: two or more cells, none a number, no sentence punctuation, one
     with a unit in brackets (货运量（万吨）)."""
+    if not ("（" in line or "(" in line) or not _CELL_GAP_RE.search(line):
+        return False  # most lines: no bracket or no cells (asked of every line of every article)
     row = cells(line)
     return (
         len(row) >= 2
