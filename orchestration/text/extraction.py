@@ -69,7 +69,13 @@ from datetime import date
 
 from orchestration.text.categorize import categorize, topic_of
 from orchestration.text.clauses import ArticleView
-from orchestration.text.metrics import LEVELS, VOCABULARY, classify_sentence, unit_family
+from orchestration.text.metrics import (
+    GENERIC_PRIORITY,
+    LEVELS,
+    VOCABULARY,
+    classify_sentence,
+    unit_family,
+)
 from orchestration.text.numbers import (
     FIGURE_RE,
     PERCENT_WORD_RE,
@@ -343,6 +349,15 @@ class _SentenceContext:
         return self.spans[:i] + self.spans[i + 1 :]
 
 
+_PART_OF_RE = re.compile(r"[\s“”\"●▲■◆·\d.、]*其中")  # a sentence of the previous one's parts
+
+
+def _adjacent(text: str, end: int, start: int) -> bool:
+    """Whether a sentence starting at ``start`` follows the one ending at ``end`` in the
+    same paragraph (nothing but spaces between)."""
+    return 0 <= end <= start and not text[end:start].strip(" \t\u3000")
+
+
 def _add_metrics(
     view: ArticleView,
     found: list[dict],
@@ -358,6 +373,8 @@ def _add_metrics(
     in that unit measured, and so do the changes and shares of that level
     (``呼伦贝尔市农畜产品加工业产值达到612.4亿元,增长9.3%；兴安盟完成287.6亿元,增长12.1%``)."""
     list_metric: dict[tuple[int, str], str] = {}  # (list start, unit family) -> metric
+    # the previous sentence's level metrics by unit family, and where it ended
+    before: tuple[int, dict[str, str]] = (-1, {})
     i = 0
     while i < len(found):
         j = i
@@ -381,6 +398,20 @@ def _add_metrics(
                 names[k] = list_metric.get(key)
             if names[k] is not None:
                 list_metric.setdefault(key, names[k])
+        if _PART_OF_RE.match(model.norm) and _adjacent(view.text, before[0], s_start):
+            # 其中,内蒙古段长约383公里: parts of what the sentence before measured
+            for k, (fields, reading) in enumerate(zip(group, readings, strict=True)):
+                known = VOCABULARY.get(names[k]) if names[k] else None
+                if reading.measure in LEVELS and (
+                    known is None or known.priority <= GENERIC_PRIORITY
+                ):
+                    names[k] = before[1].get(unit_family(fields["unit"]), names[k])
+        levels = {
+            unit_family(fields["unit"]): names[k]
+            for k, (fields, reading) in enumerate(zip(group, readings, strict=True))
+            if reading.measure in LEVELS and names[k] is not None
+        }
+        before = (s_end, levels)
         for k, (fields, reading) in enumerate(zip(group, readings, strict=True)):
             base = group[reading.base] if reading.base is not None else None
             inherited = (
