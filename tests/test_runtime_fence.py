@@ -136,13 +136,26 @@ def test_canary_sqlite_event_log_still_closes_its_wal_per_event(tmp_path, monkey
         "pool): holding the files open saves nothing any more: " + _upgrade("dagster")
     )
 
+    def synchronous(path: Path) -> int:  # as Dagster connects: a SQLAlchemy engine
+        import sqlalchemy as sa
+
+        engine = sa.create_engine(f"sqlite:///{path}", poolclass=sa.pool.NullPool)
+        with engine.connect() as connection:
+            level = connection.exec_driver_sql("PRAGMA synchronous").scalar()
+        engine.dispose()
+        return level
+
+    assert synchronous(index) == 2  # SQLite's default, FULL: a sync per commit
     run_id = str(uuid.uuid4())
     with event_log_held_open(instance, run_id) as held:
         assert held
+        assert synchronous(index) == 1  # NORMAL while the run executes
         assert job.execute_in_process(instance=instance, run_id=run_id).success
         shard_wal = Path(f"{storage_shards(instance, run_id)[1]}-wal")
         assert Path(f"{index}-wal").exists() and shard_wal.exists()
     assert not Path(f"{index}-wal").exists()  # the trick's close was the last one
+    assert synchronous(index) == 2  # the listener is gone with the run
+    assert synchronous(tmp_path / "elsewhere.db") == 2  # only the event log's files
 
     monkeypatch.setenv(SWITCH_ENV, "0")
     unused = str(uuid.uuid4())
