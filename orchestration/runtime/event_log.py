@@ -14,10 +14,12 @@ transaction: Dagster's writers and readers are not blocked. While the run execut
 SQLAlchemy ``connect`` listener (SQLAlchemy's public event API) also sets
 ``PRAGMA synchronous=NORMAL`` on the connections to those files: each commit then no longer
 waits for the disk. SQLite documents the trade-off for WAL mode: no corruption, but the
-last committed events may be lost on a power failure (not on a crash of the process). What the trick relies on is the
-storage's file layout: ``SqliteEventLogStorage.path_for_shard`` (a public method) naming
-the files and the shard name ``index`` of the cross-run index (a private constant of
-Dagster 1.13, ``INDEX_SHARD_NAME``). An index file that is not where the layout says turns
+last committed events may be lost on a power failure (not on a crash of the process).
+
+What the trick relies on is the storage's file layout:
+``SqliteEventLogStorage.path_for_shard`` (a public method) naming the files and the shard
+name ``index`` of the cross-run index (a private constant of Dagster 1.13,
+``INDEX_SHARD_NAME``). An index file that is not where the layout says turns
 the trick into a no-op; the canary in ``tests/test_runtime_fence.py`` fails loudly then.
 ``LEDGER_RUNTIME_TRICKS=0`` turns it off.
 """
