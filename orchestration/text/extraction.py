@@ -97,7 +97,7 @@ from orchestration.text.places import PlaceResolver
 from orchestration.text.prefilter import prefiltered
 from orchestration.text.rejections import MASKS, first_rule
 from orchestration.text.script import simplified
-from orchestration.text.tables import Cell, caption_unit, row_sentences
+from orchestration.text.tables import Cell, caption_unit, is_header, row_sentences
 
 
 @dataclass(frozen=True)
@@ -590,8 +590,8 @@ def _table_figures(parsed: ParsedArticle, published_on: date | None) -> list[Fig
         if blocks[i].kind != "table":
             i += 1
             continue
-        j = i
-        while j < len(blocks) and blocks[j].kind == "table":
+        j = i + 1  # the header's rows: up to the next header (tables back to back) or text
+        while j < len(blocks) and blocks[j].kind == "table" and not is_header(blocks[j].text):
             j += 1
         header, rows = blocks[i], blocks[i + 1 : j]
         before = blocks[i - 1] if i > 0 else None
