@@ -34,9 +34,9 @@ once (two databases on the same server, each with its own Dagster instance from
 
 Each measurement is a fresh subprocess. ``peak_mb`` is the peak of the summed Pss
 (proportional set size; VmRSS where the kernel lacks it) of the subprocess and all its
-descendants (the dbt server and its forked dbt commands included), sampled every 0.1 s
-from ``/proc``, and never less than ``max_process_mb``: ``ru_maxrss`` from ``os.wait4``,
-the exact high-water mark of the largest single process of the tree.
+descendants (the dbt server and its forked dbt commands included), sampled every
+``POLL_SECONDS`` from ``/proc``, and never less than ``max_process_mb``: ``ru_maxrss``
+from ``os.wait4``, the exact high-water mark of the largest single process of the tree.
 
 Writes ``<out>/results.csv`` (one row per size x step), ``<out>/results.png`` (seconds and
 peak MB against articles, log-log), ``<out>/profile.csv`` (where the time of each pipeline
@@ -83,6 +83,11 @@ COLUMNS = (
 )
 PROFILE_COLUMNS = ("size", "run", "kind", "name", "start_s", "seconds")
 RESULT_PREFIX = "BENCH-RESULT "
+# How often the memory of a measured process tree is read. Reading ``smaps_rollup`` walks
+# the page tables of each process under its memory lock: every 0.1 s it took ≈ 1.1 s of CPU
+# during a 10 s run on 2 cores and slowed the run it measured; every 0.5 s ≈ 0.3 s. A peak
+# between two readings is still caught by the processes' own high-water marks (VmHWM).
+POLL_SECONDS = 0.5
 
 # The commands of the pipeline steps (argv after the interpreter); tests may replace them.
 PIPELINE_COMMANDS: dict[str, list[str]] = {
@@ -263,7 +268,7 @@ def measure(
             total, largest = tree_memory_kb(proc.pid)
             state["peak_kb"] = max(state["peak_kb"], total)
             state["hwm_kb"] = max(state["hwm_kb"], largest)
-            done.wait(0.1)
+            done.wait(POLL_SECONDS)
 
     threads = [threading.Thread(target=read, daemon=True), threading.Thread(target=poll)]
     for thread in threads:
