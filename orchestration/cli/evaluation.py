@@ -19,6 +19,10 @@ Without arguments, two sets are evaluated and reported separately:
   ``tests/data/real_blind4/`` (a fourth: a league's bulletin with two tables, a 新华社 wire
   about a port, funds listed by banner, a job fair, a railway line into 宁夏, a 数说 page, a
   brief dated by its editor line), measured before any rule was tuned on it;
+  ``tests/data/real_blind5/`` (a fifth: a league's government work report with targets, a
+  新华社 wire about a port with its page header, a one-paragraph 本报讯 item, a 商务厅
+  release broken down by league with 分别, a 京蒙协作 feature, an airport, 中欧班列 and an
+  expressway, a city's quarterly statistics with a table), measured the same way;
 * **held-out**: ``tests/data/holdout2/`` (seed layout) and ``tests/data/real_holdout/``
   (real-reporting layouts), reported separately (articles nobody tuned against).
   Only its overall summary is printed, never per-article lines, misses or disagreements,
@@ -79,6 +83,7 @@ REAL_LAYOUT_DIRS = (ROOT / "tests" / "data" / "real",)
 BLIND_LAYOUT_DIRS = (ROOT / "tests" / "data" / "real_blind",)
 THIRD_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind3",)
 FOURTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind4",)
+FIFTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind5",)
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),
     ("development (tests/data/holdout/, the former held-out set)", FORMER_HELDOUT_DIRS),
@@ -86,6 +91,7 @@ DEVELOPMENT_SETS = (
     ("real-reporting layouts, second blind round (tests/data/real_blind/)", BLIND_LAYOUT_DIRS),
     ("real-reporting layouts, third blind round (tests/data/real_blind3/)", THIRD_BLIND_DIRS),
     ("real-reporting layouts, fourth blind round (tests/data/real_blind4/)", FOURTH_BLIND_DIRS),
+    ("real-reporting layouts, fifth blind round (tests/data/real_blind5/)", FIFTH_BLIND_DIRS),
 )
 HELDOUT_SETS = (
     ("held-out, seed layout (tests/data/holdout2/)", ROOT / "tests" / "data" / "holdout2"),
