@@ -74,6 +74,12 @@ LAYOUTS = {
         "14.6%,占全市工业总产值的比重进一步提高。\n",
         ["headline", "paragraph"],
     ),
+    "page_header_above_the_title_of_a_wire_story": (
+        "2024-06-03 09:15　来源：新华网\n\n"
+        "口岸提速——内蒙古二连浩特口岸通关观察\n\n"
+        "新华社呼和浩特6月3日电（记者 李青）今年以来,二连浩特口岸日均通关车辆800辆次。\n",
+        ["meta", "headline", "paragraph"],
+    ),
 }
 
 

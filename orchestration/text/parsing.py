@@ -322,8 +322,9 @@ def _classify(lines: list[_Line]) -> list[str]:
     # The headline: the title lines before the body. A title is short and is not a
     # sentence; the first line may end in ！/？/” and still be a title when it holds no
     # clause punctuation. Title lines end at the first byline, section, meta line or body
-    # paragraph.
-    for i, line in enumerate(lines):
+    # paragraph. A page header above the title (2024-08-15 16:22　来源：新华网) is skipped.
+    first = next((i for i, line in enumerate(lines) if line.kind != "meta"), len(lines))
+    for i, line in enumerate(lines[first:]):
         if line.kind != "paragraph" or len(line.text) > _MAX_HEADLINE:
             break
         if line.text.endswith(_SENTENCE_END) and (
@@ -332,18 +333,21 @@ def _classify(lines: list[_Line]) -> list[str]:
             break
         if i > 0 and _SENTENCE_PUNCT_RE.search(line.text):
             break
+        if _DATELINE_RE.match(line.text):  # the body's first paragraph, however short
+            break
         line.kind = "headline"
-    if not lines or lines[0].kind != "headline":
+    if first == len(lines) or lines[first].kind != "headline":
         warnings.append("article starts without a headline")
     return warnings
 
 
 def _continues(previous: str, line: _Line) -> bool:
-    """True when ``line`` is the second half of a paragraph cut by a page break. A line laid
-    out with runs of spaces (a table's row the parser did not recognise as one) is never
+    """True when ``line`` is the second half of a paragraph cut by a page break. A line that
+    opens with a dateline never is. A line laid out with runs of spaces (a table's row the parser did not recognise as one) is never
     half of a broken paragraph, nor is the line after it."""
     return (
         line.kind == "paragraph"
+        and not _DATELINE_RE.match(line.text)  # 新华社…电, 本报讯: a paragraph opens there
         and not previous.endswith(_SENTENCE_END)
         and (len(previous) >= _MIN_FRAGMENT or bool(_CLAUSE_MARK_RE.search(previous)))
         and not _LAID_OUT_RE.search(previous)
