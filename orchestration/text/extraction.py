@@ -300,9 +300,16 @@ class _ModalityCues:
 def _list_modality(text: str, start: int, position: int) -> str | None:
     """A cue in the clause that ends with a colon, or opening the list after it, governs
     the list across the ``；`` that separate its items (主要预期目标是：…增长6%左右；…增长5%;
-    重点抓好以下工作：力争…；新增…)."""
+    重点抓好以下工作：力争…；新增…). Without a colon, a cue that opens the list's first
+    item governs the items after it (预计全市地区生产总值完成1168亿元，增长6.4％；一般公共预算
+    收入完成98.6亿元…: the preliminary figures of a work report's year in review)."""
     colon = max(text.rfind("：", start, position), text.rfind(":", start, position))
     if colon < 0:
+        opening = text[start : start + 4].lstrip()
+        if _TARGET_RE.match(opening):
+            return "target"
+        if _FORECAST_RE.match(opening):
+            return "forecast"
         return None
     lead = text[max(start - 1, *(text.rfind(c, start, colon) for c in "。，,；;")) + 1 : colon]
     # the cue may also open the list itself (工作：力争全年…；新增…)
