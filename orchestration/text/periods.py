@@ -651,6 +651,14 @@ def _analyse(
         scope_end = _comparison_scope(s, expr.start, expr.end)
         if scope_end is None and expr.suffix == "same_period":
             scope_end = _clause_bounds(s, expr.start, expr.end)[1]
+        if (
+            scope_end is None
+            and expr.suffix == "since"
+            and s[expr.start - 1 : expr.start] in ("自", "从")
+        ):
+            # 自2019年首发以来累计开行1000列: a running total's span, up to the sentence's
+            # next period words; the period in force goes on after the sentence
+            scope_end = next((n.start() for n in matches if n.start() >= expr.end), len(s))
         if scope_end is not None:
             sentence.scoped.append(_Mention(expr.start, expr.end, period, scope_end))
             continue
