@@ -90,6 +90,7 @@ from orchestration.text.periods import (
     NO_PERIOD,
     Period,
     figure_periods,
+    flow_so_far,
     publication_date,
     so_far_if_actual,
 )
@@ -574,7 +575,12 @@ def extract_figures(
         Figure(
             **fields,
             period=so_far_if_actual(
-                _period_for(fields, period, text, sentence), fields["modality"], published_on
+                flow_so_far(
+                    _period_for(fields, period, text, sentence),
+                    _clause_before(text, sentence[0], fields["char_start"]),
+                ),
+                fields["modality"],
+                published_on,
             ),
         )
         for fields, period, sentence in zip(found, periods, sentence_of, strict=True)
@@ -672,6 +678,14 @@ def _headline_echoes(found: list[dict], periods: list[Period]) -> list[Period]:
                 out[i] = periods[j]
                 break
     return out
+
+
+def _clause_before(text: str, sentence_start: int, position: int) -> str:
+    """The words of a figure's clause before it (from the last clause mark of its sentence)."""
+    left = max(
+        sentence_start, *(text.rfind(c, sentence_start, position) + 1 for c in _CLAUSE_PUNCT)
+    )
+    return text[left:position]
 
 
 def _period_for(fields: dict, period: Period, text: str, sentence: tuple[int, int]) -> Period:

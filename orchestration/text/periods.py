@@ -47,6 +47,9 @@ Choices where the words leave one:
   forecast it is the whole year.
 * ``截至`` + a span is a point at the span's end (``截至2023年`` → 2023-12-31, ``截至9月`` →
   Sep 30); ``截至目前``/``截至当前``/``截至发稿时`` → the publication date; ``到…为止`` likewise.
+  A date inside a year after ``截至`` is, for a figure of a flow, the year so far
+  (``截至5月底，已落地项目16个`` → Jan 1 .. May 31; :func:`flow_so_far`, applied by the
+  extractor, which knows the figure's clause).
   ``到``/``至`` without ``为止`` is not part of the period (``到2025年达到…`` → the year 2025).
 * A day date (``7月1日``, ``2023年7月1日起``) is an event date, not a period: it is read
   (so its month and year are not taken for a period) and ignored, unless ``截至``/``到…为止``
@@ -145,6 +148,9 @@ class Period:
     start: date | None  # None when the year cannot be known
     end: date | None
     kind: str  # 'point' | 'cumulative' | 'year' | 'range' | 'unknown'
+    # an as-of date inside a year (截至5月底): a flow's figure reads it as the year so far
+    # (:func:`flow_so_far`), a stock's as the point; a hint, not part of the period's value
+    year_so_far: bool = field(default=False, compare=False)
 
 
 NO_PERIOD = Period(None, None, None, "unknown")
@@ -226,6 +232,10 @@ class _Grammar:
             re.compile(rf"[\s“”\"‘’「」『』（(]*(?:{rules['no_carry_openers']})")
         )
         self.title = re.compile(rules["title"])
+        so_far = rules["as_of_so_far"]
+        self.so_far_within = frozenset(so_far["within"])
+        self.flow_words = re.compile(so_far["flow_words"])
+        self.stock_words = re.compile(so_far["stock_words"])
 
     def _expand(self, pattern: str) -> str:
         return _FRAGMENT_REF.sub(lambda m: self.fragments[m.group(1)], pattern)
@@ -547,9 +557,32 @@ def _resolve(
         if end is not None and end < span.start:
             end = None
         return _period(text, span.start, end, kind)
+    if expr.prefix == "point" and _so_far(expr) and span.end is not None:
+        return Period(text or None, span.end, span.end, "point", year_so_far=True)
     if expr.prefix or expr.suffix in ("end_point", "until_end"):
         return _period(text, span.end, span.end, "point")
     return _period(text, span.start, span.end, span.kind)
+
+
+def _so_far(expr: _Expression) -> bool:
+    """Whether an as-of date inside a year (截至5月底, 截至9月30日) may read as the year so
+    far: the within-year rules of ``as_of_so_far`` in periods.yaml (not 截至去年底)."""
+    return expr.within is not None and expr.within[0].name in _GRAMMAR.so_far_within
+
+
+def flow_so_far(period: Period, clause: str) -> Period:
+    """An as-of date inside a year is, for a figure of what flowed in that year, the year so
+    far: 截至5月底，已落地项目16个，到位资金21.3亿元 counts January to May; for a stock it
+    stays the date (截至5月底，累计建成5G基站7.3万个, 装机容量达到328万千瓦). ``clause``: the
+    figure's clause up to the figure; ``as_of_so_far`` of periods.yaml names the words."""
+    if (
+        not period.year_so_far
+        or period.end is None
+        or not _GRAMMAR.flow_words.search(clause)
+        or _GRAMMAR.stock_words.search(clause)
+    ):
+        return period
+    return Period(period.text, date(period.end.year, 1, 1), period.end, "cumulative")
 
 
 def _same_period(
