@@ -574,14 +574,7 @@ def extract_figures(
     figures = [
         Figure(
             **fields,
-            period=so_far_if_actual(
-                flow_so_far(
-                    _period_for(fields, period, text, sentence),
-                    _clause_before(text, sentence[0], fields["char_start"]),
-                ),
-                fields["modality"],
-                published_on,
-            ),
+            period=_reference_period(fields, period, text, sentence, published_on),
         )
         for fields, period, sentence in zip(found, periods, sentence_of, strict=True)
     ]
@@ -678,6 +671,17 @@ def _headline_echoes(found: list[dict], periods: list[Period]) -> list[Period]:
                 out[i] = periods[j]
                 break
     return out
+
+
+def _reference_period(
+    fields: dict, period: Period, text: str, sentence: tuple[int, int], published_on: date | None
+) -> Period:
+    """The period of a figure from the one its words give: not carried where it does not
+    apply, the year so far for a flow as of a date, 今年 up to publication when reached."""
+    period = _period_for(fields, period, text, sentence)
+    if period.year_so_far:
+        period = flow_so_far(period, _clause_before(text, sentence[0], fields["char_start"]))
+    return so_far_if_actual(period, fields["modality"], published_on)
 
 
 def _clause_before(text: str, sentence_start: int, position: int) -> str:
