@@ -11,8 +11,10 @@ from orchestration.text.metrics import (
     VOCABULARY,
     VOCABULARY_CSV,
     MetricReading,
+    _load_topics,
     classify_sentence,
     closest_names,
+    narrowed,
     split_cues,
 )
 from tests.test_specs import spec_cases
@@ -128,3 +130,27 @@ def test_readings_follow_the_input_order() -> None:
     readings = classify_sentence(sentence, figures)
     assert readings[1] == MetricReading("export_value", "trade.export_value", "level", None)
     assert readings[0] == MetricReading("export_value", "trade.export_value", "change_pct", 1)
+
+
+# ------------------------------------------------------------------ topics
+
+
+def test_a_topic_narrows_only_the_metrics_it_names() -> None:
+    assert narrowed("sales_value", "消费帮扶持续升温。在京销售") == "consumption_assistance_sales"
+    assert narrowed("sales_value", "电商发展迅速。网上销售") == "sales_value"
+    assert narrowed("export_value", "消费帮扶方面，出口") == "export_value"
+    assert narrowed(None, "消费帮扶") is None
+
+
+def test_a_topic_rule_naming_an_unknown_metric_is_an_error(tmp_path) -> None:
+    rules = tmp_path / "metric_topics.yaml"
+    rules.write_text(
+        "topics:\n  - {name: typo, topic: 'x', narrows: {sales_valu: consumption_assistance_sales}}\n",
+        encoding="utf-8",
+    )
+    try:
+        _load_topics(rules)
+    except ValueError as error:
+        assert "typo" in str(error) and "sales_valu" in str(error)
+    else:
+        raise AssertionError("an unknown metric was accepted")

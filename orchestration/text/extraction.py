@@ -74,6 +74,7 @@ from orchestration.text.metrics import (
     LEVELS,
     VOCABULARY,
     classify_sentence,
+    narrowed,
     unit_family,
 )
 from orchestration.text.numbers import (
@@ -487,6 +488,7 @@ def extract_figures(
     found: list[dict] = []  # each figure's fields, completed below
     sentence_of: list[tuple[int, int]] = []  # each figure's sentence bounds
     list_of: list[int] = []  # where each figure's ；-list starts
+    topic_of_figure: list[str] = []  # each figure's paragraph topic sentence ('' when none)
     previous: tuple[int, str] | None = None  # (sentence start, category) of the last figure
     list_units: dict[tuple[int, str], str] = {}  # (；-list start, unit) -> its first category
     for n, r in enumerate(readings):
@@ -545,6 +547,7 @@ def extract_figures(
         attribution = places.place_of(block, s_start, s_end, rel_start, context.figure_starts)
         sentence_of.append((s_start, s_end))
         list_of.append(m_start)
+        topic_of_figure.append(topic)
         found.append(
             {
                 "surface": printed[r.start : r.end],
@@ -564,6 +567,9 @@ def extract_figures(
             }
         )
     _add_metrics(view, found, sentence_of, list_of)
+    for fields, (s_start, _), topic in zip(found, sentence_of, topic_of_figure, strict=True):
+        # a topic of the paragraph or the sentence narrows a broad metric (消费帮扶 → its sales)
+        fields["metric"] = narrowed(fields["metric"], topic + text[s_start : fields["char_start"]])
     _funding_items(found)
     if published_on is None:
         published_on = publication_date(text)

@@ -86,6 +86,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import ahocorasick
+import yaml
 
 from orchestration.text.codes import CATEGORIES, UNITS
 from orchestration.text.numbers import normalize
@@ -902,3 +903,42 @@ def classify_sentence(
     if not figures:
         return []
     return _Sentence(sentence, figures, hits, normalized).run()
+
+
+# ------------------------------------------------------------------ topics
+
+
+@dataclass(frozen=True)
+class _Topic:
+    name: str
+    topic: re.Pattern[str]
+    narrows: dict[str, str]
+
+
+def _load_topics(path: Path = RULES / "metric_topics.yaml") -> tuple[_Topic, ...]:
+    """The topic rules of ``rules/metric_topics.yaml``; every metric they name must be one of
+    the vocabulary (an error names the rule)."""
+    rules = yaml.safe_load(path.read_text(encoding="utf-8"))["topics"]
+    topics = []
+    for rule in rules:
+        for broad, narrow in rule["narrows"].items():
+            unknown = [m for m in (broad, narrow) if m not in VOCABULARY]
+            if unknown:
+                raise ValueError(f"{path.name}: rule {rule['name']}: unknown metric {unknown[0]}")
+        topics.append(_Topic(rule["name"], re.compile(rule["topic"]), dict(rule["narrows"])))
+    return tuple(topics)
+
+
+TOPICS = _load_topics()
+NARROWED_METRICS = frozenset(b for t in TOPICS for b in t.narrows)
+
+
+def narrowed(metric: str | None, scope: str) -> str | None:
+    """``metric`` narrowed by a topic its figure's ``scope`` names (its paragraph's topic
+    sentence and its own sentence up to the figure): ``rules/metric_topics.yaml``."""
+    if metric not in NARROWED_METRICS:
+        return metric
+    for topic in TOPICS:
+        if metric in topic.narrows and topic.topic.search(scope):
+            return topic.narrows[metric]
+    return metric
