@@ -72,6 +72,7 @@ from orchestration.text.clauses import ArticleView
 from orchestration.text.metrics import (
     GENERIC_PRIORITY,
     LEVELS,
+    NARROWED_METRICS,
     VOCABULARY,
     classify_sentence,
     narrowed,
@@ -569,7 +570,9 @@ def extract_figures(
     _add_metrics(view, found, sentence_of, list_of)
     for fields, (s_start, _), topic in zip(found, sentence_of, topic_of_figure, strict=True):
         # a topic of the paragraph or the sentence narrows a broad metric (消费帮扶 → its sales)
-        fields["metric"] = narrowed(fields["metric"], topic + text[s_start : fields["char_start"]])
+        if fields["metric"] in NARROWED_METRICS:
+            scope = topic + text[s_start : fields["char_start"]]
+            fields["metric"] = narrowed(fields["metric"], scope)
     _funding_items(found)
     if published_on is None:
         published_on = publication_date(text)
