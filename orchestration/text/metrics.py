@@ -67,7 +67,9 @@ the metrics of one hit the highest priority wins (the usual reading of a shared 
 
 A generic metric (priority at most GENERIC_PRIORITY: 投资, 里程, 面积 …) found before the
 figure yields to a more specific cue at most MODIFIER_GAP characters before it
-(``高速公路通车里程``, ``人工林保存面积``, ``社会资本投入``). Compounds a single cue would
+(``高速公路通车里程``, ``人工林保存面积``, ``社会资本投入``), else to a more specific cue of
+its category in its subject, the clauses before it that hold no figure (``跨境铁路全线贯通,
+全长约12公里``). Compounds a single cue would
 split wrongly are regex cues matched as one (``跨境电商进出口额``, ``外送绿电``).
 
 A change or share without a base drops the unit test (a percentage of anything): the
@@ -496,10 +498,20 @@ class _Sentence:
             and hit.start - h.end <= MODIFIER_GAP
             and not self._in_other_figure(h, i)
         ]
-        if not before:
-            return metric
-        modifier = self._fitting(max(before, key=lambda h: h.end), self.figs[i][2], relaxed)
-        return modifier if modifier and modifier.priority > metric.priority else metric
+        if before:
+            modifier = self._fitting(max(before, key=lambda h: h.end), self.figs[i][2], relaxed)
+            if modifier and modifier.priority > metric.priority:
+                return modifier
+        # else the subject's more specific word of the category (跨境铁路全线贯通,全长约12公里)
+        for h in self._subject_hits(i, self.usable(i)):
+            subject = self._fitting(h, self.figs[i][2], relaxed)
+            if (
+                subject
+                and subject.category == metric.category
+                and subject.priority > metric.priority
+            ):
+                return subject
+        return metric
 
     def _verb_before(
         self, metric: Metric, i: int, usable: list[_Hit], lo: int, relaxed: bool
@@ -641,7 +653,12 @@ class _Sentence:
             ),
             False,
         )
-        # the clauses just before, up to one holding a figure: the figure's subject
+        yield self._subject_hits(i, usable), False
+
+    def _subject_hits(self, i: int, usable: list[_Hit]) -> list[_Hit]:
+        """The cues of the clauses just before figure i's, up to one holding a figure (its
+        chain only), nearest first: the figure's subject (包银高铁开通后,从包头到银川只需2小时)."""
+        chain = self.clauses[self.fig_clause[i]][2]
         subject: list[_Hit] = []
         for k in range(self.fig_clause[i] - 1, -1, -1):
             c_left, c_right, c_chain = self.clauses[k]
@@ -651,7 +668,7 @@ class _Sentence:
                 (h for h in usable if c_left <= h.start and h.end <= c_right),
                 key=lambda h: -h.end,
             )
-        yield subject, False
+        return subject
 
     def subject_metrics(self, i: int, part_end: int | None) -> set[str]:
         """Metrics of the cue nearest before a change/share figure in its own region (the
