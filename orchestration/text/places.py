@@ -388,11 +388,15 @@ def _inside(code: str, outer: str) -> bool:
 
 
 def common_parent(codes: list[str]) -> str:
-    """The smallest place that holds every place of ``codes`` (the region at worst)."""
+    """The smallest place that holds every place of ``codes`` (the region at worst); a
+    port or zone lies within its county (``within_code``): 珠恩嘎达布其口岸 and 东乌珠穆沁旗
+    → 东乌珠穆沁旗."""
     places = gazetteer()
 
     def chain(code: str) -> list[str]:
         out = [code]
+        if places[code].within_code:
+            out.append(places[code].within_code)
         while (parent := places[out[-1]].parent_code) is not None:
             out.append(parent)
         return out
