@@ -51,8 +51,9 @@ region-wide figures.
 Period: :mod:`orchestration.text.periods` (the period words of the clause, the sentence
 or the governing sentence, resolved against the publication date).
 
-Category: :mod:`orchestration.text.categorize`; a figure its words leave ``other`` whose
-metric is funding's (落地项目16个, 新入驻企业42家) is ``funding`` (``_funding_items``).
+Category: :mod:`orchestration.text.categorize`; a figure its words leave ``other`` takes
+its metric's category (落地项目16个 is ``funding``, 换装作业时间由6小时压缩至4小时
+``transport``: ``_category_from_metric``).
 
 Tables printed as text (``table`` blocks, :mod:`orchestration.text.tables`): each row is
 read by this extractor as the sentence it stands for, and each figure points at its cell
@@ -436,15 +437,15 @@ def _add_metrics(
         i = j
 
 
-def _funding_items(found: list[dict]) -> None:
-    """A figure whose words name no category (``other``) but whose metric is one of
-    funding's (落地项目16个, 已开工312个 of 衔接资金项目, 新入驻企业42家: projects and
-    enterprises an investment drive brings) is a funding figure: the contract counts
-    projects signed and financed as funding."""
+def _category_from_metric(found: list[dict]) -> None:
+    """A figure whose words name no category (``other``) takes the category of its metric:
+    落地项目16个, 新入驻企业42家 (projects and enterprises an investment drive brings: the
+    contract counts them as funding), 运行时间由18天压缩至13天 of a train (transport),
+    城镇新增就业18万人 (talent). Its words decide wherever they name a category."""
     for fields in found:
         metric = VOCABULARY.get(fields["metric"]) if fields["metric"] else None
-        if fields["category"] == "other" and metric is not None and metric.category == "funding":
-            fields["category"] = "funding"
+        if fields["category"] == "other" and metric is not None and metric.category != "other":
+            fields["category"] = metric.category
 
 
 def extract_figures(
@@ -573,7 +574,7 @@ def extract_figures(
         if fields["metric"] in NARROWED_METRICS:
             scope = topic + text[s_start : fields["char_start"]]
             fields["metric"] = narrowed(fields["metric"], scope)
-    _funding_items(found)
+    _category_from_metric(found)
     if published_on is None:
         published_on = publication_date(text)
     spans = [(f["char_start"], f["char_end"]) for f in found]
