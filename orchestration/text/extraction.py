@@ -666,21 +666,40 @@ _MAX_CAPTION = 60  # a table's caption: a short line without a sentence's end
 def _headline_echoes(found: list[dict], periods: list[Period]) -> list[Period]:
     """A headline states the body's news again: a title figure that prints no period of its
     own takes the period of the first body figure with its value and unit (a headline's
-    签约42个项目 is the lead's 5月18日,…签约项目42个)."""
+    签约42个项目 is the lead's 5月18日,…签约项目42个), else of the first body figure of its
+    metric and unit that its rounded value stands for (a headline's 开行量突破3500列 is the
+    body's 今年以来…开行中欧班列3512列)."""
     out = list(periods)
     for i, fields in enumerate(found):
         if fields["block_kind"] not in _TITLE_KINDS or periods[i].text:
             continue
-        for j in range(i + 1, len(found)):
-            other = found[j]
-            if (
-                other["block_kind"] not in _TITLE_KINDS
-                and other["unit"] == fields["unit"]
-                and math.isclose(other["value"], fields["value"], rel_tol=1e-9)
-            ):
-                out[i] = periods[j]
-                break
+        body = [j for j in range(i + 1, len(found)) if found[j]["block_kind"] not in _TITLE_KINDS]
+        echo = next((j for j in body if _same_figure(fields, found[j])), None)
+        if echo is None:
+            echo = next((j for j in body if _rounded_to(fields, found[j])), None)
+        if echo is not None:
+            out[i] = periods[echo]
     return out
+
+
+def _same_figure(title: dict, other: dict) -> bool:
+    return other["unit"] == title["unit"] and math.isclose(
+        other["value"], title["value"], rel_tol=1e-9
+    )
+
+
+def _rounded_to(title: dict, other: dict) -> bool:
+    """Whether a title's bounded figure (突破3500列, 近9成) rounds ``other`` of its metric."""
+    if title["bound"] == "exact" or not title["metric"] or other["metric"] != title["metric"]:
+        return False
+    if other["unit"] != title["unit"] or other["measure"] != title["measure"]:
+        return False
+    low, high = {
+        "at_least": (1.0, 1.2),
+        "approx": (0.9, 1.1),
+        "at_most": (0.8, 1.0),
+    }[title["bound"]]
+    return low * title["value"] <= other["value"] <= high * title["value"]
 
 
 def _reference_period(
