@@ -129,7 +129,7 @@ import bisect
 import calendar
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -323,6 +323,12 @@ def _month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
+def _last_weekday(year: int, month: int, weekday: int) -> date:
+    """The last ``weekday`` (Monday 0 … Sunday 6) of the month (flight seasons)."""
+    end = _month_end(year, month)
+    return end - timedelta(days=(end.weekday() - weekday) % 7)
+
+
 def _shift(d: date, years: int) -> date:
     """The same day ``years`` later; a month's last day stays its last day."""
     if d == _month_end(d.year, d.month):
@@ -460,6 +466,10 @@ def _multi_span(rule: _Rule, groups: dict[str, str], published_on: date | None) 
         return _Span(date(first, 1, 1), date(first + rule.get("plan_years") - 1, 12, 31), kind)
     if rule.get("years"):
         y1, y2 = (int(groups[y]) for y in rule.get("years"))
+        if rule.get("season"):
+            (m1, weekday1), (m2, weekday2) = rule.get("season")["start"], rule.get("season")["end"]
+            start, end = _last_weekday(y1, m1, weekday1), _last_weekday(y2, m2, weekday2)
+            return _Span(start, end, kind) if start < end else None
         if rule.get("months"):
             m1, m2 = (g.number(groups.get(mo)) for mo in rule.get("months"))
             if m1 is None or m2 is None or not (1 <= m1 <= 12 and 1 <= m2 <= 12):
