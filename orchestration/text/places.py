@@ -167,6 +167,7 @@ class _Lexicon:
     listed_object: re.Pattern[str]
     aggregate: re.Pattern[str]  # a sentence summing up its paragraph's places (全部, 所有)
     town: re.Pattern[str]  # 在海流图镇,…: a town the gazetteer does not list
+    speech: re.Pattern[str]  # 负责人告诉记者: what a quotation's speaker does after the name
 
 
 @lru_cache(maxsize=1)
@@ -229,6 +230,10 @@ def _lexicon() -> _Lexicon:
             + ")"
         ),
         town=re.compile(rules.get("town_phrase") or "(?!)"),
+        speech=re.compile(
+            rf"[^，,。；;：:！？!?“”]{{0,{rules['quote_speaker']['gap']}}}?"
+            rf"(?:{rules['quote_speaker']['verbs']})"
+        ),
     )
 
 
@@ -387,6 +392,11 @@ def _inside(code: str, outer: str) -> bool:
     return False
 
 
+def _inside(code: str, container: str) -> bool:
+    """Whether place ``code`` lies inside ``container`` (and is not it)."""
+    return code != container and common_parent([code, container]) == container
+
+
 def common_parent(codes: list[str]) -> str:
     """The smallest place that holds every place of ``codes`` (the region at worst); a
     port or zone lies within its county (``within_code``): 珠恩嘎达布其口岸 and 东乌珠穆沁旗
@@ -525,6 +535,29 @@ class PlaceResolver:
         return Attribution(None, "none")
 
     # ---------------------------------------------------------------- sentences
+
+    def _quote_speaker(self, block, at: int) -> str | None:
+        """The place of the speaker of the quotation holding ``at``, named right after its
+        closing quote (“…户均增收4300元。”科尔沁右翼中旗乡村振兴局负责人告诉记者), when the
+        quotation names no place of its own before ``at``; else None. Used only when it
+        lies inside the context's place: a league's official speaking of its port keeps
+        the port."""
+        text = self.text
+        opening = text.rfind("“", block.start, at)
+        if opening < 0 or "”" in text[opening:at]:
+            return None
+        closing = text.find("”", at, block.end)
+        if closing < 0 or any(
+            r.kind in ("place", "region") for r in self._refs_between(opening, at)
+        ):
+            return None
+        lex = _lexicon()
+        name = lex.regex.match(text, closing + 1)
+        if name is None or lex.meaning[name.group()][0] != "place":
+            return None
+        if not lex.speech.match(text, name.end(), min(block.end, name.end() + 40)):
+            return None
+        return lex.meaning[name.group()][1]
 
     def _context(self, block, s_start: int) -> tuple[str | None, str]:
         """The place a sentence without a name of its own is about, and the evidence."""
@@ -757,6 +790,9 @@ class PlaceResolver:
         before = [i for i, r in enumerate(refs) if r.start < rel_start]
         if not before:  # the context before the sentence, not the subject it names later
             context, evidence = analysis.context or self._context(block, s_start)
+            speaker = self._quote_speaker(block, at)
+            if speaker is not None and (context is None or _inside(speaker, context)):
+                return Attribution(speaker, "paragraph")  # a place inside the context's
             return Attribution(context, evidence if context else "none")
         last = before[-1]
         group = next(g for g in analysis.groups if last in g)
