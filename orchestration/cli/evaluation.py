@@ -23,6 +23,10 @@ Without arguments, two sets are evaluated and reported separately:
   新华社 wire about a port with its page header, a one-paragraph 本报讯 item, a 商务厅
   release broken down by league with 分别, a 京蒙协作 feature, an airport, 中欧班列 and an
   expressway, a city's quarterly statistics with a table), measured the same way;
+  ``tests/data/real_blind6/`` (a sixth: a press conference with questions and answers, a
+  WeChat-style data post, a county-level city's statistical communique with a table, a
+  feature on a port facing Mongolia, a roundup led by city labels, a Beijing district's
+  report on the banners it helps, a 本报讯 item on talent), measured the same way;
 * **held-out**: ``tests/data/holdout2/`` (seed layout) and ``tests/data/real_holdout/``
   (real-reporting layouts), reported separately (articles nobody tuned against).
   Only its overall summary is printed, never per-article lines, misses or disagreements,
@@ -84,6 +88,7 @@ BLIND_LAYOUT_DIRS = (ROOT / "tests" / "data" / "real_blind",)
 THIRD_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind3",)
 FOURTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind4",)
 FIFTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind5",)
+SIXTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind6",)
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),
     ("development (tests/data/holdout/, the former held-out set)", FORMER_HELDOUT_DIRS),
@@ -92,6 +97,7 @@ DEVELOPMENT_SETS = (
     ("real-reporting layouts, third blind round (tests/data/real_blind3/)", THIRD_BLIND_DIRS),
     ("real-reporting layouts, fourth blind round (tests/data/real_blind4/)", FOURTH_BLIND_DIRS),
     ("real-reporting layouts, fifth blind round (tests/data/real_blind5/)", FIFTH_BLIND_DIRS),
+    ("real-reporting layouts, sixth blind round (tests/data/real_blind6/)", SIXTH_BLIND_DIRS),
 )
 HELDOUT_SETS = (
     ("held-out, seed layout (tests/data/holdout2/)", ROOT / "tests" / "data" / "holdout2"),
