@@ -21,7 +21,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_CELL_GAP_RE = re.compile(r"(?:[ \u3000]{2,}|\t)[ \t\u3000]*")
+# cells are parted by two or more spaces, a tab, or one ideographic space (as wide as a
+# character: 煤炭　612.3　41.7)
+_CELL_GAP_RE = re.compile(r"(?:[ \u3000]{2,}|\t|\u3000)[ \t\u3000]*")
 _NUMBER_RE = re.compile(r"[-－−+]?\d[\d,]*(?:\.\d+)?")
 _NEGATIVE = "-－−"
 _EMPTY_CELL = {"-", "—", "－", "…", "/"}
@@ -45,7 +47,7 @@ class Cell:
 
 
 def cells(line: str) -> list[Cell]:
-    """The cells of a line split at runs of two or more spaces (or a tab)."""
+    """The cells of a line split at runs of two or more spaces (a tab, an ideographic space)."""
     found: list[Cell] = []
     pos = 0
     for gap in _CELL_GAP_RE.finditer(line):
