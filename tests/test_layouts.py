@@ -74,6 +74,16 @@ LAYOUTS = {
         "14.6%,占全市工业总产值的比重进一步提高。\n",
         ["headline", "paragraph"],
     ),
+    "bulleted_items_and_labels_of_a_data_post": (
+        "数读前三季度\n"
+        "前三季度，全区外贸稳中有进。\n"
+        "关键词：口岸\n"
+        "● 全区口岸进出境货运量8216万吨\n"
+        "● 中欧班列开行3512列\n"
+        "01 鄂尔多斯市\n"
+        "进出口总值312.4亿元。\n",
+        ["headline", "paragraph", "paragraph", "paragraph", "paragraph", "city", "paragraph"],
+    ),
     "page_header_above_the_title_of_a_wire_story": (
         "2024-06-03 09:15　来源：新华网\n\n"
         "口岸提速——内蒙古二连浩特口岸通关观察\n\n"

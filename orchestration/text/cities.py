@@ -8,6 +8,7 @@ seed's layout (``包头``, ``锡林郭勒盟``).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -62,6 +63,21 @@ _SECTION_NAME_TO_CODE: dict[str, str] = {
 }
 
 
+# what may stand before a city line's name: a list's number or bullet (02 包头市, ① 通辽市,
+# （三）赤峰市, ▶ 乌海市), or brackets around it (【鄂尔多斯】)
+_LIST_MARK_RE = re.compile(
+    r"(?:\d{1,2}[ \t\u3000.．、)）]+|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、"
+    r"|[①-⑳]|[▶►●■◆▲•★☆◎○])[ \t\u3000]*"
+)
+
+
 def city_for_section_line(line: str) -> str | None:
-    """The city code when ``line`` is a city line such as ``包头`` or ``锡林郭勒盟``."""
-    return _SECTION_NAME_TO_CODE.get(line.strip())
+    """The city code when ``line`` is a city line such as ``包头``, ``锡林郭勒盟``, ``02 包头市``
+    or ``【鄂尔多斯】``."""
+    text = line.strip()
+    mark = _LIST_MARK_RE.match(text)
+    if mark:
+        text = text[mark.end() :]
+    if text[:1] in "【[" and text[-1:] in "】]":
+        text = text[1:-1].strip()
+    return _SECTION_NAME_TO_CODE.get(text)

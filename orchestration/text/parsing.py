@@ -68,6 +68,17 @@ _HEADING_RE = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|第[一二三四五六七八九十]+[部章节]分?)"
 )
 _MAX_HEADING = 40
+# a line opening with a bullet, a bracketed label or an item's number (● 全区…, ▶ 其中…,
+# 【新业态】…, 01 鄂尔多斯市…, ① …) starts an item of its own: never the second half of a
+# page-broken paragraph (关键词：口岸 / ● 全区口岸进出境货运量… are two lines)
+# a label line that heads a part of a page (关键词：主体, 【导读】, 延伸阅读): after city
+# sections, it ends the last one (a data post's 01 鄂尔多斯市 … 04 锡林郭勒盟, then 关键词：主体
+# about the whole region)
+_SECTION_END_RE = re.compile(
+    r"[\s\u3000]*(?:(?:关键词|导读|编者按|编后|小编划重点|记者手记|相关链接|延伸阅读|背景链接)"
+    r"[:：]?[^，,。；;！？!?]{0,12}|【[^】，,。；;]{1,10}】)[\s\u3000]*"
+)
+_ITEM_MARK_RE = re.compile(r"[\s\u3000]*(?:[●▶►■◆▲•★☆◎○【①-⑳]|\d{1,2}[ \t\u3000]+\S)")
 # A page-break fragment is part of a running paragraph: long, or with clause punctuation.
 # A short line without any (a title, a heading) is never the first half of a broken paragraph.
 _MIN_FRAGMENT = 30
@@ -348,6 +359,7 @@ def _continues(previous: str, line: _Line) -> bool:
     return (
         line.kind == "paragraph"
         and not _DATELINE_RE.match(line.text)  # 新华社…电, 本报讯: a paragraph opens there
+        and not _ITEM_MARK_RE.match(line.text)  # ● …, ▶ …, 【…】…, 01 …: an item opens there
         and not previous.endswith(_SENTENCE_END)
         and (len(previous) >= _MIN_FRAGMENT or bool(_CLAUSE_MARK_RE.search(previous)))
         and not _LAID_OUT_RE.search(previous)
@@ -388,6 +400,8 @@ def parse_article(article_id: str, text: str) -> ParsedArticle:
             section_index = len(sections)
             city_code = line.city_code
             sections.append(Section(section_index, line.text, city_code, line.number))
+        elif section_index is not None and _SECTION_END_RE.fullmatch(block_text):
+            section_index = city_code = None  # 关键词：主体 after 04 锡林郭勒盟's item
         blocks.append(
             Block(
                 line.kind,

@@ -392,6 +392,9 @@ def _inside(code: str, outer: str) -> bool:
     return False
 
 
+_BULLETS = frozenset("●▶►■◆▲•★☆◎○")  # marks that open the items of a list
+
+
 def _inside(code: str, container: str) -> bool:
     """Whether place ``code`` lies inside ``container`` (and is not it)."""
     return code != container and common_parent([code, container]) == container
@@ -471,6 +474,7 @@ class PlaceResolver:
         self._sentences: dict[int, _Sentence] = {}
         self._paragraph_subject: dict[int, str | None] = {}  # block start -> subject so far
         self._paragraph_subjects: dict[int, list[str]] = {}  # block start -> every subject
+        self._block_starts: list[int] | None = None
         self.article = self._article_place()
 
     # ---------------------------------------------------------------- article level
@@ -536,6 +540,28 @@ class PlaceResolver:
 
     # ---------------------------------------------------------------- sentences
 
+    def _list_subject(self, block) -> str | None:
+        """The subject of the items before ``block`` in its bulleted list (●1—10月，二连浩特
+        口岸…/●中欧班列进出境2963列…: the second item is the port's): the nearest earlier
+        paragraph opening with the same bullet that has one, the items between included."""
+        mark = block.text.lstrip()[:1]
+        if mark not in _BULLETS:
+            return None
+        k = self._block_index(block)
+        while k > 0:
+            k -= 1
+            item = self.blocks[k]
+            if item.kind != "paragraph" or item.text.lstrip()[:1] != mark:
+                return None
+            if self._paragraph_subject.get(item.start):
+                return self._paragraph_subject[item.start]
+        return None
+
+    def _block_index(self, block) -> int:
+        if self._block_starts is None:
+            self._block_starts = [b.start for b in self.blocks]
+        return bisect.bisect_left(self._block_starts, block.start)
+
     def _quote_speaker(self, block, at: int) -> str | None:
         """The place of the speaker of the quotation holding ``at``, named right after its
         closing quote (“…户均增收4300元。”科尔沁右翼中旗乡村振兴局负责人告诉记者), when the
@@ -561,7 +587,7 @@ class PlaceResolver:
 
     def _context(self, block, s_start: int) -> tuple[str | None, str]:
         """The place a sentence without a name of its own is about, and the evidence."""
-        subject = self._paragraph_subject.get(block.start)
+        subject = self._paragraph_subject.get(block.start) or self._list_subject(block)
         if subject:
             return subject, "paragraph"
         if self.has_sections and block.section is not None:
