@@ -160,6 +160,13 @@ NO_PERIOD = Period(None, None, None, "unknown")
 
 
 @dataclass(frozen=True)
+class _Aside:
+    name: str
+    pattern: re.Pattern[str]  # the words right before the period words
+    suffix: str | None  # the effect their suffix must have (since), None for any
+
+
+@dataclass(frozen=True)
 class _Rule:
     key: str  # group name of the rule in the combined regex
     name: str
@@ -232,6 +239,10 @@ class _Grammar:
             re.compile(rf"[\s“”\"‘’「」『』（(]*(?:{rules['no_carry_openers']})")
         )
         self.title = re.compile(rules["title"])
+        self.asides = tuple(
+            _Aside(a["name"], re.compile(f"(?:{a['before']})[ \t]*$"), a.get("suffix"))
+            for a in rules["asides"]
+        )
         so_far = rules["as_of_so_far"]
         self.so_far_within = frozenset(so_far["within"])
         self.flow_words = re.compile(so_far["flow_words"])
@@ -667,6 +678,15 @@ def _comparison_scope(s: str, start: int, end: int) -> int | None:
     return None
 
 
+def _aside(s: str, expr: _Expression) -> bool:
+    """Whether the period words are an aside of their sentence (``asides`` of periods.yaml)."""
+    before = s[max(0, expr.start - 4) : expr.start]
+    return any(
+        rule.pattern.search(before) and (rule.suffix is None or rule.suffix == expr.suffix)
+        for rule in _GRAMMAR.asides
+    )
+
+
 def _analyse(
     s: str, inherited: Period | None, published_on: date | None, matches: list[re.Match[str]]
 ) -> _Sentence:
@@ -694,13 +714,9 @@ def _analyse(
         scope_end = _comparison_scope(s, expr.start, expr.end)
         if scope_end is None and expr.suffix == "same_period":
             scope_end = _clause_bounds(s, expr.start, expr.end)[1]
-        if (
-            scope_end is None
-            and expr.suffix == "since"
-            and s[expr.start - 1 : expr.start] in ("自", "从")
-        ):
-            # 自2019年首发以来累计开行1000列: a running total's span, up to the sentence's
-            # next period words; the period in force goes on after the sentence
+        if scope_end is None and _aside(s, expr):
+            # 自2019年首发以来累计开行1000列, 单看9月，…: up to the sentence's next period
+            # words; the period in force goes on after the sentence
             scope_end = next((n.start() for n in matches if n.start() >= expr.end), len(s))
         if scope_end is not None:
             sentence.scoped.append(_Mention(expr.start, expr.end, period, scope_end))
