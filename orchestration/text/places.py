@@ -168,6 +168,7 @@ class _Lexicon:
     aggregate: re.Pattern[str]  # a sentence summing up its paragraph's places (全部, 所有)
     town: re.Pattern[str]  # 在海流图镇,…: a town the gazetteer does not list
     speech: re.Pattern[str]  # 负责人告诉记者: what a quotation's speaker does after the name
+    partner_voice: re.Pattern[str]  # 我区与…结对: an article in a partner district's voice
 
 
 @lru_cache(maxsize=1)
@@ -230,6 +231,7 @@ def _lexicon() -> _Lexicon:
             + ")"
         ),
         town=re.compile(rules.get("town_phrase") or "(?!)"),
+        partner_voice=re.compile(rules.get("partner_voice") or "(?!)"),
         speech=re.compile(
             rf"[^，,。；;：:！？!?“”]{{0,{rules['quote_speaker']['gap']}}}?"
             rf"(?:{rules['quote_speaker']['verbs']})"
@@ -393,6 +395,7 @@ def _inside(code: str, outer: str) -> bool:
 
 
 _BULLETS = frozenset("●▶►■◆▲•★☆◎○")  # marks that open the items of a list
+_LIST_JOINS = ("、", "和", "及", "与")  # words that join the names of a list
 
 
 def _inside(code: str, container: str) -> bool:
@@ -467,6 +470,9 @@ class PlaceResolver:
         self.has_sections = sections
         masked = [(dateline.start, dateline.end)] if dateline else []
         refs = place_refs(text, masked)
+        voice = _lexicon().partner_voice.search(text)
+        if voice:  # 我区 is the partner's district in this article: no place of the region
+            refs = [r for r in refs if text[r.start : r.end] != voice.group("word")]
         refs += facility_refs(text, refs)
         self.refs = sorted(refs + town_refs(text, refs), key=lambda r: r.start)
         self.ref_starts = [r.start for r in self.refs]
@@ -503,15 +509,7 @@ class PlaceResolver:
                 if r.kind in ("place", "region")
             ]
         if candidates:
-            # 内蒙古甘其毛都口岸前4个月…: names in a row, each inside the one before, are one
-            # place, the most specific (as in a sentence: 阿拉善盟额济纳旗的策克口岸)
-            first = candidates[0]
-            for later in candidates[1:]:
-                if self.text[first.end : later.start] not in ("", "的"):
-                    break
-                if _inside(later.code, first.code):
-                    first = later
-            return Attribution(first.code, "article")
+            return Attribution(self._in_a_row(candidates)[0], "article")
         if body:
             first = body[0]
             end = first.end
@@ -519,13 +517,18 @@ class PlaceResolver:
                 if self.text[i] in "。！？!?；;":
                     end = i
                     break
-            lead = [
-                r
-                for r in self._refs_between(first.start, end)
-                if r.kind in ("place", "region") and not r.is_object
+            refs = [
+                r for r in self._refs_between(first.start, end) if r.kind in ("place", "region")
             ]
+            lead = [r for r in refs if not r.is_object]
             if lead:
-                return Attribution(lead[0].code, "article")
+                places = self._in_a_row(
+                    refs if all(r.partner for r in refs if r.is_object) else lead
+                )
+                if len(places) > 1 and self.text[lead[0].end : lead[0].end + 1] in _LIST_JOINS:
+                    # 我区与乌兰察布市察右后旗、四子王旗、商都县结对: a list of places
+                    return Attribution(common_parent(places), "article")
+                return Attribution(self._in_a_row(lead)[0], "article")
         # the city (or the region) most subject-position names point at
         cities = [
             gazetteer()[r.code].city_code or REGION_CODE
@@ -537,6 +540,20 @@ class PlaceResolver:
             if cities.count(top) / len(cities) >= 0.6:
                 return Attribution(top, "article_majority")
         return Attribution(None, "none")
+
+    def _in_a_row(self, refs: list[PlaceRef]) -> list[str]:
+        """The places ``refs`` name, in order, names in a row each inside the one before
+        taken as one place, the most specific (内蒙古甘其毛都口岸, 乌兰察布市察右后旗)."""
+        places: list[str] = []
+        previous: PlaceRef | None = None
+        for r in refs:
+            joined = previous is not None and self.text[previous.end : r.start] in ("", "的")
+            if joined and _inside(r.code, places[-1]):
+                places[-1] = r.code
+            elif not joined or r.code != places[-1]:
+                places.append(r.code)
+            previous = r
+        return places
 
     # ---------------------------------------------------------------- sentences
 
