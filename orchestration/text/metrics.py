@@ -824,7 +824,10 @@ class _Sentence:
                 pos = members.index(i)
                 named = nouns[pos] if nouns else None
                 if not relative:
-                    self.metric[i] = named or self.pick(i)
+                    # the members after the first measure what the first does (分别新开工亿元
+                    # 以上项目58个、41个、37个), unless a listed noun names their own
+                    first = self.metric[members[0]] if pos else None
+                    self.metric[i] = named or first or self.pick(i)
                     continue
                 if named:
                     pool = [
