@@ -145,6 +145,7 @@ _CONJUNCTION_RE = re.compile(r"和|及|与|或|、|以及")
 _TARGET_RE = re.compile(
     r"目标(?![，,。；;、”])|力争|剑指|争取|确保|瞄准|计划(?=[部建新投实开引完达举组安])"
 )
+_DONE_RE = re.compile("已")  # 已, 已经: what a plan or a target has already brought
 _FORECAST_RE = re.compile(
     r"预计|有望|预期|可望|即将|将要|将(?=[于达超突破实现新增增带建形有在会可能成再累提拉吸创落迎"
     r"推缩压减降节惠辐助覆投完开年])"
@@ -284,6 +285,8 @@ class _ModalityCues:
             # the cue starts before the figure; its lookahead may see the figure (将超30亿元)
             j = bisect.bisect_left(starts, left)
             if j < len(starts) and starts[j] < rel:
+                if _DONE_RE.search(self.sentence, starts[j], rel):
+                    return "actual"  # 今年计划实施的重点项目已开复工4156个: done already
                 return name
         carried = self._carried.get(left)
         if carried is None:
