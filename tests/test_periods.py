@@ -99,6 +99,9 @@ def test_one_call_serves_many_sentences_in_order_given():
         # a web page's source line: date and source, in either order
         ("标题\n2024年04月20日 15:29 某某晚报\n正文。", date(2024, 4, 20)),
         ("标题\n某某融媒   2023-03-30 16:10:25\n正文。", date(2023, 3, 30)),
+        # a newspaper's page header: paper, date, weekday, page, section
+        ("房山报　2024年12月20日　星期五　第2版　区域协作\n标题\n正文。", date(2024, 12, 20)),
+        ("某某日报 2023年5月8日 第3版\n标题\n正文。", date(2023, 5, 8)),
     ],
 )
 def test_publication_date_from_date_lines(text, expected):

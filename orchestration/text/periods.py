@@ -852,6 +852,7 @@ _DATE_LINE_COUNT = 6
 _LABEL_LINE_MAX = 100
 _SOURCE_LINE_MAX = 40
 _SENTENCE_MARK_RE = re.compile(r"[，,。；;！？!?]")
+_PAGE_HEADER_RE = re.compile(r"第[\d一二三四五六七八九十]{1,3}版|星期[一二三四五六日天]|周[一二三四五六日]")
 
 
 def _date_of(m: re.Match[str]) -> date | None:
@@ -874,9 +875,14 @@ def _line_date(line: str) -> date | None:
             return _date_of(m)
     # a byline of a web page: a date(-time) and a source name, no sentence
     # (2024年04月20日 15:29 新京报, 鄂尔多斯融媒 2023-03-30 16:10:25)
+    # and a newspaper's page header (房山报　2024年12月20日　星期五　第2版　区域协作)
     if len(line) <= _SOURCE_LINE_MAX and not _SENTENCE_MARK_RE.search(line):
         m = _DATE_RE.search(line)
-        if m and (m.start() == 0 or _DATE_ALONE_RE.fullmatch(line[m.start() :])):
+        if m and (
+            m.start() == 0
+            or _DATE_ALONE_RE.fullmatch(line[m.start() :])
+            or _PAGE_HEADER_RE.search(line, m.end())
+        ):
             return _date_of(m)
     m = _WIRE_RE.match(line)
     if m:
