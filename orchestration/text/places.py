@@ -169,6 +169,16 @@ class _Lexicon:
     town: re.Pattern[str]  # 在海流图镇,…: a town the gazetteer does not list
     speech: re.Pattern[str]  # 负责人告诉记者: what a quotation's speaker does after the name
     partner_voice: re.Pattern[str]  # 我区与…结对: an article in a partner district's voice
+    port_anaphor: re.Pattern[str]  # 口岸 alone, in an article about one port
+
+
+def _port_anaphor_pattern(rule: dict | None) -> re.Pattern[str]:
+    """The bare port word, not after a word of ``not_after`` (one lookbehind per word: they
+    differ in length), nor before one of ``not_before``."""
+    if not rule:
+        return re.compile("(?!)")
+    behind = "".join(f"(?<!{re.escape(w)})" for w in rule["not_after"].split("|"))
+    return re.compile(rf"{behind}{re.escape(rule['word'])}(?!{rule['not_before']})")
 
 
 @lru_cache(maxsize=1)
@@ -232,6 +242,7 @@ def _lexicon() -> _Lexicon:
         ),
         town=re.compile(rules.get("town_phrase") or "(?!)"),
         partner_voice=re.compile(rules.get("partner_voice") or "(?!)"),
+        port_anaphor=_port_anaphor_pattern(rules.get("port_anaphor")),
         speech=re.compile(
             rf"[^，,。；;：:！？!?“”]{{0,{rules['quote_speaker']['gap']}}}?"
             rf"(?:{rules['quote_speaker']['verbs']})"
@@ -482,6 +493,10 @@ class PlaceResolver:
         self._paragraph_subjects: dict[int, list[str]] = {}  # block start -> every subject
         self._block_starts: list[int] | None = None
         self.article = self._article_place()
+        anaphors = self._port_anaphors()
+        if anaphors:
+            self.refs = sorted(self.refs + anaphors, key=lambda r: r.start)
+            self.ref_starts = [r.start for r in self.refs]
 
     # ---------------------------------------------------------------- article level
 
@@ -540,6 +555,20 @@ class PlaceResolver:
             if cities.count(top) / len(cities) >= 0.6:
                 return Attribution(top, "article_majority")
         return Attribution(None, "none")
+
+    def _port_anaphors(self) -> list[PlaceRef]:
+        """In an article about a port, the bare word 口岸 as a reference to it
+        (``port_anaphor`` of place_rules.yaml)."""
+        code = self.article.place_code
+        if code is None or gazetteer()[code].kind != "port":
+            return []
+        pattern = _lexicon().port_anaphor
+        taken = [(r.start, r.end) for r in self.refs]
+        return [  # not inside a name, nor right after one (西伯库伦口岸 is another port)
+            PlaceRef(m.start(), m.end(), "place", code, False)
+            for m in pattern.finditer(self.text)
+            if not any(a <= m.start() <= b for a, b in taken)
+        ]
 
     def _in_a_row(self, refs: list[PlaceRef]) -> list[str]:
         """The places ``refs`` name, in order, names in a row each inside the one before
