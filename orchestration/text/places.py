@@ -39,7 +39,12 @@ resolve 全市/当地 when the text names no other place.
 
 A facility the article locates (``facility_definition``: 位于集宁区的乌兰察布国际陆港) is
 named by its head word from then on (2024年,陆港共开行… → 集宁区), as if the gazetteer had
-that alias for the article.
+that alias for the article; in an article about one port, the bare word 口岸 names that port
+(``port_anaphor``). A sentence naming no place takes, before the paragraph and the article,
+the place of a bulleted list's earlier items (●中欧班列进出境2963列 after ●…二连浩特口岸…)
+and the place of a quotation's speaker named after it, when inside the context's place
+(“…户均增收4300元。”科尔沁右翼中旗乡村振兴局负责人告诉记者; ``quote_speaker``). An article in a
+partner district's voice (``partner_voice``: 我区与…结对协作) does not read 我区 as the region.
 
 Words that point back (全市, 全盟, 全旗, 当地) resolve against the context: the paragraph's
 subject, else the section city, else the article's place, else the dateline's place.
