@@ -440,6 +440,17 @@ def _add_metrics(
         i = j
 
 
+def _narrow_by_topics(
+    text: str, found: list[dict], sentence_of: list[tuple[int, int]], topics: list[str]
+) -> None:
+    """A topic named by a figure's paragraph (its topic sentence) or by its sentence before
+    it narrows a broad metric (消费帮扶 … 销售农畜产品3.7亿元: ``rules/metric_topics.yaml``)."""
+    for fields, (s_start, _), topic in zip(found, sentence_of, topics, strict=True):
+        if fields["metric"] in NARROWED_METRICS:
+            scope = topic + text[s_start : fields["char_start"]]
+            fields["metric"] = narrowed(fields["metric"], scope)
+
+
 def _category_from_metric(found: list[dict]) -> None:
     """A figure whose words name no category (``other``) takes the category of its metric:
     落地项目16个, 新入驻企业42家 (projects and enterprises an investment drive brings: the
@@ -572,11 +583,7 @@ def extract_figures(
             }
         )
     _add_metrics(view, found, sentence_of, list_of)
-    for fields, (s_start, _), topic in zip(found, sentence_of, topic_of_figure, strict=True):
-        # a topic of the paragraph or the sentence narrows a broad metric (消费帮扶 → its sales)
-        if fields["metric"] in NARROWED_METRICS:
-            scope = topic + text[s_start : fields["char_start"]]
-            fields["metric"] = narrowed(fields["metric"], scope)
+    _narrow_by_topics(text, found, sentence_of, topic_of_figure)
     _category_from_metric(found)
     if published_on is None:
         published_on = publication_date(text)

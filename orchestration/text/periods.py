@@ -852,7 +852,9 @@ _DATE_LINE_COUNT = 6
 _LABEL_LINE_MAX = 100
 _SOURCE_LINE_MAX = 40
 _SENTENCE_MARK_RE = re.compile(r"[，,。；;！？!?]")
-_PAGE_HEADER_RE = re.compile(r"第[\d一二三四五六七八九十]{1,3}版|星期[一二三四五六日天]|周[一二三四五六日]")
+_PAGE_HEADER_RE = re.compile(
+    r"第[\d一二三四五六七八九十]{1,3}版|星期[一二三四五六日天]|周[一二三四五六日]"
+)
 
 
 def _date_of(m: re.Match[str]) -> date | None:
