@@ -542,9 +542,8 @@ class PlaceResolver:
             ]
             lead = [r for r in refs if not r.is_object]
             if lead:
-                places = self._in_a_row(
-                    refs if all(r.partner for r in refs if r.is_object) else lead
-                )
+                # partners count here (我区与乌兰察布市察右后旗…: the city is a partner)
+                places = self._in_a_row([r for r in refs if not r.is_object or r.partner])
                 if len(places) > 1 and self.text[lead[0].end : lead[0].end + 1] in _LIST_JOINS:
                     # 我区与乌兰察布市察右后旗、四子王旗、商都县结对: a list of places
                     return Attribution(common_parent(places), "article")
