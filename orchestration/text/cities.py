@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from orchestration.text.places import gazetteer
+from orchestration.text.script import BULLETS
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ _SECTION_NAME_TO_CODE: dict[str, str] = {
 # （三）赤峰市, ▶ 乌海市), or brackets around it (【鄂尔多斯】)
 _LIST_MARK_RE = re.compile(
     r"(?:\d{1,2}[ \t\u3000.．、)）]+|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、"
-    r"|[①-⑳]|[▶►●■◆▲•★☆◎○])[ \t\u3000]*"
+    rf"|[①-⑳]|[{BULLETS}])[ \t\u3000]*"
 )
 
 

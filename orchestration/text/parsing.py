@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from orchestration.text.cities import city_for_section_line
-from orchestration.text.script import simplified, simplified_lines
+from orchestration.text.script import BULLETS, simplified, simplified_lines
 from orchestration.text.tables import cells, is_header, is_row
 
 BLOCK_SEPARATOR = "\n"
@@ -78,7 +78,7 @@ _SECTION_END_RE = re.compile(
     r"[\s\u3000]*(?:(?:关键词|导读|编者按|编后|小编划重点|记者手记|相关链接|延伸阅读|背景链接)"
     r"[:：]?[^，,。；;！？!?]{0,12}|【[^】，,。；;]{1,10}】)[\s\u3000]*"
 )
-_ITEM_MARK_RE = re.compile(r"[\s\u3000]*(?:[●▶►■◆▲•★☆◎○【①-⑳]|\d{1,2}[ \t\u3000]+\S)")
+_ITEM_MARK_RE = re.compile(rf"[\s\u3000]*(?:[{BULLETS}【①-⑳]|\d{{1,2}}[ \t\u3000]+\S)")
 # A page-break fragment is part of a running paragraph: long, or with clause punctuation.
 # A short line without any (a title, a heading) is never the first half of a broken paragraph.
 _MIN_FRAGMENT = 30
@@ -354,8 +354,9 @@ def _classify(lines: list[_Line]) -> list[str]:
 
 def _continues(previous: str, line: _Line) -> bool:
     """True when ``line`` is the second half of a paragraph cut by a page break. A line that
-    opens with a dateline never is. A line laid out with runs of spaces (a table's row the parser did not recognise as one) is never
-    half of a broken paragraph, nor is the line after it."""
+    opens with a dateline or an item's mark never is. A line laid out with runs of spaces (a
+    table's row the parser did not recognise as one) is never half of a broken paragraph,
+    nor is the line after it."""
     return (
         line.kind == "paragraph"
         and not _DATELINE_RE.match(line.text)  # 新华社…电, 本报讯: a paragraph opens there

@@ -70,6 +70,7 @@ import yaml
 
 from orchestration.text.clauses import WordFamily
 from orchestration.text.prefilter import prefiltered, required_words
+from orchestration.text.script import BULLETS
 
 RULES = Path(__file__).resolve().parent / "rules"
 REGION_CODE = "nmg"
@@ -410,7 +411,6 @@ def _inside(code: str, outer: str) -> bool:
     return False
 
 
-_BULLETS = frozenset("●▶►■◆▲•★☆◎○")  # marks that open the items of a list
 _LIST_JOINS = ("、", "和", "及", "与")  # words that join the names of a list
 
 
@@ -595,7 +595,7 @@ class PlaceResolver:
         口岸…/●中欧班列进出境2963列…: the second item is the port's): the nearest earlier
         paragraph opening with the same bullet that has one, the items between included."""
         mark = block.text.lstrip()[:1]
-        if mark not in _BULLETS:
+        if not mark or mark not in BULLETS:
             return None
         k = self._block_index(block)
         while k > 0:

@@ -50,3 +50,9 @@ def simplified_lines(lines: list[str]) -> list[str]:
         part if len(part) == len(line) else simplified(line)
         for part, line in zip(parts, lines, strict=True)
     ]
+
+
+# Marks that open the items of a list in web pages and data posts (● 全区…, ▶ 其中…): one
+# set for the layout rules of parsing.py (an item is no page-broken half), cities.py (a
+# city line's bullet) and places.py (an item naming no place takes the items' before it).
+BULLETS = "●▶►■◆▲•★☆◎○"
