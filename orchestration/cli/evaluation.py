@@ -27,6 +27,10 @@ Without arguments, two sets are evaluated and reported separately:
   WeChat-style data post, a county-level city's statistical communique with a table, a
   feature on a port facing Mongolia, a roundup led by city labels, a Beijing district's
   report on the banners it helps, a 本报讯 item on talent), measured the same way;
+  ``tests/data/real_blind7/`` (a seventh: a 央广网 story with an editor's note, a league's
+  mid-term review of the five-year plan, an interview with a banner head, a page of photo
+  items, an agriculture report, bank loans as of a month's end, a new train to Beijing),
+  measured the same way;
 * **held-out**: ``tests/data/holdout2/`` (seed layout) and ``tests/data/real_holdout/``
   (real-reporting layouts), reported separately (articles nobody tuned against).
   Only its overall summary is printed, never per-article lines, misses or disagreements,
@@ -89,6 +93,7 @@ THIRD_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind3",)
 FOURTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind4",)
 FIFTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind5",)
 SIXTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind6",)
+SEVENTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind7",)
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),
     ("development (tests/data/holdout/, the former held-out set)", FORMER_HELDOUT_DIRS),
@@ -98,6 +103,7 @@ DEVELOPMENT_SETS = (
     ("real-reporting layouts, fourth blind round (tests/data/real_blind4/)", FOURTH_BLIND_DIRS),
     ("real-reporting layouts, fifth blind round (tests/data/real_blind5/)", FIFTH_BLIND_DIRS),
     ("real-reporting layouts, sixth blind round (tests/data/real_blind6/)", SIXTH_BLIND_DIRS),
+    ("real-reporting layouts, seventh blind round (tests/data/real_blind7/)", SEVENTH_BLIND_DIRS),
 )
 HELDOUT_SETS = (
     ("held-out, seed layout (tests/data/holdout2/)", ROOT / "tests" / "data" / "holdout2"),
