@@ -148,7 +148,7 @@ _TARGET_RE = re.compile(
 _DONE_RE = re.compile("已")  # 已, 已经: what a plan or a target has already brought
 _FORECAST_RE = re.compile(
     r"预计|有望|预期|可望|即将|将要|将(?=[于达超突破实现新增增带建形有在会可能成再累提拉吸创落迎"
-    r"推缩压减降节惠辐助覆投完开年])"
+    r"推缩压减降节惠辐助覆投完开年运])"
 )
 
 
@@ -720,7 +720,7 @@ def _reference_period(
     period = _period_for(fields, period, text, sentence)
     if period.year_so_far:
         period = flow_so_far(period, _clause_before(text, sentence[0], fields["char_start"]))
-    return so_far_if_actual(period, fields["modality"], published_on)
+    return so_far_if_actual(period, fields["modality"], published_on, fields["unit"])
 
 
 def _clause_before(text: str, sentence_start: int, position: int) -> str:

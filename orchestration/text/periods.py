@@ -189,6 +189,7 @@ class _Grammar:
         self.numerals: dict[str, int] = {str(k): int(v) for k, v in rules["numerals"].items()}
         self.no_carry_metrics = frozenset(rules.get("no_carry_metrics") or ())
         self.this_year_so_far = re.compile(rules["this_year_so_far"])
+        self.whole_year_units = frozenset(rules.get("whole_year_units") or ())
         self.fragments: dict[str, str] = rules["fragments"]
         self.rules: dict[str, _Rule] = {}
         self.keys: dict[str, list[str]] = {}
@@ -308,13 +309,16 @@ _GRAMMAR = _load()
 NO_CARRY_METRICS = _GRAMMAR.no_carry_metrics
 
 
-def so_far_if_actual(period: Period, modality: str, published_on: date | None) -> Period:
+def so_far_if_actual(
+    period: Period, modality: str, published_on: date | None, unit: str = ""
+) -> Period:
     """今年 of a figure already reached (modality ``actual``) ends at publication: 今年接待
     游客412.5万人次 in a November article counts January to November, not the whole year
-    (a target or forecast for 今年 keeps the whole year). ``this_year_so_far`` of
-    periods.yaml: the words it applies to."""
+    (a target or forecast for 今年 keeps the whole year, and so does an area: units of
+    ``whole_year_units``). ``this_year_so_far`` of periods.yaml: the words it applies to."""
     if (
         modality != "actual"
+        or unit in _GRAMMAR.whole_year_units
         or period.kind != "year"
         or published_on is None
         or period.start is None
@@ -475,12 +479,18 @@ def _multi_span(rule: _Rule, groups: dict[str, str], published_on: date | None) 
         if first is None:
             return None
         return _Span(date(first, 1, 1), date(first + rule.get("plan_years") - 1, 12, 31), kind)
+    if rule.get("season"):
+        if rule.get("years"):
+            y1, y2 = (int(groups[y]) for y in rule.get("years"))
+        elif published_on is not None:
+            y1, y2 = (published_on.year + o for o in rule.get("offsets"))
+        else:
+            return _Span(None, None, kind)
+        (m1, weekday1), (m2, weekday2) = rule.get("season")["start"], rule.get("season")["end"]
+        start, end = _last_weekday(y1, m1, weekday1), _last_weekday(y2, m2, weekday2)
+        return _Span(start, end, kind) if start < end else None
     if rule.get("years"):
         y1, y2 = (int(groups[y]) for y in rule.get("years"))
-        if rule.get("season"):
-            (m1, weekday1), (m2, weekday2) = rule.get("season")["start"], rule.get("season")["end"]
-            start, end = _last_weekday(y1, m1, weekday1), _last_weekday(y2, m2, weekday2)
-            return _Span(start, end, kind) if start < end else None
         if rule.get("months"):
             m1, m2 = (g.number(groups.get(mo)) for mo in rule.get("months"))
             if m1 is None or m2 is None or not (1 <= m1 <= 12 and 1 <= m2 <= 12):
