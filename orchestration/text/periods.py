@@ -352,8 +352,15 @@ def _shift(d: date, years: int) -> date:
 
 
 def _year_of(period: Period | None) -> int | None:
+    """The year a period gives the words after it that print none: its last year, or none
+    for a span of less than a year across New Year (今冬明春航季: a 1—11月 after it is of the
+    publication year, not of the spring the season ends in)."""
     if period is None:
         return None
+    if period.start is not None and period.end is not None:
+        if period.start.year != period.end.year and (period.end - period.start).days < 365:
+            return None
+        return period.end.year
     if period.end is not None:
         return period.end.year
     return period.start.year if period.start is not None else None
