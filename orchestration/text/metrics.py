@@ -485,7 +485,9 @@ class _Sentence:
                 return metric
         return None
 
-    def _refine(self, hit: _Hit, metric: Metric, i: int, lo: int, relaxed: bool) -> Metric:
+    def _refine(
+        self, hit: _Hit, metric: Metric, i: int, lo: int, relaxed: bool, usable: list[_Hit]
+    ) -> Metric:
         """A generic head yields to the modifier cue just before it: 高速公路通车里程 names
         a road length, 人工林保存面积 an afforestation area, 资金投入 funds."""
         if metric.priority > GENERIC_PRIORITY:
@@ -503,7 +505,7 @@ class _Sentence:
             if modifier and modifier.priority > metric.priority:
                 return modifier
         # else the subject's more specific word of the category (跨境铁路全线贯通,全长约12公里)
-        for h in self._subject_hits(i, self.usable(i)):
+        for h in self._subject_hits(i, usable):
             subject = self._fitting(h, self.figs[i][2], relaxed)
             if (
                 subject
@@ -586,10 +588,10 @@ class _Sentence:
                 if metric and refine == _VERB_BEFORE:
                     return self._verb_before(metric, i, usable, lo, relaxed)
                 if metric and refine == _COUNTER:
-                    metric = self._refine(hit, metric, i, lo, relaxed)
+                    metric = self._refine(hit, metric, i, lo, relaxed, usable)
                     return self._counter_refined(hit, metric, i, usable)
                 if metric:
-                    return self._refine(hit, metric, i, lo, relaxed) if refine else metric
+                    return self._refine(hit, metric, i, lo, relaxed, usable) if refine else metric
         if relaxed:
             return None
         # no cue at all: the same quantity as the previous figure of the chain in its unit
