@@ -128,7 +128,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -596,7 +596,7 @@ def _resolve(
             end = None
         return _period(text, span.start, end, kind)
     if expr.prefix == "point" and _so_far(expr) and span.end is not None:
-        return Period(text or None, span.end, span.end, "point", year_so_far=True)
+        return replace(_period(text, span.end, span.end, "point"), year_so_far=True)
     if expr.prefix or expr.suffix in ("end_point", "until_end"):
         return _period(text, span.end, span.end, "point")
     return _period(text, span.start, span.end, span.kind)

@@ -177,6 +177,7 @@ class _Lexicon:
     partner_voice: re.Pattern[str]  # 我区与…结对: an article in a partner district's voice
     port_anaphor: re.Pattern[str]  # 口岸 alone, in an article about one port
     town_after: re.Pattern[str]  # 镇, 苏木 …: a port's name before it names a town
+    named_after_towns: frozenset[str]  # the ports and zones (named after the towns they lie by)
 
 
 def _port_anaphor_pattern(rule: dict | None) -> re.Pattern[str]:
@@ -250,7 +251,10 @@ def _lexicon() -> _Lexicon:
         town=re.compile(rules.get("town_phrase") or "(?!)"),
         partner_voice=re.compile(rules.get("partner_voice") or "(?!)"),
         port_anaphor=_port_anaphor_pattern(rules.get("port_anaphor")),
-        town_after=re.compile("|".join(map(re.escape, rules.get("town_suffixes") or ["(?!)"]))),
+        town_after=re.compile("|".join(map(re.escape, rules.get("town_suffixes") or ())) or "(?!)"),
+        named_after_towns=frozenset(
+            c for c, p in gazetteer().items() if p.kind in ("port", "zone")
+        ),
         speech=re.compile(
             rf"[^，,。；;：:！？!?“”]{{0,{rules['quote_speaker']['gap']}}}?"
             rf"(?:{rules['quote_speaker']['verbs']})"
@@ -319,7 +323,7 @@ def place_refs(text: str, masked: list[tuple[int, int]] = ()) -> list[PlaceRef]:
         kind, code = lex.meaning[text[m_start:m_end]]
         if kind != "collective" and lex.offices.match(text, m_end):
             continue
-        if kind == "place" and lex.town_after.match(text, m_end) and code in _named_after_towns():
+        if kind == "place" and lex.town_after.match(text, m_end) and code in lex.named_after_towns:
             continue  # 满都拉镇 is the town the port 满都拉 is named after, not the port
         before = text[max(0, m_start - 3) : m_start]
         marker = (
@@ -416,11 +420,6 @@ def _inside(code: str, outer: str) -> bool:
 
 
 _LIST_JOINS = ("、", "和", "及", "与")  # words that join the names of a list
-
-
-@lru_cache(maxsize=1)
-def _named_after_towns() -> frozenset[str]:
-    return frozenset(c for c, p in gazetteer().items() if p.kind in ("port", "zone"))
 
 
 def _inside(code: str, container: str) -> bool:
