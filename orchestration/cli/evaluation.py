@@ -30,7 +30,10 @@ Without arguments, two sets are evaluated and reported separately:
   ``tests/data/real_blind7/`` (a seventh: a 央广网 story with an editor's note, a league's
   mid-term review of the five-year plan, an interview with a banner head, a page of photo
   items, an agriculture report, bank loans as of a month's end, a new train to Beijing),
-  measured the same way;
+  measured the same way; ``tests/data/real_blind8/`` (an eighth, on reference periods: a
+  league's monthly statistics bulletin, a 新华社 wire on a quarter's foreign trade, coal
+  by rail as of a date, a city's five-year review with targets, a column of briefs, a
+  labour-export feature, a banner's work report), measured the same way;
 * **held-out**: ``tests/data/holdout2/`` (seed layout) and ``tests/data/real_holdout/``
   (real-reporting layouts), reported separately (articles nobody tuned against).
   Only its overall summary is printed, never per-article lines, misses or disagreements,
@@ -94,6 +97,7 @@ FOURTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind4",)
 FIFTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind5",)
 SIXTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind6",)
 SEVENTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind7",)
+EIGHTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind8",)
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),
     ("development (tests/data/holdout/, the former held-out set)", FORMER_HELDOUT_DIRS),
@@ -104,6 +108,7 @@ DEVELOPMENT_SETS = (
     ("real-reporting layouts, fifth blind round (tests/data/real_blind5/)", FIFTH_BLIND_DIRS),
     ("real-reporting layouts, sixth blind round (tests/data/real_blind6/)", SIXTH_BLIND_DIRS),
     ("real-reporting layouts, seventh blind round (tests/data/real_blind7/)", SEVENTH_BLIND_DIRS),
+    ("real-reporting layouts, eighth blind round (tests/data/real_blind8/)", EIGHTH_BLIND_DIRS),
 )
 HELDOUT_SETS = (
     ("held-out, seed layout (tests/data/holdout2/)", ROOT / "tests" / "data" / "holdout2"),
