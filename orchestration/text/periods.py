@@ -162,8 +162,9 @@ NO_PERIOD = Period(None, None, None, "unknown")
 @dataclass(frozen=True)
 class _Aside:
     name: str
-    pattern: re.Pattern[str]  # the words right before the period words
+    pattern: re.Pattern[str] | None  # the words right before the period words
     suffix: str | None  # the effect their suffix must have (since), None for any
+    after: re.Pattern[str] | None = None  # the words right after them (10月当月)
 
 
 @dataclass(frozen=True)
@@ -241,7 +242,12 @@ class _Grammar:
         )
         self.title = re.compile(rules["title"])
         self.asides = tuple(
-            _Aside(a["name"], re.compile(f"(?:{a['before']})[ \t]*$"), a.get("suffix"))
+            _Aside(
+                a["name"],
+                re.compile(f"(?:{a['before']})[ \t]*$") if a.get("before") else None,
+                a.get("suffix"),
+                re.compile(f"[ \t]*(?:{a['after']})") if a.get("after") else None,
+            )
             for a in rules["asides"]
         )
         so_far = rules["as_of_so_far"]
@@ -699,7 +705,9 @@ def _aside(s: str, expr: _Expression) -> bool:
     """Whether the period words are an aside of their sentence (``asides`` of periods.yaml)."""
     before = s[max(0, expr.start - 4) : expr.start]
     return any(
-        rule.pattern.search(before) and (rule.suffix is None or rule.suffix == expr.suffix)
+        (rule.pattern is None or rule.pattern.search(before))
+        and (rule.after is None or rule.after.match(s, expr.end))
+        and (rule.suffix is None or rule.suffix == expr.suffix)
         for rule in _GRAMMAR.asides
     )
 
