@@ -35,8 +35,10 @@ def _articles() -> list[Path]:
 def _plain(value):
     if isinstance(value, date):
         return value.isoformat()
-    if dataclasses.is_dataclass(value):
-        return {k: _plain(v) for k, v in dataclasses.asdict(value).items()}
+    if dataclasses.is_dataclass(value):  # hints (fields not compared) are not output
+        return {
+            f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value) if f.compare
+        }
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     return value

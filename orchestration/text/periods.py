@@ -44,7 +44,8 @@ Choices where the words leave one:
   year before publication.
 * Bare ``今年`` of a figure already reached (modality ``actual``, decided by the extractor:
   :func:`so_far_if_actual`) runs from January 1 to the publication date; of a target or a
-  forecast it is the whole year.
+  forecast it is the whole year. After an as-of date of its sentence (``截至11月20日，…今年
+  累计…``) it is the date's year, and a figure already reached ends at that date.
 * ``截至`` + a span is a point at the span's end (``截至2023年`` → 2023-12-31, ``截至9月`` →
   Sep 30); ``截至目前``/``截至当前``/``截至发稿时`` → the publication date; ``到…为止`` likewise.
   A date inside a year after ``截至`` is, for a figure of a flow, the year so far
@@ -151,6 +152,9 @@ class Period:
     # an as-of date inside a year (截至5月底): a flow's figure reads it as the year so far
     # (:func:`flow_so_far`), a stock's as the point; a hint, not part of the period's value
     year_so_far: bool = field(default=False, compare=False)
+    # 今年 after an as-of date of its sentence (截至11月20日，…今年累计…): where a figure
+    # already reached in this year ends (:func:`so_far_if_actual`); a hint like year_so_far
+    so_far_end: date | None = field(default=None, compare=False)
 
 
 NO_PERIOD = Period(None, None, None, "unknown")
@@ -321,7 +325,12 @@ def so_far_if_actual(
     """今年 of a figure already reached (modality ``actual``) ends at publication: 今年接待
     游客412.5万人次 in a November article counts January to November, not the whole year
     (a target or forecast for 今年 keeps the whole year, and so does an area: units of
-    ``whole_year_units``). ``this_year_so_far`` of periods.yaml: the words it applies to."""
+    ``whole_year_units``). ``this_year_so_far`` of periods.yaml: the words it applies to.
+    After an as-of date of its sentence (``so_far_end``) it ends at that date instead."""
+    if period.so_far_end is not None:
+        if modality != "actual" or unit in _GRAMMAR.whole_year_units:
+            return period
+        return Period(period.text, period.start, period.so_far_end, "cumulative")
     if (
         modality != "actual"
         or unit in _GRAMMAR.whole_year_units
@@ -701,6 +710,17 @@ def _comparison_scope(s: str, start: int, end: int) -> int | None:
     return None
 
 
+def _this_year(expr: _Expression) -> bool:
+    """Whether the words are this year alone (今年, 今年以来), no span inside it."""
+    return (
+        expr.year is not None
+        and expr.year[0].name == "this_year"
+        and expr.within is None
+        and expr.prefix is None
+        and expr.suffix in (None, "since")
+    )
+
+
 def _aside(s: str, expr: _Expression) -> bool:
     """Whether the period words are an aside of their sentence (``asides`` of periods.yaml)."""
     before = s[max(0, expr.start - 4) : expr.start]
@@ -722,6 +742,7 @@ def _analyse(
     titles = [m.span() for m in g.title.finditer(s)] if ("《" in s or "〈" in s) else []
     known_year = _year_of(inherited)
     last_own: Period | None = inherited
+    as_of: Period | None = None  # the year so far up to an as-of date of the sentence
     # where the first clause ends: a date before it opens the sentence as its own clause
     first_break = min((i for i in map(s.find, "，,；;：:。") if i >= 0), default=len(s))
     for m in matches:
@@ -736,6 +757,13 @@ def _analyse(
         period = _resolve(expr, known_year, last_own, published_on, event_date)
         if period is None:
             continue
+        if as_of is not None and _this_year(expr) and period.start in (None, as_of.start):
+            # 截至11月20日，蒙东地区今年累计发送煤炭1.62亿吨: this year (its year the date's),
+            # and what was reached in it so far ends at that date (so_far_if_actual)
+            year = as_of.end.year
+            period = Period(
+                period.text, date(year, 1, 1), date(year, 12, 31), "year", so_far_end=as_of.end
+            )
         scope_end = _comparison_scope(s, expr.start, expr.end)
         if scope_end is None and expr.suffix == "same_period":
             scope_end = _clause_bounds(s, expr.start, expr.end)[1]
@@ -749,6 +777,11 @@ def _analyse(
         sentence.own.append(_Mention(expr.start, expr.end, period))
         sentence.own_ends.append(expr.end)
         last_own = period
+        as_of = (
+            Period(period.text, date(period.end.year, 1, 1), period.end, "cumulative")
+            if period.year_so_far and period.end is not None
+            else None
+        )
         year = _year_of(period)
         if year is not None:
             known_year = year
