@@ -102,6 +102,9 @@ def test_one_call_serves_many_sentences_in_order_given():
         # a newspaper's page header: paper, date, weekday, page, section
         ("房山报　2024年12月20日　星期五　第2版　区域协作\n标题\n正文。", date(2024, 12, 20)),
         ("某某日报 2023年5月8日 第3版\n标题\n正文。", date(2023, 5, 8)),
+        # a report's delivery line under its title
+        ("政府工作报告\n——2025年1月9日在某旗第十八届人民代表大会第四次会议上\n各位代表：", date(2025, 1, 9)),
+        ("讲话\n（2024年3月2日在全盟招商引资大会上的讲话）\n同志们：", date(2024, 3, 2)),
     ],
 )
 def test_publication_date_from_date_lines(text, expected):

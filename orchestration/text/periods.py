@@ -114,8 +114,9 @@ lines (top down, then bottom up; the first valid one wins): a date or date-time 
 (``2017-09-13 08:24:00``, ``2024-01-30``, ``2024/1/30``, ``2024年1月30日``, ``2024年01月30日
 09:15``, ``（2024年1月30日）``, with an optional weekday), a labelled line of at most 100
 characters holding a date (``来源：内蒙古日报 2024-01-30``, ``发布时间：2024年1月30日``,
-``责任编辑：张三 2017-09-13 08:24:00``), or a wire dateline with a year at the start of a
-line (``新华社呼和浩特2024年1月5日电``). A line with an impossible date (2024-02-30) is
+``责任编辑：张三 2017-09-13 08:24:00``), a report's delivery line
+(``——2025年1月9日在扎赉特旗第十八届人民代表大会第四次会议上``), or a wire dateline with a
+year at the start of a line (``新华社呼和浩特2024年1月5日电``). A line with an impossible date (2024-02-30) is
 skipped. Dates inside body sentences are never read.
 
 Cost: the sentence model is computed once per call; each sentence holding a figure (and
@@ -906,6 +907,12 @@ _WIRE_RE = re.compile(
     r"[\s（(【\[]*[\u4e00-\u9fff·]{1,20}?"
     r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:电|讯)(?![网力量价源站池])"
 )
+# the line under a report's or a speech's title saying when and where it was delivered
+# (——2025年1月9日在扎赉特旗第十八届人民代表大会第四次会议上)
+_DELIVERY_RE = re.compile(
+    rf"[（(]?[—－–-]{{0,2}}[ \t]*{_DATE}[ \t]*在[^，,。；;\n]{{2,60}}上"
+    r"(?:的(?:讲话|报告|发言|致辞))?[）)]?"
+)
 _DATE_LINE_COUNT = 6
 _LABEL_LINE_MAX = 100
 _SOURCE_LINE_MAX = 40
@@ -944,6 +951,9 @@ def _line_date(line: str) -> date | None:
             or _PAGE_HEADER_RE.search(line, m.end())
         ):
             return _date_of(m)
+    m = _DELIVERY_RE.fullmatch(line)
+    if m:
+        return _date_of(m)
     m = _WIRE_RE.match(line)
     if m:
         try:
