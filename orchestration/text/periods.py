@@ -38,13 +38,16 @@ printed; without a suffix a plan is named, not a time: ``“十四五”规划�
 Choices where the words leave one:
 
 * ``近三年``/``近5年``/``近三年来``/``五年来``: the N calendar years up to and including the
-  publication year (published 2024 → 2022-01-01..2024-12-31). ``过去五年``: the N full
+  publication year (published 2024 → 2022-01-01..2024-12-31), or, published in January to
+  March, up to the year before (a report delivered in January looks back on full years). ``过去五年``: the N full
   years before the publication year (published 2024 → 2019-01-01..2023-12-31). ``一年来``
   (a report's look back) is the year in force (``2024年是…关键一年。一年来,…``), else the
   year before publication.
 * Bare ``今年`` of a figure already reached (modality ``actual``, decided by the extractor:
   :func:`so_far_if_actual`) runs from January 1 to the publication date; of a target or a
-  forecast it is the whole year. After an as-of date of its sentence (``截至11月20日，…今年
+  forecast it is the whole year. Likewise a span of several years that runs past the
+  publication date (``“十四五”期间``, ``五年来`` in a December article) ends, for a figure
+  already reached, at the publication date. After an as-of date of its sentence (``截至11月20日，…今年
   累计…``) it is the date's year, and a figure already reached ends at that date.
 * ``截至`` + a span is a point at the span's end (``截至2023年`` → 2023-12-31, ``截至9月`` →
   Sep 30); ``截至目前``/``截至当前``/``截至发稿时`` → the publication date; ``到…为止`` likewise.
@@ -327,11 +330,24 @@ def so_far_if_actual(
     游客412.5万人次 in a November article counts January to November, not the whole year
     (a target or forecast for 今年 keeps the whole year, and so does an area: units of
     ``whole_year_units``). ``this_year_so_far`` of periods.yaml: the words it applies to.
-    After an as-of date of its sentence (``so_far_end``) it ends at that date instead."""
+    After an as-of date of its sentence (``so_far_end``) it ends at that date instead. A
+    span of several years that runs past publication (“十四五”期间 in 2025) likewise ends
+    there for a figure already reached."""
     if period.so_far_end is not None:
         if modality != "actual" or unit in _GRAMMAR.whole_year_units:
             return period
         return Period(period.text, period.start, period.so_far_end, "cumulative")
+    if (
+        modality == "actual"
+        and unit not in _GRAMMAR.whole_year_units
+        and period.kind == "range"
+        and published_on is not None
+        and period.start is not None
+        and period.end is not None
+        and period.start <= published_on < period.end
+        and period.start.year < published_on.year
+    ):
+        return Period(period.text, period.start, published_on, "range")
     if (
         modality != "actual"
         or unit in _GRAMMAR.whole_year_units
@@ -531,6 +547,8 @@ def _multi_span(rule: _Rule, groups: dict[str, str], published_on: date | None) 
     if not count:
         return None
     last = published_on.year + rule.get("last_offset", 0)
+    if rule.get("early_in_year_offset") is not None and published_on.month <= 3:
+        last = published_on.year + rule.get("early_in_year_offset")
     return _Span(date(last - count + 1, 1, 1), date(last, 12, 31), kind)
 
 
