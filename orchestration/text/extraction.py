@@ -719,7 +719,10 @@ def _reference_period(
     apply, the year so far for a flow as of a date, 今年 up to publication when reached."""
     period = _period_for(fields, period, text, sentence)
     if period.year_so_far:
-        period = flow_so_far(period, _clause_before(text, sentence[0], fields["char_start"]))
+        clause = _clause_before(text, sentence[0], fields["char_start"])
+        left = fields["char_start"] - len(clause)
+        before = _clause_before(text, sentence[0], left - 1) if left > sentence[0] else ""
+        period = flow_so_far(period, clause, before)
     return so_far_if_actual(period, fields["modality"], published_on, fields["unit"])
 
 

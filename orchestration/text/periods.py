@@ -261,6 +261,7 @@ class _Grammar:
         so_far = rules["as_of_so_far"]
         self.so_far_within = frozenset(so_far["within"])
         self.flow_words = re.compile(so_far["flow_words"])
+        self.change_words = re.compile(so_far["change_words"])
         self.stock_words = re.compile(so_far["stock_words"])
 
     def _expand(self, pattern: str) -> str:
@@ -642,18 +643,20 @@ def _so_far(expr: _Expression) -> bool:
     return expr.within is not None and expr.within[0].name in _GRAMMAR.so_far_within
 
 
-def flow_so_far(period: Period, clause: str) -> Period:
+def flow_so_far(period: Period, clause: str, before: str = "") -> Period:
     """An as-of date inside a year is, for a figure of what flowed in that year, the year so
     far: 截至5月底，已落地项目16个，到位资金21.3亿元 counts January to May; for a stock it
     stays the date (截至5月底，累计建成5G基站7.3万个, 装机容量达到328万千瓦). ``clause``: the
-    figure's clause up to the figure; ``as_of_so_far`` of periods.yaml names the words."""
-    if (
-        not period.year_so_far
-        or period.end is None
-        or not _GRAMMAR.flow_words.search(clause)
-        or _GRAMMAR.stock_words.search(clause)
-    ):
+    figure's clause up to the figure; ``as_of_so_far`` of periods.yaml names the words. A
+    growth rate's clause (同比增长8.2%) says neither: the level it is the growth of does
+    (``before``, the clause before: 存款余额2087.3亿元 → the date; 落地项目16个 → the year
+    so far; neither → the year so far)."""
+    g = _GRAMMAR
+    if not period.year_so_far or period.end is None or g.stock_words.search(clause):
         return period
+    if not g.flow_words.search(clause):
+        if not g.change_words.search(clause) or g.stock_words.search(before):
+            return period
     return Period(period.text, date(period.end.year, 1, 1), period.end, "cumulative")
 
 
