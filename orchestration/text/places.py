@@ -169,6 +169,8 @@ class _Lexicon:
     offices: re.Pattern[str]
     objects: tuple[str, ...]
     partners: frozenset[str]
+    # marker -> what must stand before it in its clause for it to mark a partner (到 after 选派)
+    partners_after: dict[str, re.Pattern[str]]
     route: re.Pattern[str]
     listed_object: re.Pattern[str]
     aggregate: re.Pattern[str]  # a sentence summing up its paragraph's places (全部, 所有)
@@ -237,6 +239,12 @@ def _lexicon() -> _Lexicon:
         partners=frozenset(
             w for rule in rules["object_markers"] if rule.get("partner") for w in rule["words"]
         ),
+        partners_after={
+            w: re.compile(rf"(?:{rule['partner_after']})[^，,。；;：:]{{0,24}}$")
+            for rule in rules["object_markers"]
+            if rule.get("partner_after")
+            for w in rule["words"]
+        },
         listed_object=re.compile(
             "(?P<marker>" + "|".join(map(re.escape, objects)) + r")[^，,。；;：:]{1,12}、$"
         ),
@@ -340,7 +348,12 @@ def place_refs(text: str, masked: list[tuple[int, int]] = ()) -> list[PlaceRef]:
             # 集宁至二连浩特: a route's start; a route out of the region (乌海至天津港,
             # 经天津港出海) is its start's
             refs[-1] = replace(refs[-1], is_object=True)
-        refs.append(PlaceRef(m_start, m_end, kind, code, is_object, marker in lex.partners))
+        partner = marker in lex.partners or (
+            marker in lex.partners_after
+            and lex.partners_after[marker].search(text, max(0, m_start - 40), m_start - len(marker))
+            is not None
+        )
+        refs.append(PlaceRef(m_start, m_end, kind, code, is_object, partner))
     if refs and lex.adverbials:
         adverbial = [(m.start(), m.end()) for a in lex.adverbials for m in a.finditer(text)]
         for i, r in enumerate(refs):
