@@ -81,6 +81,7 @@ _CLAUSE_PUNCT = "，,；;：:"
 _CLAUSE_PUNCT_RE = re.compile(f"[{_CLAUSE_PUNCT}]")
 # what may stand between the names of a joint subject: a suffix, a bracketed aside
 # (巴彦淖尔市(增速25.2%)、赤峰市), a conjunction
+_DIGIT_RE = re.compile(r"[\d０-９]")
 _JOINT_GAP_RE = re.compile(r"[市盟旗县区]?(?:[（(][^（()）]{0,20}[）)])?(?:、|和|及|以及|与|，|,)")
 _LEAD_TIME_RE = re.compile(r"^[^，,。]{0,10}?(?:年|月|日|以来|期间|上半年|下半年|季度|至今)[，,]?")
 _TITLE_RE = re.compile(r"《[^《》\n]*》")
@@ -787,6 +788,19 @@ class PlaceResolver:
             first = groups[0]
             codes = [refs[i].code for i in first]
             subject = codes[0] if len(set(codes)) == 1 else common_parent(codes)
+            for group in groups[1:]:
+                # 【巴彦淖尔】今年以来，五原县…: a place inside the subject opening a clause
+                # before the first figure is the more specific subject
+                inner_ref = refs[group[0]]
+                if (
+                    len(group) > 1
+                    or inner_ref.kind == "outside"
+                    or not _inside(inner_ref.code, subject)
+                    or _DIGIT_RE.search(sentence, refs[first[-1]].end, inner_ref.start)
+                    or not _opens_clause(sentence, 0, inner_ref.start)
+                ):
+                    break
+                subject, first = inner_ref.code, group
         inner = [
             replace(
                 r,
