@@ -260,6 +260,7 @@ def _list_start(text: str, block_start: int, s_start: int) -> int:
 
 _CLAUSE_PUNCT_RE = re.compile("[" + re.escape(_CLAUSE_PUNCT) + "]")
 _CARRY_CLAUSE_RE = re.compile(r"[^，,；;：:]+")
+_LEAD_TIME_RE = re.compile(r"^\s*(?:(?:19|20)\d{2}年|今年|明年|全年|下一步|下步|未来[一二三四五]年)")
 
 
 class _ModalityCues:
@@ -294,9 +295,10 @@ class _ModalityCues:
         return carried
 
     def _carried_from(self, left: int) -> str:
-        """A clause that starts with the cue carries it to the clauses after it."""
+        """A clause that starts with the cue (after a year word at most) carries it to the
+        clauses after it."""
         for m in _CARRY_CLAUSE_RE.finditer(self.sentence[:left]):
-            clause = m.group()
+            clause = _LEAD_TIME_RE.sub("", m.group(), count=1)  # 2026年力争…: the cue opens it
             if _TARGET_RE.match(clause):
                 return "target"
             if _FORECAST_RE.match(clause):
