@@ -420,19 +420,6 @@ def _opens_clause(text: str, s_start: int, start: int) -> bool:
     return bool(_LEAD_TIME_RE.fullmatch(text[left:start] + "，")) or left == start
 
 
-def _inside(code: str, outer: str) -> bool:
-    """Whether place ``code`` lies inside (or is) place ``outer``."""
-    places = gazetteer()
-    todo = [code]
-    while todo:
-        current = todo.pop()
-        if current == outer:
-            return True
-        place = places[current]
-        todo += [c for c in (place.parent_code, place.within_code) if c]
-    return False
-
-
 _LIST_JOINS = ("、", "和", "及", "与")  # words that join the names of a list
 
 
