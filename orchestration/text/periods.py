@@ -764,7 +764,11 @@ def _analyse(
     titles = [m.span() for m in g.title.finditer(s)] if ("《" in s or "〈" in s) else []
     known_year = _year_of(inherited)
     last_own: Period | None = inherited
-    as_of: Period | None = None  # the year so far up to an as-of date of the sentence
+    # an as-of date inside a year (截至11月20日), of the sentence or the one it continues
+    as_of: Period | None = None
+    if inherited is not None and (inherited.year_so_far or inherited.so_far_end is not None):
+        end = inherited.so_far_end or inherited.end
+        as_of = Period(inherited.text, end, end, "point", year_so_far=True)
     # where the first clause ends: a date before it opens the sentence as its own clause
     first_break = min((i for i in map(s.find, "，,；;：:。") if i >= 0), default=len(s))
     for m in matches:
@@ -779,7 +783,12 @@ def _analyse(
         period = _resolve(expr, known_year, last_own, published_on, event_date)
         if period is None:
             continue
-        if as_of is not None and _this_year(expr) and period.start in (None, as_of.start):
+        if (
+            as_of is not None
+            and as_of.end is not None
+            and _this_year(expr)
+            and period.start in (None, date(as_of.end.year, 1, 1))
+        ):
             # 截至11月20日，蒙东地区今年累计发送煤炭1.62亿吨: this year (its year the date's),
             # and what was reached in it so far ends at that date (so_far_if_actual)
             year = as_of.end.year
@@ -799,11 +808,10 @@ def _analyse(
         sentence.own.append(_Mention(expr.start, expr.end, period))
         sentence.own_ends.append(expr.end)
         last_own = period
-        as_of = (
-            Period(period.text, date(period.end.year, 1, 1), period.end, "cumulative")
-            if period.year_so_far and period.end is not None
-            else None
-        )
+        if period.year_so_far and period.end is not None:
+            as_of = period
+        elif period.so_far_end is None:  # another period: the date no longer holds
+            as_of = None
         year = _year_of(period)
         if year is not None:
             known_year = year
