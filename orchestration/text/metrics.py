@@ -571,6 +571,13 @@ class _Sentence:
                 head = h
         return [head]
 
+    def _own_clause_cue(self, i: int) -> Metric | None:
+        """The metric a cue names in figure i's clause before it, after the figure before."""
+        lo, _ = self.neighbours(i)
+        start = self.figs[i][0]
+        hits = [h for h in self.usable(i) if lo <= h.start and h.end <= start]
+        return self._first(hits[::-1], self.figs[i][2], True)
+
     def pick(
         self, i: int, relaxed: bool = False, part_end: int | None = None, before_only: bool = False
     ) -> Metric | None:
@@ -847,8 +854,15 @@ class _Sentence:
                     for j in range(members[0])
                     if self.chain(j) == self.chain(i) and self.measure[j] in LEVELS
                 ]
-                if len(levels) >= len(members):
-                    self.base[i] = levels[len(levels) - len(members) + pos]
+                own = self._own_clause_cue(members[0])
+                paired = levels[len(levels) - len(members) + pos] if len(levels) >= len(members) else None
+                if own is not None and (paired is None or self.metric[paired] is not own):
+                    # 资金到位率分别达到91.2%、88.7%，两旗牛存栏同比分别增长12.1%、8.4%:
+                    # the changes' own clause names what they are of
+                    self.metric[i] = own
+                    continue
+                if paired is not None:
+                    self.base[i] = paired
                     self.metric[i] = self.metric[self.base[i]] or self.pick(
                         i, relaxed=True, before_only=self.measure[i] != "share"
                     )
