@@ -319,6 +319,8 @@ def _first_chars(cue: str) -> set[str] | None:
 
 
 _INDEX = _CueIndex({k: v for k, v in VOCABULARY.items() if k != UNKNOWN})
+# count metrics that say only what is counted: a count of items beside a sum is that sum's
+_GENERIC_ITEMS = frozenset({"projects", "enterprises"})
 _ITEM_RE = re.compile(r"项目|企业|协议|合同|公司")
 # metrics counting items (projects, enterprises, agreements): a count cue names one of them
 _ITEM_METRICS = frozenset(
@@ -885,13 +887,14 @@ class _Sentence:
     def _count_of_items(self) -> None:
         """Counts of projects, enterprises, agreements that a money figure of the sentence
         describes (签约项目42个,总投资156亿元): the money is a funding level."""
-        money = any(
-            self.figs[j][2] in _MONEY
+        money = [
+            j
+            for j in range(len(self.figs))
+            if self.figs[j][2] in _MONEY
             and self.measure[j] == "level"
             and self.metric[j] is not None
             and self.metric[j].category == "funding"
-            for j in range(len(self.figs))
-        )
+        ]
         if not money:
             return
         for i, (start, end, unit) in enumerate(self.figs):
@@ -904,6 +907,11 @@ class _Sentence:
                 and _ITEM_COUNTER_RE.search(self.s[start:end])
             ):
                 self.measure[i] = "count_of_items"
+                if metric.name in _GENERIC_ITEMS:
+                    # 实施亿元以上重点项目680个，完成投资3200亿元: the projects of that
+                    # investment (the nearest money figure after the count, else before it)
+                    j = next((j for j in money if j > i), money[-1])
+                    self.metric[i] = self.metric[j]
 
     def _readings(self) -> list[MetricReading]:
         out: list[MetricReading | None] = [None] * len(self.figs)
