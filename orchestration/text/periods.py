@@ -173,6 +173,7 @@ class _Aside:
     pattern: re.Pattern[str] | None  # the words right before the period words
     suffix: str | None  # the effect their suffix must have (since), None for any
     after: re.Pattern[str] | None = None  # the words right after them (10月当月)
+    words: frozenset[str] = frozenset()  # or the rules of periods.yaml that read them (年内)
 
 
 @dataclass(frozen=True)
@@ -255,6 +256,7 @@ class _Grammar:
                 re.compile(f"(?:{a['before']})[ \t]*$") if a.get("before") else None,
                 a.get("suffix"),
                 re.compile(f"[ \t]*(?:{a['after']})") if a.get("after") else None,
+                frozenset(a.get("words") or ()),
             )
             for a in rules["asides"]
         )
@@ -746,8 +748,11 @@ def _this_year(expr: _Expression) -> bool:
 def _aside(s: str, expr: _Expression) -> bool:
     """Whether the period words are an aside of their sentence (``asides`` of periods.yaml)."""
     before = s[max(0, expr.start - 4) : expr.start]
+    year_rule = expr.year[0].name if expr.year else None
     return any(
-        (rule.pattern is None or rule.pattern.search(before))
+        (year_rule in rule.words)
+        if rule.words
+        else (rule.pattern is None or rule.pattern.search(before))
         and (rule.after is None or rule.after.match(s, expr.end))
         and (rule.suffix is None or rule.suffix == expr.suffix)
         for rule in _GRAMMAR.asides
