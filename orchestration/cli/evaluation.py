@@ -34,6 +34,10 @@ Without arguments, two sets are evaluated and reported separately:
   league's monthly statistics bulletin, a 新华社 wire on a quarter's foreign trade, coal
   by rail as of a date, a city's five-year review with targets, a column of briefs, a
   labour-export feature, a banner's work report), measured the same way;
+  ``tests/data/real_blind9/`` (a ninth, on metrics and places: a data-centre zone, a
+  customs release by commodity, a Beijing district's cooperation summary under a masthead,
+  a banner's summer tourism, a league's harvest with contracts outside the region, an
+  airport's Q&A with a data box, a proposal full of look-alikes), measured the same way;
 * **held-out**: ``tests/data/holdout2/`` (seed layout) and ``tests/data/real_holdout/``
   (real-reporting layouts), reported separately (articles nobody tuned against).
   Only its overall summary is printed, never per-article lines, misses or disagreements,
@@ -98,6 +102,7 @@ FIFTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind5",)
 SIXTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind6",)
 SEVENTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind7",)
 EIGHTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind8",)
+NINTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind9",)
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),
     ("development (tests/data/holdout/, the former held-out set)", FORMER_HELDOUT_DIRS),
@@ -109,6 +114,7 @@ DEVELOPMENT_SETS = (
     ("real-reporting layouts, sixth blind round (tests/data/real_blind6/)", SIXTH_BLIND_DIRS),
     ("real-reporting layouts, seventh blind round (tests/data/real_blind7/)", SEVENTH_BLIND_DIRS),
     ("real-reporting layouts, eighth blind round (tests/data/real_blind8/)", EIGHTH_BLIND_DIRS),
+    ("real-reporting layouts, ninth blind round (tests/data/real_blind9/)", NINTH_BLIND_DIRS),
 )
 HELDOUT_SETS = (
     ("held-out, seed layout (tests/data/holdout2/)", ROOT / "tests" / "data" / "holdout2"),
