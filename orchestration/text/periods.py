@@ -496,6 +496,8 @@ def _within_span(rule: _Rule, groups: dict[str, str], year: int | None) -> _Span
         m1, m2 = 3 * q1 - 2, 3 * q2
     else:
         m1, m2 = (g.number(groups.get(mo, mo)) for mo in rule.get("months"))
+        if m2 is None and rule.get("days"):
+            m2 = m1  # 8月1日—15日: the days of one month
         if m1 is None or m2 is None or not 1 <= m1 <= m2 <= 12:
             return None
     kind = rule.get("kind", "by_start")
@@ -506,8 +508,12 @@ def _within_span(rule: _Rule, groups: dict[str, str], year: int | None) -> _Span
         return _Span(None, None, kind, single)
     start, end = date(year, m1, 1), _month_end(year, m2)
     if rule.get("days"):
-        d1, d2 = rule.get("days")
+        d1, d2 = (g.number(groups.get(d, d)) for d in rule.get("days"))
+        if d1 is None or d2 is None or not 1 <= d1 <= _month_end(year, m1).day:
+            return None
         start, end = date(year, m1, d1), date(year, m2, min(d2, end.day))
+        if start > end:
+            return None
     if kind == "point":
         start = end
     return _Span(start, end, kind, single)
