@@ -302,7 +302,11 @@ FIGURE_RE = re.compile(
     + _POST
 )
 
-PERCENT_WORD_RE = re.compile(_PRE + r"百分之(?P<n1>" + _NUM_CORE + r")" + _PERCENT_POST)
+# 百分之七十; a fraction 五分之一, 三分之二 (the denominator's digits: `den`) is a share too
+PERCENT_WORD_RE = re.compile(
+    _PRE + r"(?:百|(?P<den>[一二两三四五六七八九十千万]{1,3}))分之(?P<n1>" + _NUM_CORE + r")"
+    + _PERCENT_POST
+)
 
 _EMPHASIS_RE = re.compile(rf"^(?:{_longest_first(RULES['emphasis_words'])})")
 
@@ -357,6 +361,11 @@ def interpret(m: re.Match[str]) -> Reading | None:
     if value is None:
         return None
     unit_surface = groups.get("unit") or "%"
+    if groups.get("den"):  # 五分之一: the fraction as a percentage
+        denominator = read_number(groups["den"])
+        if not denominator or value >= denominator:
+            return None
+        value = value * 100 / denominator
     minutes = groups.get("minutes")
     base_surface = unit_surface
     mid = groups.get("mid") or groups.get("mid_hour")
