@@ -982,7 +982,10 @@ def narrowed(metric: str | None, scope: str) -> str | None:
     sentence and its own sentence up to the figure): ``rules/metric_topics.yaml``."""
     if metric not in NARROWED_METRICS:
         return metric
-    for topic in TOPICS:
-        if metric in topic.narrows and topic.topic.search(scope):
-            return topic.narrows[metric]
-    return metric
+    found, latest = metric, -1
+    for topic in TOPICS:  # two topics narrowing one metric: the one named last wins
+        if metric in topic.narrows:
+            for m in topic.topic.finditer(scope):
+                if m.end() > latest:
+                    found, latest = topic.narrows[metric], m.end()
+    return found
