@@ -143,7 +143,8 @@ _BARE_RE = re.compile(
 _CONJUNCTION_RE = re.compile(r"和|及|与|或|、|以及")
 
 _TARGET_RE = re.compile(
-    r"目标(?![，,。；;、”])|力争|剑指|争取|确保|瞄准|计划(?=[部建新投实开引完达举组安])"
+    r"目标(?![，,。；;、”])|力争|剑指|争取|确保|瞄准|建议(?=[设建实推开加新安投培布])"
+    r"|计划(?=[部建新投实开引完达举组安])"
 )
 _DONE_RE = re.compile("已")  # 已, 已经: what a plan or a target has already brought
 _FORECAST_RE = re.compile(
@@ -260,7 +261,9 @@ def _list_start(text: str, block_start: int, s_start: int) -> int:
 
 _CLAUSE_PUNCT_RE = re.compile("[" + re.escape(_CLAUSE_PUNCT) + "]")
 _CARRY_CLAUSE_RE = re.compile(r"[^，,；;：:]+")
-_LEAD_TIME_RE = re.compile(r"^\s*(?:(?:19|20)\d{2}年|今年|明年|全年|下一步|下步|未来[一二三四五]年)")
+_LEAD_TIME_RE = re.compile(
+    r"^\s*(?:(?:19|20)\d{2}年|今年|明年|全年|下一步|下步|未来[一二三四五]年)"
+)
 
 
 class _ModalityCues:

@@ -857,7 +857,11 @@ class _Sentence:
                     if self.chain(j) == self.chain(i) and self.measure[j] in LEVELS
                 ]
                 own = self._own_clause_cue(members[0])
-                paired = levels[len(levels) - len(members) + pos] if len(levels) >= len(members) else None
+                paired = (
+                    levels[len(levels) - len(members) + pos]
+                    if len(levels) >= len(members)
+                    else None
+                )
                 if own is not None and (paired is None or self.metric[paired] is not own):
                     # 资金到位率分别达到91.2%、88.7%，两旗牛存栏同比分别增长12.1%、8.4%:
                     # the changes' own clause names what they are of

@@ -304,7 +304,10 @@ FIGURE_RE = re.compile(
 
 # 百分之七十; a fraction 五分之一, 三分之二 (the denominator's digits: `den`) is a share too
 PERCENT_WORD_RE = re.compile(
-    _PRE + r"(?:百|(?P<den>[一二两三四五六七八九十千万]{1,3}))分之(?P<n1>" + _NUM_CORE + r")"
+    _PRE
+    + r"(?:百|(?P<den>[一二两三四五六七八九十千万]{1,3}))分之(?P<n1>"
+    + _NUM_CORE
+    + r")"
     + _PERCENT_POST
 )
 

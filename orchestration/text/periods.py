@@ -662,9 +662,10 @@ def flow_so_far(period: Period, clause: str, before: str = "") -> Period:
     g = _GRAMMAR
     if not period.year_so_far or period.end is None or g.stock_words.search(clause):
         return period
-    if not g.flow_words.search(clause):
-        if not g.change_words.search(clause) or g.stock_words.search(before):
-            return period
+    if not g.flow_words.search(clause) and (
+        not g.change_words.search(clause) or g.stock_words.search(before)
+    ):
+        return period
     return Period(period.text, date(period.end.year, 1, 1), period.end, "cumulative")
 
 
