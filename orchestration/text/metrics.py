@@ -884,9 +884,21 @@ class _Sentence:
                 part_end = self.share_marker(i) if share else None
                 self.metric[i] = self.pick(
                     i, relaxed=True, part_end=part_end, before_only=not share
-                )
+                ) or self._parallel_change(i)
         self._count_of_items()
         return self._readings()
+
+    def _parallel_change(self, i: int) -> Metric | None:
+        """A change naming nothing after a change of the same sentence (工业增加值增长8.6%，
+        其中鄂尔多斯市增长10.2%、包头市增长9.7%): the same quantity's change elsewhere."""
+        if self.measure[i] != "change_pct":
+            return None
+        for j in range(i - 1, -1, -1):
+            if self.measure[j] == "change_pct" and self.metric[j] is not None:
+                return self.metric[j]
+            if self.measure[j] != "change_pct":
+                return None
+        return None
 
     def _count_of_items(self) -> None:
         """Counts of projects, enterprises, agreements that a money figure of the sentence
