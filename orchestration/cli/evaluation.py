@@ -38,6 +38,10 @@ Without arguments, two sets are evaluated and reported separately:
   customs release by commodity, a Beijing district's cooperation summary under a masthead,
   a banner's summer tourism, a league's harvest with contracts outside the region, an
   airport's Q&A with a data box, a proposal full of look-alikes), measured the same way;
+  ``tests/data/real_blind10/`` (a tenth, on unseen layouts: a banner government site's
+  header block, a WeChat post with emoji markers, a table under a unit line, a 中新网 wire
+  on 互市贸易, a 京蒙协作 feature, an expressway across two leagues, a year-end review with
+  targets), measured the same way;
 * **held-out**: ``tests/data/holdout2/`` (seed layout) and ``tests/data/real_holdout/``
   (real-reporting layouts), reported separately (articles nobody tuned against).
   Only its overall summary is printed, never per-article lines, misses or disagreements,
@@ -103,6 +107,7 @@ SIXTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind6",)
 SEVENTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind7",)
 EIGHTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind8",)
 NINTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind9",)
+TENTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind10",)
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),
     ("development (tests/data/holdout/, the former held-out set)", FORMER_HELDOUT_DIRS),
@@ -115,6 +120,7 @@ DEVELOPMENT_SETS = (
     ("real-reporting layouts, seventh blind round (tests/data/real_blind7/)", SEVENTH_BLIND_DIRS),
     ("real-reporting layouts, eighth blind round (tests/data/real_blind8/)", EIGHTH_BLIND_DIRS),
     ("real-reporting layouts, ninth blind round (tests/data/real_blind9/)", NINTH_BLIND_DIRS),
+    ("real-reporting layouts, tenth blind round (tests/data/real_blind10/)", TENTH_BLIND_DIRS),
 )
 HELDOUT_SETS = (
     ("held-out, seed layout (tests/data/holdout2/)", ROOT / "tests" / "data" / "holdout2"),
