@@ -101,7 +101,7 @@ from orchestration.text.places import PlaceResolver
 from orchestration.text.prefilter import prefiltered
 from orchestration.text.rejections import MASKS, first_rule
 from orchestration.text.script import simplified
-from orchestration.text.tables import Cell, caption_unit, is_header, row_sentences
+from orchestration.text.tables import Cell, caption_unit, is_header, is_unit_line, row_sentences
 
 
 @dataclass(frozen=True)
@@ -608,6 +608,19 @@ def extract_figures(
     return figures
 
 
+def _caption(blocks: list[Block], k: int) -> str:
+    """The text of block ``k`` when it may caption a table (a short line, no sentence)."""
+    before = blocks[k] if k >= 0 else None
+    return (
+        before.text
+        if before is not None
+        and before.kind in ("paragraph", "subheadline", "headline")
+        and len(before.text) <= _MAX_CAPTION
+        and not before.text.endswith(("。", "；", ";"))
+        else ""
+    )
+
+
 def _table_figures(parsed: ParsedArticle, published_on: date | None) -> list[Figure]:
     """The bare numbers of the article's tables (tables.py): each row is read as the
     sentence it stands for, under the article's headline and the table's caption (the line
@@ -625,15 +638,10 @@ def _table_figures(parsed: ParsedArticle, published_on: date | None) -> list[Fig
         while j < len(blocks) and blocks[j].kind == "table" and not is_header(blocks[j].text):
             j += 1
         header, rows = blocks[i], blocks[i + 1 : j]
-        before = blocks[i - 1] if i > 0 else None
-        caption = (
-            before.text
-            if before is not None
-            and before.kind in ("paragraph", "subheadline", "headline")
-            and len(before.text) <= _MAX_CAPTION
-            and not before.text.endswith(("。", "；", ";"))
-            else ""
-        )
+        caption = _caption(blocks, i - 1)
+        if caption and is_unit_line(caption) and i > 1:
+            # 表1　2023年…主要经济指标 / 单位：万元、% / the header: the title and its units
+            caption = " ".join(c for c in (_caption(blocks, i - 2), caption) if c)
         lead = list(dict.fromkeys(line for line in (parsed.headline, caption) if line))
         sentences = row_sentences(header.text, [b.text for b in rows], caption_unit(caption))
         synthetic = parse_article(

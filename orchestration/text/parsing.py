@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from orchestration.text.cities import city_for_section_line
 from orchestration.text.script import BULLETS, simplified, simplified_lines
-from orchestration.text.tables import cells, is_header, is_row
+from orchestration.text.tables import cells, is_header, is_row, is_unit_line
 
 BLOCK_SEPARATOR = "\n"
 # Every kind of block; the extractor reads them all (a figure is a figure wherever printed).
@@ -272,7 +272,7 @@ def _mark_tables(lines: list[_Line]) -> None:
     (``tables.py``): their lines are never joined as a page-broken paragraph."""
     i = 0
     while i < len(lines):
-        if not is_header(lines[i].text):
+        if not is_header(lines[i].text, i > 0 and is_unit_line(lines[i - 1].text)):
             i += 1
             continue
         width = len(cells(lines[i].text))

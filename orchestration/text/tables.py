@@ -7,8 +7,10 @@
     满洲里          2163             4.7
     策克            1385             -4.1
 
-A header line names what each column measures and its unit in brackets; each row names its
-subject in its first cell and holds bare numbers in the others. :func:`is_header` and
+A header line names what each column measures and its unit in brackets, or, under a unit
+line (单位：万元、%), leaves the units out (a rate's column takes the %, the others the
+amount); each row names its subject in its first cell (全　市 spaced out to the column's
+width is one cell) and holds bare numbers in the others. :func:`is_header` and
 :func:`is_row` let the parser keep such lines as ``table`` blocks (a row is never glued to
 the next line as a page-broken paragraph). :func:`row_sentences` writes each row as the
 sentence it stands for (``满洲里口岸货运量2163万吨，比上年下降4.1%。``) under the table's
@@ -30,6 +32,10 @@ _EMPTY_CELL = {"-", "—", "－", "…", "/"}
 _SENTENCE_PUNCT_RE = re.compile(r"[，,。；;！？!?]")
 _HEADER_UNIT_RE = re.compile(r"^(?P<name>.*?)[（(](?P<unit>[^（）()]{1,8})[）)]$")
 _CAPTION_UNIT_RE = re.compile(r"单位[:：]\s*(?P<unit>[^\s）)，,；;]{1,6})")
+_UNIT_LINE_RE = re.compile(r"[（(]?单位[:：]\s*[^\s，,；;。]{1,8}[）)]?")
+_UNIT_SEP_RE = re.compile(r"[、，,/]")
+# columns of a rate under a unit line giving several units (单位：万元、%): they take its %
+_RATE_COLUMN_RE = re.compile(r"增长|增速|增幅|下降|比重|占比|率")
 _NUMBER_KIND_NAMES = ("绝对数", "绝对值", "数值", "数量", "总量", "金额", "规模")
 _MAX_LABEL = 20
 _MAX_HEADER = 80
@@ -63,24 +69,44 @@ def is_number(text: str) -> bool:
     return bool(_NUMBER_RE.fullmatch(text))
 
 
-def is_header(line: str) -> bool:
+def is_unit_line(line: str) -> bool:
+    """A line that only gives a table's units (单位：万元、%)."""
+    return bool(_UNIT_LINE_RE.fullmatch(line.strip()))
+
+
+def is_header(line: str, after_unit_line: bool = False) -> bool:
     """A table's header: two or more cells, none a number, no sentence punctuation, one
-    with a unit in brackets (货运量（万吨）)."""
-    if not ("（" in line or "(" in line) or not _CELL_GAP_RE.search(line):
-        return False  # most lines: no bracket or no cells (asked of every line of every article)
+    with a unit in brackets (货运量（万吨）); under a unit line (单位：万元、%) the units may
+    be left out of the header (地区　地区生产总值　增长)."""
+    if not after_unit_line and not ("（" in line or "(" in line):
+        return False  # most lines: no bracket (asked of every line of every article)
+    if not _CELL_GAP_RE.search(line):
+        return False
     row = cells(line)
     return (
         len(row) >= 2
         and len(line) <= _MAX_HEADER
         and not _SENTENCE_PUNCT_RE.search(line)
         and not any(is_number(c.text) for c in row)
-        and any(_HEADER_UNIT_RE.match(c.text) for c in row[1:])
+        and (after_unit_line or any(_HEADER_UNIT_RE.match(c.text) for c in row[1:]))
     )
+
+
+def row_cells(line: str, width: int) -> list[Cell]:
+    """The cells of a row of ``width`` columns; a label spaced out to the width of the
+    others (全　市) is one cell."""
+    row = cells(line)
+    if (
+        len(row) == width + 1
+        and all(len(c.text) == 1 and "\u4e00" <= c.text <= "\u9fff" for c in row[:2])
+    ):
+        row = [Cell(row[0].text + row[1].text, row[0].start, row[1].end), *row[2:]]
+    return row
 
 
 def is_row(line: str, width: int) -> bool:
     """A row of a table with ``width`` columns: a label, then numbers (or an empty mark)."""
-    row = cells(line)
+    row = row_cells(line, width)
     return (
         len(row) == width
         and len(row[0].text) <= _MAX_LABEL
@@ -116,11 +142,18 @@ def caption_unit(caption: str) -> str:
 def row_sentences(header: str, rows: list[str], default_unit: str = "") -> list[RowSentence]:
     """Each row of a table as the sentence it stands for (see the module docstring);
     ``default_unit``: the unit of the columns whose header gives none (the caption's)."""
-    columns = [(name, unit or default_unit) for name, unit in (_column(c) for c in cells(header))]
+    units = [u for u in _UNIT_SEP_RE.split(default_unit) if u]
+    percent = next((u for u in units if u in ("%", "％")), "")
+    amount = next((u for u in units if u not in ("%", "％")), percent)
+
+    def default(name: str) -> str:
+        return percent if percent and _RATE_COLUMN_RE.search(name) else amount
+
+    columns = [(name, unit or default(name)) for name, unit in (_column(c) for c in cells(header))]
     kind = columns[0][0].removesuffix("名称").removesuffix("名")
     out: list[RowSentence] = []
     for line in rows:
-        row = cells(line)
+        row = row_cells(line, len(columns))
         if len(row) != len(columns):  # the parser's rows have the header's width
             out.append(RowSentence("", ()))
             continue
