@@ -96,9 +96,8 @@ def row_cells(line: str, width: int) -> list[Cell]:
     """The cells of a row of ``width`` columns; a label spaced out to the width of the
     others (全　市) is one cell."""
     row = cells(line)
-    if (
-        len(row) == width + 1
-        and all(len(c.text) == 1 and "\u4e00" <= c.text <= "\u9fff" for c in row[:2])
+    if len(row) == width + 1 and all(
+        len(c.text) == 1 and "\u4e00" <= c.text <= "\u9fff" for c in row[:2]
     ):
         row = [Cell(row[0].text + row[1].text, row[0].start, row[1].end), *row[2:]]
     return row
