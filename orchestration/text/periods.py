@@ -39,8 +39,9 @@ Choices where the words leave one:
 
 * ``近三年``/``近5年``/``近三年来``/``五年来``: the N calendar years up to and including the
   publication year (published 2024 → 2022-01-01..2024-12-31), or, published in January to
-  March, up to the year before (a report delivered in January looks back on full years). ``过去五年``: the N full
-  years before the publication year (published 2024 → 2019-01-01..2023-12-31). ``一年来``
+  March, up to the year before (a report delivered in January looks back on full years).
+  ``过去五年``: the N full years before the publication year (published 2024 →
+  2019-01-01..2023-12-31). ``一年来``
   (a report's look back) is the year in force (``2024年是…关键一年。一年来,…``), else the
   year before publication.
 * Bare ``今年`` of a figure already reached (modality ``actual``, decided by the extractor:
