@@ -48,8 +48,9 @@ Choices where the words leave one:
   :func:`so_far_if_actual`) runs from January 1 to the publication date; of a target or a
   forecast it is the whole year. Likewise a span of several years that runs past the
   publication date (``“十四五”期间``, ``五年来`` in a December article) ends, for a figure
-  already reached, at the publication date. After an as-of date of its sentence (``截至11月20日，…今年
-  累计…``) it is the date's year, and a figure already reached ends at that date.
+  already reached, at the publication date. After an as-of date of its sentence
+  (``截至11月20日，…今年累计…``) it is the date's year, and a figure already reached ends
+  at that date.
 * ``截至`` + a span is a point at the span's end (``截至2023年`` → 2023-12-31, ``截至9月`` →
   Sep 30); ``截至目前``/``截至当前``/``截至发稿时`` → the publication date; ``到…为止`` likewise.
   A date inside a year after ``截至`` is, for a figure of a flow, the year so far
