@@ -894,10 +894,10 @@ class _Sentence:
         if self.measure[i] != "change_pct":
             return None
         for j in range(i - 1, -1, -1):
-            if self.measure[j] == "change_pct" and self.metric[j] is not None:
-                return self.metric[j]
             if self.measure[j] != "change_pct":
                 return None
+            if self.metric[j] is not None:
+                return self.metric[j]
         return None
 
     def _count_of_items(self) -> None:

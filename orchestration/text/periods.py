@@ -121,8 +121,8 @@ lines (top down, then bottom up; the first valid one wins): a date or date-time 
 characters holding a date (``来源：内蒙古日报 2024-01-30``, ``发布时间：2024年1月30日``,
 ``责任编辑：张三 2017-09-13 08:24:00``), a report's delivery line
 (``——2025年1月9日在扎赉特旗第十八届人民代表大会第四次会议上``), or a wire dateline with a
-year at the start of a line (``新华社呼和浩特2024年1月5日电``). A line with an impossible date (2024-02-30) is
-skipped. Dates inside body sentences are never read.
+year at the start of a line (``新华社呼和浩特2024年1月5日电``). A line with an impossible
+date (2024-02-30) is skipped. Dates inside body sentences are never read.
 
 Cost: the sentence model is computed once per call; each sentence holding a figure (and
 the sentences it continues) is analysed once, with one compiled regex (behind a
@@ -338,29 +338,21 @@ def so_far_if_actual(
     After an as-of date of its sentence (``so_far_end``) it ends at that date instead. A
     span of several years that runs past publication (“十四五”期间 in 2025) likewise ends
     there for a figure already reached."""
+    if modality != "actual" or unit in _GRAMMAR.whole_year_units:
+        return period
     if period.so_far_end is not None:
-        if modality != "actual" or unit in _GRAMMAR.whole_year_units:
-            return period
         return Period(period.text, period.start, period.so_far_end, "cumulative")
+    if published_on is None or period.start is None or period.end is None:
+        return period
     if (
-        modality == "actual"
-        and unit not in _GRAMMAR.whole_year_units
-        and period.kind == "range"
-        and published_on is not None
-        and period.start is not None
-        and period.end is not None
-        and period.start <= published_on < period.end
+        period.kind == "range"
         and period.start.year < published_on.year
-    ):
+        and period.start <= published_on < period.end
+    ):  # “十四五”期间 in 2025: the span of several years so far
         return Period(period.text, period.start, published_on, "range")
     if (
-        modality != "actual"
-        or unit in _GRAMMAR.whole_year_units
-        or period.kind != "year"
-        or published_on is None
-        or period.start is None
+        period.kind != "year"
         or period.start.year != published_on.year
-        or period.end is None
         or published_on >= period.end
         or not _GRAMMAR.this_year_so_far.fullmatch(period.text or "")
     ):
@@ -743,6 +735,16 @@ def _comparison_scope(s: str, start: int, end: int) -> int | None:
     return None
 
 
+def _as_of_end(period: Period | None) -> date | None:
+    """The as-of date inside a year a period leaves in force for 今年 after it: its own
+    (截至11月20日) or the one a 今年 before it ended at."""
+    if period is None:
+        return None
+    if period.so_far_end is not None:
+        return period.so_far_end
+    return period.end if period.year_so_far else None
+
+
 def _this_year(expr: _Expression) -> bool:
     """Whether the words are this year alone (今年, 今年以来), no span inside it."""
     return (
@@ -758,14 +760,17 @@ def _aside(s: str, expr: _Expression) -> bool:
     """Whether the period words are an aside of their sentence (``asides`` of periods.yaml)."""
     before = s[max(0, expr.start - 4) : expr.start]
     year_rule = expr.year[0].name if expr.year else None
-    return any(
-        (year_rule in rule.words)
-        if rule.words
-        else (rule.pattern is None or rule.pattern.search(before))
-        and (rule.after is None or rule.after.match(s, expr.end))
-        and (rule.suffix is None or rule.suffix == expr.suffix)
-        for rule in _GRAMMAR.asides
-    )
+    for rule in _GRAMMAR.asides:
+        if rule.words:  # named by the rule that reads the words (年内)
+            if year_rule in rule.words:
+                return True
+        elif (
+            (rule.pattern is None or rule.pattern.search(before))
+            and (rule.after is None or rule.after.match(s, expr.end))
+            and (rule.suffix is None or rule.suffix == expr.suffix)
+        ):
+            return True
+    return False
 
 
 def _analyse(
@@ -779,10 +784,7 @@ def _analyse(
     known_year = _year_of(inherited)
     last_own: Period | None = inherited
     # an as-of date inside a year (截至11月20日), of the sentence or the one it continues
-    as_of: Period | None = None
-    if inherited is not None and (inherited.year_so_far or inherited.so_far_end is not None):
-        end = inherited.so_far_end or inherited.end
-        as_of = Period(inherited.text, end, end, "point", year_so_far=True)
+    as_of = _as_of_end(inherited)
     # where the first clause ends: a date before it opens the sentence as its own clause
     first_break = min((i for i in map(s.find, "，,；;：:。") if i >= 0), default=len(s))
     for m in matches:
@@ -799,15 +801,14 @@ def _analyse(
             continue
         if (
             as_of is not None
-            and as_of.end is not None
             and _this_year(expr)
-            and period.start in (None, date(as_of.end.year, 1, 1))
+            and period.start in (None, date(as_of.year, 1, 1))
         ):
             # 截至11月20日，蒙东地区今年累计发送煤炭1.62亿吨: this year (its year the date's),
             # and what was reached in it so far ends at that date (so_far_if_actual)
-            year = as_of.end.year
+            year = as_of.year
             period = Period(
-                period.text, date(year, 1, 1), date(year, 12, 31), "year", so_far_end=as_of.end
+                period.text, date(year, 1, 1), date(year, 12, 31), "year", so_far_end=as_of
             )
         scope_end = _comparison_scope(s, expr.start, expr.end)
         if scope_end is None and expr.suffix == "same_period":
@@ -822,10 +823,7 @@ def _analyse(
         sentence.own.append(_Mention(expr.start, expr.end, period))
         sentence.own_ends.append(expr.end)
         last_own = period
-        if period.year_so_far and period.end is not None:
-            as_of = period
-        elif period.so_far_end is None:  # another period: the date no longer holds
-            as_of = None
+        as_of = _as_of_end(period)  # another period: the date no longer holds
         year = _year_of(period)
         if year is not None:
             known_year = year

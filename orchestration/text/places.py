@@ -79,9 +79,9 @@ _NOT_DIVISIONS = ("port", "zone")  # county-level places that are no administrat
 LEVELS = ("region", "city", "county")
 _CLAUSE_PUNCT = "，,；;：:"
 _CLAUSE_PUNCT_RE = re.compile(f"[{_CLAUSE_PUNCT}]")
+_DIGIT_RE = re.compile(r"[\d０-９]")
 # what may stand between the names of a joint subject: a suffix, a bracketed aside
 # (巴彦淖尔市(增速25.2%)、赤峰市), a conjunction
-_DIGIT_RE = re.compile(r"[\d０-９]")
 _JOINT_GAP_RE = re.compile(r"[市盟旗县区]?(?:[（(][^（()）]{0,20}[）)])?(?:、|和|及|以及|与|，|,)")
 _LEAD_TIME_RE = re.compile(r"^[^，,。]{0,10}?(?:年|月|日|以来|期间|上半年|下半年|季度|至今)[，,]?")
 _TITLE_RE = re.compile(r"《[^《》\n]*》")
