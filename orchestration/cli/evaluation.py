@@ -99,28 +99,29 @@ ROOT = Path(__file__).resolve().parents[2]  # the repository
 TUNING_DIRS = (ROOT / "raw", ROOT / "tests" / "data")
 FORMER_HELDOUT_DIRS = (ROOT / "tests" / "data" / "holdout",)
 REAL_LAYOUT_DIRS = (ROOT / "tests" / "data" / "real",)
-BLIND_LAYOUT_DIRS = (ROOT / "tests" / "data" / "real_blind",)
-THIRD_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind3",)
-FOURTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind4",)
-FIFTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind5",)
-SIXTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind6",)
-SEVENTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind7",)
-EIGHTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind8",)
-NINTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind9",)
-TENTH_BLIND_DIRS = (ROOT / "tests" / "data" / "real_blind10",)
+# the blind rounds, in order: (ordinal, folder under tests/data/); a new round is one line
+BLIND_ROUNDS = (
+    ("second", "real_blind"),
+    ("third", "real_blind3"),
+    ("fourth", "real_blind4"),
+    ("fifth", "real_blind5"),
+    ("sixth", "real_blind6"),
+    ("seventh", "real_blind7"),
+    ("eighth", "real_blind8"),
+    ("ninth", "real_blind9"),
+    ("tenth", "real_blind10"),
+)
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),
     ("development (tests/data/holdout/, the former held-out set)", FORMER_HELDOUT_DIRS),
     ("real-reporting layouts (tests/data/real/)", REAL_LAYOUT_DIRS),
-    ("real-reporting layouts, second blind round (tests/data/real_blind/)", BLIND_LAYOUT_DIRS),
-    ("real-reporting layouts, third blind round (tests/data/real_blind3/)", THIRD_BLIND_DIRS),
-    ("real-reporting layouts, fourth blind round (tests/data/real_blind4/)", FOURTH_BLIND_DIRS),
-    ("real-reporting layouts, fifth blind round (tests/data/real_blind5/)", FIFTH_BLIND_DIRS),
-    ("real-reporting layouts, sixth blind round (tests/data/real_blind6/)", SIXTH_BLIND_DIRS),
-    ("real-reporting layouts, seventh blind round (tests/data/real_blind7/)", SEVENTH_BLIND_DIRS),
-    ("real-reporting layouts, eighth blind round (tests/data/real_blind8/)", EIGHTH_BLIND_DIRS),
-    ("real-reporting layouts, ninth blind round (tests/data/real_blind9/)", NINTH_BLIND_DIRS),
-    ("real-reporting layouts, tenth blind round (tests/data/real_blind10/)", TENTH_BLIND_DIRS),
+    *(
+        (
+            f"real-reporting layouts, {ordinal} blind round (tests/data/{folder}/)",
+            (ROOT / "tests" / "data" / folder,),
+        )
+        for ordinal, folder in BLIND_ROUNDS
+    ),
 )
 HELDOUT_SETS = (
     ("held-out, seed layout (tests/data/holdout2/)", ROOT / "tests" / "data" / "holdout2"),
