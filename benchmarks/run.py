@@ -84,9 +84,9 @@ COLUMNS = (
 PROFILE_COLUMNS = ("size", "run", "kind", "name", "start_s", "seconds")
 RESULT_PREFIX = "BENCH-RESULT "
 # How often the memory of a measured process tree is read. Reading ``smaps_rollup`` walks
-# the page tables of each process under its memory lock: every 0.1 s it took ≈ 1.1 s of CPU
-# during a 10 s run on 2 cores and slowed the run it measured; every 0.5 s ≈ 0.3 s. A peak
-# between two readings is still caught by the processes' own high-water marks (VmHWM).
+# the page tables of each process under its memory lock: read too often it slows the run it
+# measures (benchmarks/README, session 10). A peak between two readings is still caught by
+# the processes' own high-water marks (VmHWM).
 POLL_SECONDS = 0.5
 
 # The commands of the pipeline steps (argv after the interpreter); tests may replace them.
