@@ -538,6 +538,12 @@ class PlaceResolver:
                 if r.kind in ("place", "region")
             ]
         if candidates:
+            first = candidates[0]
+            if len(candidates) > 1 and _lexicon().route.fullmatch(
+                self.text, first.end, candidates[1].start
+            ):
+                # 扎鲁特旗至科右中旗高速公路…: a route's article is about both its ends
+                return Attribution(common_parent([first.code, candidates[1].code]), "article")
             return Attribution(self._in_a_row(candidates)[0], "article")
         if body:
             first = body[0]
