@@ -94,6 +94,7 @@ from orchestration.text.periods import (
     Period,
     figure_periods,
     flow_so_far,
+    is_year_review,
     publication_date,
     so_far_if_actual,
 )
@@ -596,10 +597,13 @@ def extract_figures(
     periods = _headline_echoes(
         found, figure_periods(text, spans, published_on, sentences=sentences)
     )
+    review = is_year_review(
+        "\n".join(b.text for b in blocks if b.kind in _TITLE_KINDS), published_on
+    )
     figures = [
         Figure(
             **fields,
-            period=_reference_period(fields, period, text, sentence, published_on),
+            period=_reference_period(fields, period, text, sentence, published_on, review),
         )
         for fields, period, sentence in zip(found, periods, sentence_of, strict=True)
     ]
@@ -726,7 +730,12 @@ def _rounded_to(title: dict, other: dict) -> bool:
 
 
 def _reference_period(
-    fields: dict, period: Period, text: str, sentence: tuple[int, int], published_on: date | None
+    fields: dict,
+    period: Period,
+    text: str,
+    sentence: tuple[int, int],
+    published_on: date | None,
+    year_review: bool = False,
 ) -> Period:
     """The period of a figure from the one its words give: not carried where it does not
     apply, the year so far for a flow as of a date, 今年 up to publication when reached."""
@@ -736,7 +745,7 @@ def _reference_period(
         left = fields["char_start"] - len(clause)
         before = _clause_before(text, sentence[0], left - 1) if left > sentence[0] else ""
         period = flow_so_far(period, clause, before)
-    return so_far_if_actual(period, fields["modality"], published_on, fields["unit"])
+    return so_far_if_actual(period, fields["modality"], published_on, fields["unit"], year_review)
 
 
 def _clause_before(text: str, sentence_start: int, position: int) -> str:

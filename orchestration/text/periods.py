@@ -50,7 +50,8 @@ Choices where the words leave one:
   publication date (``“十四五”期间``, ``五年来`` in a December article) ends, for a figure
   already reached, at the publication date. After an as-of date of its sentence
   (``截至11月20日，…今年累计…``) it is the date's year, and a figure already reached ends
-  at that date.
+  at that date. In a review of the year published in December (a title with 综述,
+  ``year_review``: :func:`is_year_review`) 今年 is the whole year.
 * ``截至`` + a span is a point at the span's end (``截至2023年`` → 2023-12-31, ``截至9月`` →
   Sep 30); ``截至目前``/``截至当前``/``截至发稿时`` → the publication date; ``到…为止`` likewise.
   A date inside a year after ``截至`` is, for a figure of a flow, the year so far
@@ -202,6 +203,9 @@ class _Grammar:
         self.no_carry_metrics = frozenset(rules.get("no_carry_metrics") or ())
         self.this_year_so_far = re.compile(rules["this_year_so_far"])
         self.whole_year_units = frozenset(rules.get("whole_year_units") or ())
+        review = rules.get("year_review") or {}
+        self.review_titles = re.compile(review.get("titles") or "(?!)")
+        self.review_months = frozenset(review.get("months") or ())
         self.fragments: dict[str, str] = rules["fragments"]
         self.rules: dict[str, _Rule] = {}
         self.keys: dict[str, list[str]] = {}
@@ -328,8 +332,22 @@ _GRAMMAR = _load()
 NO_CARRY_METRICS = _GRAMMAR.no_carry_metrics
 
 
+def is_year_review(titles: str, published_on: date | None) -> bool:
+    """Whether an article with these title lines reviews the year it was published in
+    (``year_review`` of periods.yaml): its 今年 is the whole year."""
+    return (
+        published_on is not None
+        and published_on.month in _GRAMMAR.review_months
+        and _GRAMMAR.review_titles.search(titles) is not None
+    )
+
+
 def so_far_if_actual(
-    period: Period, modality: str, published_on: date | None, unit: str = ""
+    period: Period,
+    modality: str,
+    published_on: date | None,
+    unit: str = "",
+    year_review: bool = False,
 ) -> Period:
     """今年 of a figure already reached (modality ``actual``) ends at publication: 今年接待
     游客412.5万人次 in a November article counts January to November, not the whole year
@@ -337,7 +355,8 @@ def so_far_if_actual(
     ``whole_year_units``). ``this_year_so_far`` of periods.yaml: the words it applies to.
     After an as-of date of its sentence (``so_far_end``) it ends at that date instead. A
     span of several years that runs past publication (“十四五”期间 in 2025) likewise ends
-    there for a figure already reached."""
+    there for a figure already reached. In a review of the year (:func:`is_year_review`)
+    今年 keeps the whole year."""
     if modality != "actual" or unit in _GRAMMAR.whole_year_units:
         return period
     if period.so_far_end is not None:
@@ -351,7 +370,8 @@ def so_far_if_actual(
     ):  # “十四五”期间 in 2025: the span of several years so far
         return Period(period.text, period.start, published_on, "range")
     if (
-        period.kind != "year"
+        year_review
+        or period.kind != "year"
         or period.start.year != published_on.year
         or published_on >= period.end
         or not _GRAMMAR.this_year_so_far.fullmatch(period.text or "")
