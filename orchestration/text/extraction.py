@@ -100,7 +100,7 @@ from orchestration.text.periods import (
 )
 from orchestration.text.places import PlaceResolver
 from orchestration.text.prefilter import prefiltered
-from orchestration.text.rejections import MASKS, first_rule
+from orchestration.text.rejections import MASKS, after_earlier_level, first_rule
 from orchestration.text.script import simplified
 from orchestration.text.tables import Cell, caption_unit, is_header, is_unit_line, row_sentences
 
@@ -196,6 +196,18 @@ def _reject(reading: Reading, m: re.Match[str], norm: str, masks: _Intervals) ->
     return first_rule(reading, m, norm, masks)
 
 
+def growth_of_multiple(reading: Reading, norm: str) -> Reading:
+    """A multiple of an earlier time's level is a growth of (N-1)×100 % (是去年同期的2.1倍
+    → +110 %, as 增长1.1倍); a multiple of 1 or less stays as printed."""
+    q = reading.quantity
+    if reading.unit_surface != "倍" or q.value <= 100:
+        return reading
+    if not after_earlier_level(norm, reading.start):
+        return reading
+    upper = None if q.upper is None else q.upper - 100
+    return replace(reading, quantity=replace(q, value=q.value - 100, upper=upper))
+
+
 def _find_candidates(norm: str, masks: _Intervals) -> list[Reading]:
     found: list[Reading] = []
     # the grammar behind a first-character lookahead (prefilter.py): the same matches
@@ -209,7 +221,7 @@ def _find_candidates(norm: str, masks: _Intervals) -> list[Reading]:
             if reading is None or _reject(reading, m, norm, masks):
                 pos = m.start("n1") + 1
                 continue
-            found.append(reading)
+            found.append(growth_of_multiple(reading, norm))
             pos = reading.end
     found.sort(key=lambda r: (r.start, -(r.end - r.start)))
     kept: list[Reading] = []

@@ -93,6 +93,7 @@ import yaml
 from orchestration.text.codes import CATEGORIES, UNITS
 from orchestration.text.numbers import normalize
 from orchestration.text.prefilter import prefiltered
+from orchestration.text.rejections import after_earlier_level
 
 RULES = Path(__file__).resolve().parent / "rules"
 VOCABULARY_CSV = RULES / "metrics.csv"
@@ -716,6 +717,8 @@ class _Sentence:
             return "rank"
         if unit == "pp":
             return "change_abs"
+        if unit == "pct" and surface.endswith("倍") and after_earlier_level(s, start):
+            return "change_pct"  # 是去年同期的2.1倍: a growth of 110 %
         if unit != "pct":
             m = _CHANGE_ABS_RE.search(before)
             if m and (not m.group("more") or _COMPARE_RE.search(before[: m.start()])):

@@ -214,6 +214,23 @@ def load_rules(path: Path = RULES_PATH) -> tuple[dict[str, Mask], tuple[Rule, ..
 
 
 MASKS, RULES = load_rules()
+
+
+def _fragment(name: str, path: Path = RULES_PATH) -> str:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return str(data["fragments"][name])
+
+
+_EARLIER_LEVEL_RE = re.compile(f"(?:{_fragment('EARLIER_LEVEL')})\\Z")
+
+
+def after_earlier_level(text: str, position: int) -> bool:
+    """Whether the words before ``position`` compare with an earlier time's level
+    (是去年同期的 …倍, fragment EARLIER_LEVEL): the multiple after them is a growth, which
+    the extractor reads as (N-1)×100 % and the metrics as a change."""
+    return _EARLIER_LEVEL_RE.search(text, max(0, position - LOOK_BEFORE), position) is not None
+
+
 RULE_NAMES: tuple[str, ...] = (*MASKS, *(rule.name for rule in RULES))
 # (unit, unit as printed) -> the rules that may apply to such a figure, in order
 _RULES_FOR: dict[tuple[str, str], tuple[Rule, ...]] = {}
