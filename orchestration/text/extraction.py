@@ -71,11 +71,13 @@ from datetime import date
 from orchestration.text.categorize import categorize, topic_of
 from orchestration.text.clauses import ArticleView
 from orchestration.text.metrics import (
+    CONTEXTS,
     GENERIC_PRIORITY,
     LEVELS,
     NARROWED_METRICS,
     VOCABULARY,
     classify_sentence,
+    in_context,
     narrowed,
     unit_family,
 )
@@ -462,11 +464,15 @@ def _narrow_by_topics(
     text: str, found: list[dict], sentence_of: list[tuple[int, int]], topics: list[str]
 ) -> None:
     """A topic named by a figure's paragraph (its topic sentence) or by its sentence before
-    it narrows a broad metric (消费帮扶 … 销售农畜产品3.7亿元: ``rules/metric_topics.yaml``)."""
-    for fields, (s_start, _), topic in zip(found, sentence_of, topics, strict=True):
+    it narrows a broad metric (消费帮扶 … 销售农畜产品3.7亿元: ``rules/metric_topics.yaml``);
+    a metric whose sentence and topic lack its context words falls back (``needs_context``:
+    该项目总投资38亿元 is no deal's)."""
+    for fields, (s_start, s_end), topic in zip(found, sentence_of, topics, strict=True):
         if fields["metric"] in NARROWED_METRICS:
             scope = topic + text[s_start : fields["char_start"]]
             fields["metric"] = narrowed(fields["metric"], scope)
+        if fields["metric"] in CONTEXTS:
+            fields["metric"] = in_context(fields["metric"], topic + text[s_start:s_end])
 
 
 def _category_from_metric(found: list[dict]) -> None:

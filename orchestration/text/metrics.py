@@ -996,6 +996,33 @@ TOPICS = _load_topics()
 NARROWED_METRICS = frozenset(b for t in TOPICS for b in t.narrows)
 
 
+def _load_contexts(
+    path: Path = RULES / "metric_topics.yaml",
+) -> dict[str, tuple[re.Pattern[str], str]]:
+    """``needs_context`` of ``rules/metric_topics.yaml``: metric → (its context words, the
+    metric it is without them); every metric named must be one of the vocabulary."""
+    rules = yaml.safe_load(path.read_text(encoding="utf-8")).get("needs_context") or []
+    contexts = {}
+    for rule in rules:
+        unknown = [m for m in (rule["metric"], rule["otherwise"]) if m not in VOCABULARY]
+        if unknown:
+            raise ValueError(f"{path.name}: rule {rule['name']}: unknown metric {unknown[0]}")
+        contexts[rule["metric"]] = (re.compile(rule["context"]), rule["otherwise"])
+    return contexts
+
+
+CONTEXTS = _load_contexts()
+
+
+def in_context(metric: str | None, scope: str) -> str | None:
+    """``metric``, or the metric it falls back to when ``scope`` (its figure's sentence and
+    paragraph topic) names none of its context words (``needs_context``)."""
+    rule = CONTEXTS.get(metric) if metric else None
+    if rule is None or rule[0].search(scope):
+        return metric
+    return rule[1]
+
+
 def narrowed(metric: str | None, scope: str) -> str | None:
     """``metric`` narrowed by a topic its figure's ``scope`` names (its paragraph's topic
     sentence and its own sentence up to the figure): ``rules/metric_topics.yaml``."""
