@@ -175,6 +175,7 @@ class _Lexicon:
     route: re.Pattern[str]
     listed_object: re.Pattern[str]
     aggregate: re.Pattern[str]  # a sentence summing up its paragraph's places (全部, 所有)
+    breakdown_openers: tuple[str, ...]  # 其中: a sentence of parts, not the paragraph's subject
     town: re.Pattern[str]  # 在海流图镇,…: a town the gazetteer does not list
     speech: re.Pattern[str]  # 负责人告诉记者: what a quotation's speaker does after the name
     partner_voice: re.Pattern[str]  # 我区与…结对: an article in a partner district's voice
@@ -246,12 +247,13 @@ def _lexicon() -> _Lexicon:
             if rule.get("partner_after")
             for w in rule["words"]
         },
-        listed_object=re.compile(
-            "(?P<marker>" + "|".join(map(re.escape, objects)) + r")[^，,。；;：:]{1,12}、$"
+        listed_object=re.compile(  # the marker nearest the list (向西途经A、B: 途经)
+            ".*(?P<marker>" + "|".join(map(re.escape, objects)) + r")[^，,。；;：:]{1,12}、$"
         ),
         route=re.compile(
             "[市盟旗县区]?(?:" + "|".join(map(re.escape, rules["route_markers"])) + ")"
         ),
+        breakdown_openers=tuple(rules.get("breakdown_openers") or ()),
         aggregate=re.compile(  # opening a clause: 全部签约项目…, not 项目全部达产
             r"(?:^|(?<=[，,；;：:]))(?:"
             + ("|".join(map(re.escape, rules.get("aggregate_words") or [])) or "(?!)")
@@ -807,13 +809,14 @@ class PlaceResolver:
         return self._store(block, s_start, sentence, refs, groups, inner, subject, before)
 
     def _store(self, block, s_start, sentence, refs, groups, inner, subject, before) -> _Sentence:
-        """The analysis of ``sentence``, cached; its subject is the paragraph's from now
-        (``before``: the context the sentence had, for its figures before its names)."""
+        """The analysis of ``sentence``, cached; its subject is the paragraph's from now,
+        unless it breaks the whole down (``breakdown_openers``: 其中，…) (``before``: the
+        context the sentence had, for its figures before its names)."""
         respectively = tuple(m.start() for m in re.finditer("分别", sentence))
         breaks = [m.start() for m in _CLAUSE_PUNCT_RE.finditer(sentence)]
         analysis = _Sentence(refs, groups, respectively, subject, inner, breaks, before)
         self._sentences[s_start] = analysis
-        if subject:
+        if subject and not sentence.startswith(_lexicon().breakdown_openers):
             self._paragraph_subject[block.start] = subject
             self._paragraph_subjects.setdefault(block.start, []).append(subject)
         return analysis
