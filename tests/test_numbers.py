@@ -46,3 +46,19 @@ def test_every_bound_word_before_a_figure_is_read() -> None:
         q = read_quantity(f"{word}5亿元")
         assert q is not None and q.bound == bound, word
         assert FIGURE_RE.search(f"{word}5亿元").group("pre") == word
+
+
+@pytest.mark.parametrize(
+    ("quote", "value"),
+    [
+        ("18.6亿元", 1860000000),
+        ("0.07亿元", 7000000),
+        ("1.15万亿元", 1150000000000),
+        ("2.1倍", 210),
+        ("3—5万元", 30000),
+    ],
+)
+def test_values_are_exact_in_the_base_unit(quote: str, value: float) -> None:
+    """A value in the unit's base carries no binary noise from its multiplication
+    (18.6 × 10⁸ is 1860000000, not 1860000000.0000002): checks compare it exactly."""
+    assert read_quantity(quote).value == value

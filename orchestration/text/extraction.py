@@ -88,6 +88,7 @@ from orchestration.text.numbers import (
     Reading,
     interpret,
     read_number,
+    tidy,
 )
 from orchestration.text.parsing import Block, ParsedArticle, parse_article
 from orchestration.text.periods import (
@@ -206,8 +207,8 @@ def growth_of_multiple(reading: Reading, norm: str) -> Reading:
         return reading
     if not after_earlier_level(norm, reading.start):
         return reading
-    upper = None if q.upper is None else q.upper - 100
-    return replace(reading, quantity=replace(q, value=q.value - 100, upper=upper))
+    upper = None if q.upper is None else tidy(q.upper - 100)
+    return replace(reading, quantity=replace(q, value=tidy(q.value - 100), upper=upper))
 
 
 def _find_candidates(norm: str, masks: _Intervals) -> list[Reading]:
@@ -260,7 +261,7 @@ def _coordinated_bare(norm: str, readings: list[Reading], masks: _Intervals) -> 
         _, factor = UNIT_FACTORS.get(nxt.unit_surface, (None, 1.0))
         if nxt.unit_surface.lstrip("个").startswith("小时"):
             factor = 1.0
-        q = type(nxt.quantity)(value * factor, nxt.quantity.unit, "exact", None)
+        q = type(nxt.quantity)(tidy(value * factor), nxt.quantity.unit, "exact", None)
         extra.append(Reading(q, m.start(), m.end(), m.start(), m.group("n1"), ""))
     return extra
 

@@ -405,9 +405,9 @@ def interpret(m: re.Match[str]) -> Reading | None:
         if unit != "km":
             return None
         unit = "km_per_hour"
-    value *= factor
+    value = tidy(value * factor)
     if upper is not None:
-        upper *= factor
+        upper = tidy(upper * factor)
 
     end = m.end()
     post = groups.get("post")
@@ -437,6 +437,12 @@ def interpret(m: re.Match[str]) -> Reading | None:
         n1,
         unit_surface,
     )
+
+
+def tidy(value: float) -> float:
+    """``value`` without the binary noise of its arithmetic: 18.6 × 10⁸ is 1860000000, not
+    1860000000.0000002 (12 significant digits; no printed figure has more)."""
+    return float(f"{value:.12g}")
 
 
 def read_quantity(quote: str) -> Quantity | None:
