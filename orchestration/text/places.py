@@ -737,8 +737,12 @@ class PlaceResolver:
         for r in in_sentence:
             if r.is_object:
                 continue
-            if r.kind == "outside" and not _opens_clause(self.text, s_start, r.start):
-                continue  # 进口俄罗斯木材: a country inside a clause is what is traded
+            if r.kind == "outside" and not _opens_clause(
+                self.text, s_start, r.start - (self.text[r.start - 1 : r.start] == "在")
+            ):
+                # 进口俄罗斯木材: a country inside a clause is what is traded; one opening it
+                # (在俄罗斯一侧，…) is where the clause's figures are
+                continue
             code = r.code
             if r.kind == "collective":
                 # 当地, 全市 after a name of the same sentence point back at that name
