@@ -97,6 +97,7 @@ from orchestration.text.periods import (
     Period,
     figure_periods,
     flow_so_far,
+    is_design,
     is_year_review,
     publication_date,
     so_far_if_actual,
@@ -757,10 +758,13 @@ def _reference_period(
     year_review: bool = False,
 ) -> Period:
     """The period of a figure from the one its words give: not carried where it does not
-    apply, the year so far for a flow as of a date, 今年 up to publication when reached."""
+    apply, none for a design's figure, the year so far for a flow as of a date, 今年 up to
+    publication when reached."""
     period = _period_for(fields, period, text, sentence)
+    clause = _clause_before(text, sentence[0], fields["char_start"])
+    if period.text and is_design(clause):
+        return NO_PERIOD  # 设计年过货能力1500万吨: what it is built for, at no time
     if period.year_so_far:
-        clause = _clause_before(text, sentence[0], fields["char_start"])
         left = fields["char_start"] - len(clause)
         before = _clause_before(text, sentence[0], left - 1) if left > sentence[0] else ""
         period = flow_so_far(period, clause, before)

@@ -203,6 +203,7 @@ class _Grammar:
         self.no_carry_metrics = frozenset(rules.get("no_carry_metrics") or ())
         self.this_year_so_far = re.compile(rules["this_year_so_far"])
         self.whole_year_units = frozenset(rules.get("whole_year_units") or ())
+        self.design_words = re.compile(rules.get("design_words") or "(?!)")
         review = rules.get("year_review") or {}
         self.review_titles = re.compile(review.get("titles") or "(?!)")
         self.review_months = frozenset(review.get("months") or ())
@@ -330,6 +331,12 @@ _GRAMMAR = _load()
 # metrics of a lasting fact or a process's duration: no period carried from an earlier
 # sentence (periods.yaml)
 NO_CARRY_METRICS = _GRAMMAR.no_carry_metrics
+
+
+def is_design(clause: str) -> bool:
+    """Whether a figure whose clause reads ``clause`` before it is a design's (设计年过货能力
+    …: ``design_words``), which has no period."""
+    return _GRAMMAR.design_words.search(clause) is not None
 
 
 def is_year_review(titles: str, published_on: date | None) -> bool:
