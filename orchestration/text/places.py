@@ -75,6 +75,7 @@ from orchestration.text.script import BULLETS
 RULES = Path(__file__).resolve().parent / "rules"
 REGION_CODE = "nmg"
 TOWN = "town"  # the level of a town's collective reference (town_phrase of place_rules.yaml)
+PAIR = "pair"  # the levels of 两旗, 两地 …: the two places named last (collective_words)
 _NOT_DIVISIONS = ("port", "zone")  # county-level places that are no administrative division
 LEVELS = ("region", "city", "county")
 _CLAUSE_PUNCT = "，,；;：:"
@@ -667,6 +668,21 @@ class PlaceResolver:
             return self.dateline_place, "dateline"
         return None, "none"
 
+    def _pair(self, level: str, at: int) -> list[str]:
+        """两旗, 两地 …: the two places of the word's level named last before ``at``, in the
+        order they were named (the region's places only; none when fewer than two)."""
+        wanted = {"pair_county": ("county",), "pair_city": ("city",)}.get(level)
+        found: list[str] = []
+        for r in reversed(self._refs_between(0, at)):
+            if r.kind != "place" or r.code in found:
+                continue
+            if wanted and gazetteer()[r.code].level not in wanted:
+                continue
+            found.append(r.code)
+            if len(found) == 2:
+                return found[::-1]
+        return []
+
     def _resolve_collective(self, level: str, context: str | None) -> str | None:
         if level == TOWN:
             return self._town_county(context)
@@ -744,6 +760,11 @@ class PlaceResolver:
                 # (在俄罗斯一侧，…) is where the clause's figures are
                 continue
             code = r.code
+            if r.kind == "collective" and r.code.startswith(PAIR):
+                # both places, as a list of two would name them (分别 pairs them in order)
+                for code in self._pair(r.code, r.start):
+                    refs.append(PlaceRef(r.start - s_start, r.end - s_start, "place", code, False))
+                continue
             if r.kind == "collective":
                 # 当地, 全市 after a name of the same sentence point back at that name
                 named = next((x.code for x in reversed(refs) if x.kind != "outside"), None)
@@ -777,7 +798,10 @@ class PlaceResolver:
             if (
                 previous is not None
                 and (previous.kind == "outside") == (r.kind == "outside")
-                and _JOINT_GAP_RE.fullmatch(sentence, previous.end, r.start)
+                and (
+                    _JOINT_GAP_RE.fullmatch(sentence, previous.end, r.start)
+                    or previous.start == r.start  # the two places of 两旗
+                )
             ):
                 groups[-1].append(i)
             else:
