@@ -177,6 +177,7 @@ class _Lexicon:
     listed_object: re.Pattern[str]
     aggregate: re.Pattern[str]  # a sentence summing up its paragraph's places (全部, 所有)
     breakdown_openers: tuple[str, ...]  # 其中: a sentence of parts, not the paragraph's subject
+    label_item: re.Pattern[str]  # ● 标签：数字: a bulleted indicator, no list subject
     town: re.Pattern[str]  # 在海流图镇,…: a town the gazetteer does not list
     speech: re.Pattern[str]  # 负责人告诉记者: what a quotation's speaker does after the name
     partner_voice: re.Pattern[str]  # 我区与…结对: an article in a partner district's voice
@@ -255,6 +256,7 @@ def _lexicon() -> _Lexicon:
             "[市盟旗县区]?(?:" + "|".join(map(re.escape, rules["route_markers"])) + ")"
         ),
         breakdown_openers=tuple(rules.get("breakdown_openers") or ()),
+        label_item=re.compile(rules.get("label_item") or "(?!)"),
         aggregate=re.compile(  # opening a clause: 全部签约项目…, not 项目全部达产
             r"(?:^|(?<=[，,；;：:]))(?:"
             + ("|".join(map(re.escape, rules.get("aggregate_words") or [])) or "(?!)")
@@ -612,9 +614,12 @@ class PlaceResolver:
         """The subject of the items before ``block`` in its bulleted list (●1—10月，二连浩特
         口岸…/●中欧班列进出境2963列…: the second item is the port's): the nearest earlier
         paragraph opening with the same bullet that has one, the items between included."""
-        mark = block.text.lstrip()[:1]
+        item = block.text.lstrip()
+        mark = item[:1]
         if not mark or mark not in BULLETS:
             return None
+        if _lexicon().label_item.match(item[1:].lstrip()):
+            return None  # ● 地区生产总值：1105.3亿元: an indicator of its own
         k = self._block_index(block)
         while k > 0:
             k -= 1
