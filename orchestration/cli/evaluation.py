@@ -42,6 +42,11 @@ Without arguments, two sets are evaluated and reported separately:
   header block, a WeChat post with emoji markers, a table under a unit line, a 中新网 wire
   on 互市贸易, a 京蒙协作 feature, an expressway across two leagues, a year-end review with
   targets), measured the same way;
+  ``tests/data/real_blind11/`` (an eleventh, on more layouts: a press conference with three
+  leagues' speakers, a league's statistical communiqué, a port's day in clock-time
+  sections, a 数说 talent piece with header numbers, a TV column of briefs, a delegate's
+  first-person interview, an investment signing with a numbered project list), measured
+  the same way;
 * **held-out**: ``tests/data/holdout2/`` (seed layout) and ``tests/data/real_holdout/``
   (real-reporting layouts), reported separately (articles nobody tuned against).
   Only its overall summary is printed, never per-article lines, misses or disagreements,
@@ -110,6 +115,7 @@ BLIND_ROUNDS = (
     ("eighth", "real_blind8"),
     ("ninth", "real_blind9"),
     ("tenth", "real_blind10"),
+    ("eleventh", "real_blind11"),
 )
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),
