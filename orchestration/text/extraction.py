@@ -105,7 +105,7 @@ from orchestration.text.periods import (
 from orchestration.text.places import PlaceResolver
 from orchestration.text.prefilter import prefiltered
 from orchestration.text.rejections import MASKS, after_earlier_level, first_rule
-from orchestration.text.script import simplified
+from orchestration.text.script import BULLETS, simplified
 from orchestration.text.tables import Cell, caption_unit, is_header, is_unit_line, row_sentences
 
 
@@ -629,7 +629,81 @@ def extract_figures(
     ]
     if any(b.kind == "table" for b in blocks):
         figures = sorted(figures + _table_figures(parsed, published_on), key=lambda f: f.char_start)
-    return figures
+    return _figure_headers(parsed, figures, published_on)
+
+
+# ------------------------------------------------------------------ figure headers
+
+# 数说 posts print a figure alone on a line and say what it counts in the next paragraph
+# (▌2.36万人 / 这是今年1—11月全市高校毕业生留包就业创业的人数，…): the line is only the
+# figure, after an optional marker
+_HEADER_MARKS = BULLETS + "▌▍█■□◆◇▪▫●○·•→【】 \u3000\t"
+# the clause that defines the figure ends with a noun of amount (…的人数, …总数, …专项资金)
+_DEFINING_END_RE = re.compile(
+    r"(?:数量|人数|人次|总数|总量|个数|家数|规模|资金|金额|总额|面积|产量|产值|收入|比例|比重|占比)$"
+)
+
+
+def _figure_headers(
+    parsed: ParsedArticle, figures: list[Figure], published_on: date | None
+) -> list[Figure]:
+    """A figure printed alone on its line takes what it is (category, metric, measure,
+    place, period, modality) from the paragraph after it, read as the sentence it stands
+    for: the paragraph's first sentence with the figure after its defining clause
+    (这是今年1—11月全市高校毕业生留包就业创业的人数为2.36万人，…), under the article's
+    headline and lead, by this extractor. Its surface and offsets stay the line's."""
+    blocks = parsed.blocks
+    out = list(figures)
+    for n, f in enumerate(figures):
+        block = parsed.block_at(f.char_start)
+        if block is None or block.text.strip(_HEADER_MARKS) != f.surface:
+            continue
+        k = blocks.index(block)
+        if k + 1 >= len(blocks) or blocks[k + 1].kind != "paragraph":
+            continue
+        definition = _first_sentence(blocks[k + 1].text)
+        at = _defining_end(definition)
+        sentence = definition[:at] + "为" + f.surface + definition[at:]
+        # the article's first headline line and its lead: what 全市 and 今年 point at
+        context = [b.text for b in blocks[:k] if b.kind == "headline"][:1]
+        context += [b.text for b in blocks[:k] if b.kind == "paragraph"][:1]
+        synthetic = parse_article(parsed.article_id, "\n".join([*context, sentence]))
+        where = synthetic.text.rfind(sentence)
+        read = next(
+            (g for g in extract_figures(synthetic, published_on) if g.char_start == where + at + 1),
+            None,
+        )
+        if read is None:
+            continue
+        out[n] = replace(
+            f,
+            category=read.category,
+            metric=read.metric,
+            measure=read.measure,
+            modality=read.modality,
+            city_code=read.city_code,
+            place_code=read.place_code,
+            place_evidence=read.place_evidence,
+            period=read.period,
+        )
+    return out
+
+
+def _first_sentence(text: str) -> str:
+    ends = [i for i in (text.find(c) for c in "。！？!?") if i >= 0]
+    return text[: min(ends) + 1] if ends else text
+
+
+def _defining_end(sentence: str) -> int:
+    """Where the clause that says what a figure header counts ends: the first clause ending
+    in a noun of amount, else the sentence's end (before its closing mark)."""
+    start = 0
+    for i, c in enumerate(sentence):
+        if c in _CLAUSE_PUNCT:
+            if _DEFINING_END_RE.search(sentence, start, i):
+                return i
+            start = i + 1
+    return len(sentence.rstrip("。！？!?"))
 
 
 def _caption(blocks: list[Block], k: int) -> str:

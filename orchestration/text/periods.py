@@ -48,9 +48,9 @@ Choices where the words leave one:
   :func:`so_far_if_actual`) runs from January 1 to the publication date; of a target or a
   forecast it is the whole year. Likewise a span of several years that runs past the
   publication date (``“十四五”期间``, ``五年来`` in a December article) ends, for a figure
-  already reached, at the publication date. After an as-of date of its sentence
-  (``截至11月20日，…今年累计…``) it is the date's year, and a figure already reached ends
-  at that date. In a review of the year published in December (a title with 综述,
+  already reached, at the publication date. After an as-of date of its sentence or its
+  paragraph (``截至11月20日，…今年累计…``) it is the date's year, and a figure already
+  reached ends at that date. In a review of the year published in December (a title with 综述,
   ``year_review``: :func:`is_year_review`) 今年 is the whole year.
 * ``截至`` + a span is a point at the span's end (``截至2023年`` → 2023-12-31, ``截至9月`` →
   Sep 30); ``截至目前``/``截至当前``/``截至发稿时`` → the publication date; ``到…为止`` likewise.
@@ -801,17 +801,23 @@ def _aside(s: str, expr: _Expression) -> bool:
 
 
 def _analyse(
-    s: str, inherited: Period | None, published_on: date | None, matches: list[re.Match[str]]
+    s: str,
+    inherited: Period | None,
+    published_on: date | None,
+    matches: list[re.Match[str]],
+    as_of_in_force: bool = True,
 ) -> _Sentence:
     """The period words of sentence ``s`` (``matches``: the grammar's matches in it, at
-    least one), read against the period in force before it."""
+    least one), read against the period in force before it; ``as_of_in_force``: whether
+    an as-of date that period leaves still holds (it was printed in this paragraph)."""
     g = _GRAMMAR
     sentence = _Sentence(inherited=inherited, carry=inherited)
     titles = [m.span() for m in g.title.finditer(s)] if ("《" in s or "〈" in s) else []
     known_year = _year_of(inherited)
     last_own: Period | None = inherited
     # an as-of date inside a year (截至11月20日), of the sentence or the one it continues
-    as_of = _as_of_end(inherited)
+    # in its paragraph
+    as_of = _as_of_end(inherited) if as_of_in_force else None
     # where the first clause ends: a date before it opens the sentence as its own clause
     first_break = min((i for i in map(s.find, "，,；;：:。") if i >= 0), default=len(s))
     for m in matches:
@@ -907,7 +913,13 @@ class _Article:
         s = self.text[start:end]
         matches = list(_GRAMMAR.expression.finditer(s))
         if matches:
-            return _analyse(s, inherited, self.published_on, matches)
+            # an as-of date holds in the paragraph that prints it (截至11月底，…。今年…),
+            # not in the paragraphs after it
+            paragraph = self.text.rfind("\n", 0, start) + 1
+            in_force = inherited is not None and (
+                inherited.text is None or inherited.text in self.text[paragraph:start]
+            )
+            return _analyse(s, inherited, self.published_on, matches, in_force)
         # most sentences: nothing to read, the period in force goes on; a run of them
         # shares one analysis (it is never changed)
         quiet = self._quiet
