@@ -178,6 +178,7 @@ class _Lexicon:
     aggregate: re.Pattern[str]  # a sentence summing up its paragraph's places (全部, 所有)
     breakdown_openers: tuple[str, ...]  # 其中: a sentence of parts, not the paragraph's subject
     label_item: re.Pattern[str]  # ● 标签：数字: a bulleted indicator, no list subject
+    speaker_line: re.Pattern[str]  # 【发布人】…副市长 王某：: who speaks the paragraphs after it
     town: re.Pattern[str]  # 在海流图镇,…: a town the gazetteer does not list
     speech: re.Pattern[str]  # 负责人告诉记者: what a quotation's speaker does after the name
     partner_voice: re.Pattern[str]  # 我区与…结对: an article in a partner district's voice
@@ -257,6 +258,7 @@ def _lexicon() -> _Lexicon:
         ),
         breakdown_openers=tuple(rules.get("breakdown_openers") or ()),
         label_item=re.compile(rules.get("label_item") or "(?!)"),
+        speaker_line=re.compile(rules.get("speaker_line") or "(?!)"),
         aggregate=re.compile(  # opening a clause: 全部签约项目…, not 项目全部达产
             r"(?:^|(?<=[，,；;：:]))(?:"
             + ("|".join(map(re.escape, rules.get("aggregate_words") or [])) or "(?!)")
@@ -658,6 +660,27 @@ class PlaceResolver:
             return None
         return lex.meaning[name.group()][1]
 
+    def _speaker_place(self, block) -> str | None:
+        """In a transcript (【发布人】巴彦淖尔市人民政府副市长 王某：/ paragraphs), the place
+        of the office of the speaker whose words ``block`` is part of: the nearest speaker
+        line before it (a short line ending with a colon, ``speaker_line``) that names a
+        place; None when that line names none or there is no speaker line."""
+        if block.kind != "paragraph":
+            return None
+        k = self._block_index(block)
+        pattern = _lexicon().speaker_line
+        while k > 0:
+            k -= 1
+            line = self.blocks[k]
+            if pattern.fullmatch(line.text.strip()):
+                refs = [
+                    r
+                    for r in self._refs_between(line.start, line.end)
+                    if r.kind in ("place", "region")
+                ]
+                return self._in_a_row(refs)[0] if refs else None
+        return None
+
     def _context(self, block, s_start: int) -> tuple[str | None, str]:
         """The place a sentence without a name of its own is about, and the evidence."""
         subject = self._paragraph_subject.get(block.start) or self._list_subject(block)
@@ -667,6 +690,9 @@ class PlaceResolver:
             if block.city_code is None:
                 return None, "none"  # a section of a city the ledger does not know
             return block.city_code, "section"
+        speaker = self._speaker_place(block)
+        if speaker:
+            return speaker, "section"  # a speaker's turn: a section of the transcript
         if self.article.place_code:
             return self.article.place_code, self.article.evidence
         if self.dateline_place:
