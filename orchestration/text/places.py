@@ -179,6 +179,7 @@ class _Lexicon:
     breakdown_openers: tuple[str, ...]  # 其中: a sentence of parts, not the paragraph's subject
     label_item: re.Pattern[str]  # ● 标签：数字: a bulleted indicator, no list subject
     speaker_line: re.Pattern[str]  # 【发布人】…副市长 王某：: who speaks the paragraphs after it
+    site_verbs: tuple[str, ...]  # 落户, 选址 …: the place after one is the whole sentence's
     town: re.Pattern[str]  # 在海流图镇,…: a town the gazetteer does not list
     speech: re.Pattern[str]  # 负责人告诉记者: what a quotation's speaker does after the name
     partner_voice: re.Pattern[str]  # 我区与…结对: an article in a partner district's voice
@@ -259,6 +260,7 @@ def _lexicon() -> _Lexicon:
         breakdown_openers=tuple(rules.get("breakdown_openers") or ()),
         label_item=re.compile(rules.get("label_item") or "(?!)"),
         speaker_line=re.compile(rules.get("speaker_line") or "(?!)"),
+        site_verbs=tuple(rules.get("site_verbs") or ()),
         aggregate=re.compile(  # opening a clause: 全部签约项目…, not 项目全部达产
             r"(?:^|(?<=[，,；;：:]))(?:"
             + ("|".join(map(re.escape, rules.get("aggregate_words") or [])) or "(?!)")
@@ -660,6 +662,16 @@ class PlaceResolver:
             return None
         return lex.meaning[name.group()][1]
 
+    def _site(self, analysis: _Sentence, s_start: int) -> str | None:
+        """The place a sentence names after a verb of siting (落户, 选址, 位于 …:
+        ``site_verbs``), which is where all of the sentence's figures are, those before it
+        too; None when it names none."""
+        verbs = _lexicon().site_verbs
+        for r in analysis.refs:
+            if r.kind == "place" and self.text.endswith(verbs, 0, s_start + r.start):
+                return r.code
+        return None
+
     def _speaker_place(self, block) -> str | None:
         """In a transcript (【发布人】巴彦淖尔市人民政府副市长 王某：/ paragraphs), the place
         of the office of the speaker whose words ``block`` is part of: the nearest speaker
@@ -954,6 +966,9 @@ class PlaceResolver:
             return Attribution(inner[-1].code, "clause")
         refs = analysis.refs
         before = [i for i, r in enumerate(refs) if r.start < rel_start]
+        site = self._site(analysis, s_start) if not before else None
+        if site is not None:  # 年产10万吨…项目，落户鄂托克旗: the project's site
+            return Attribution(site, "sentence")
         if not before:  # the context before the sentence, not the subject it names later
             context, evidence = analysis.context or self._context(block, s_start)
             speaker = self._quote_speaker(block, at)
