@@ -745,7 +745,12 @@ class PlaceResolver:
             return context  # 阿尔山市…全市旅游人数: the county-level city itself
         if level in ("city", "municipal"):
             return place.city_code
-        # county level: the context's county, else its city
+        # county level: the context's county; in a county's article whose context is the
+        # county's city (从全市看，…。…带动全旗1.6万户), the article's county; else the city
+        article = self.article.place_code
+        if place.level == "city" and article and _inside(article, context):
+            if gazetteer()[article].level == "county":
+                return article
         return context
 
     def _town_county(self, context: str | None) -> str | None:
