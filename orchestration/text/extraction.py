@@ -150,6 +150,7 @@ _CONJUNCTION_RE = re.compile(r"和|及|与|或|、|以及")
 _TARGET_RE = re.compile(
     r"目标(?![，,。；;、”])|力争|剑指|争取|确保|瞄准|建议(?=[设建实推开加新安投培布])"
     r"|计划(?=[部建新投实开引完达举组安])|规划(?=[建布实新])"
+    r"|要(?=达到|实现|完成|突破|建成|新增|力争|确保|保持)"
 )
 _DONE_RE = re.compile("已")  # 已, 已经: what a plan or a target has already brought
 _FORECAST_RE = re.compile(
@@ -283,6 +284,12 @@ _LEAD_TIME_RE = re.compile(
 )
 
 
+# a clause's subject before its cue (我们计划新建…，实施…): the cue still opens the clause
+_LEAD_SUBJECT_RE = re.compile(
+    r"^\s*(?:我们|我[市区旗县盟]|全[市区旗县盟]|[市区旗县盟]里|该[市旗县盟])"
+)
+
+
 class _ModalityCues:
     """The modality cues of one sentence, found once and shared by its figures;
     :meth:`modality` gives a figure's modality from its offset in the sentence.
@@ -319,6 +326,7 @@ class _ModalityCues:
         clauses after it."""
         for m in _CARRY_CLAUSE_RE.finditer(self.sentence[:left]):
             clause = _LEAD_TIME_RE.sub("", m.group(), count=1)  # 2026年力争…: the cue opens it
+            clause = _LEAD_SUBJECT_RE.sub("", clause, count=1)  # 我们计划…, 全市力争…
             if _TARGET_RE.match(clause):
                 return "target"
             if _FORECAST_RE.match(clause):
