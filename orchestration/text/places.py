@@ -748,9 +748,13 @@ class PlaceResolver:
         # county level: the context's county; in a county's article whose context is the
         # county's city (从全市看，…。…带动全旗1.6万户), the article's county; else the city
         article = self.article.place_code
-        if place.level == "city" and article and _inside(article, context):
-            if gazetteer()[article].level == "county":
-                return article
+        if (
+            place.level == "city"
+            and article
+            and _inside(article, context)
+            and gazetteer()[article].level == "county"
+        ):
+            return article
         return context
 
     def _town_county(self, context: str | None) -> str | None:
