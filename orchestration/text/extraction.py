@@ -594,7 +594,9 @@ def extract_figures(
         previous = (s_start, cat.category)
         list_units.setdefault((m_start, r.quantity.unit), cat.category)
 
-        attribution = places.place_of(block, s_start, s_end, rel_start, context.figure_starts)
+        attribution = places.place_of(
+            block, s_start, s_end, rel_start, context.figure_starts, rel_end
+        )
         sentence_of.append((s_start, s_end))
         list_of.append(m_start)
         topic_of_figure.append(topic)

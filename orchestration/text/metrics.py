@@ -816,9 +816,12 @@ class _Sentence:
             ]
         else:
             pool = [j for j in previous if self.measure[j] in LEVELS]
+        part_end = self.share_marker(i) if self.measure[i] == "share" else None
+        if part_end is not None:
+            # 占全区外贸进出口总值1967亿元的34.8%: the whole after 占 is no base of its share
+            pool = [j for j in pool if self.figs[j][0] < part_end]
         if not pool:
             return None
-        part_end = self.share_marker(i) if self.measure[i] == "share" else None
         named = self.subject_metrics(i, part_end)
         if not named:
             return pool[-1]

@@ -80,6 +80,9 @@ _NOT_DIVISIONS = ("port", "zone")  # county-level places that are no administrat
 LEVELS = ("region", "city", "county")
 _CLAUSE_PUNCT = "，,；;：:"
 _CLAUSE_PUNCT_RE = re.compile(f"[{_CLAUSE_PUNCT}]")
+_SHARE_OF_RE = re.compile("占(?:到|据)?")  # the share_of object marker (place_rules.yaml)
+# a time word between an object marker and its place (占同期全区…): the place is still its
+_MARKER_TIME_RE = re.compile("(?:同期|当期|同年|当年)$")
 _DIGIT_RE = re.compile(r"[\d０-９]")
 # what may stand between the names of a joint subject: a suffix, a bracketed aside
 # (巴彦淖尔市(增速25.2%)、赤峰市), a conjunction
@@ -344,6 +347,9 @@ def place_refs(text: str, masked: list[tuple[int, int]] = ()) -> list[PlaceRef]:
         if kind == "place" and lex.town_after.match(text, m_end) and code in lex.named_after_towns:
             continue  # 满都拉镇 is the town the port 满都拉 is named after, not the port
         before = text[max(0, m_start - 3) : m_start]
+        time = _MARKER_TIME_RE.search(text, max(0, m_start - 2), m_start)
+        if time and not before.endswith(lex.objects):
+            before = text[max(0, time.start() - 3) : time.start()]
         marker = (
             next(w for w in lex.objects if before.endswith(w))
             if before.endswith(lex.objects)
@@ -662,6 +668,23 @@ class PlaceResolver:
             return None
         return lex.meaning[name.group()][1]
 
+    def _whole_of_share(self, s_start: int, at: int, end: int | None) -> str | None:
+        """The place of a whole's figure printed inside a share phrase (占全区外贸进出口总值
+        1967亿元的34.8%: the 1967亿元 is the region's): a figure followed by 的, after 占 and
+        the name of the whole in its clause; None otherwise."""
+        if end is None or self.text[end : end + 1] != "的":
+            return None
+        left = max(s_start, *(self.text.rfind(p, s_start, at) + 1 for p in _CLAUSE_PUNCT))
+        share = _SHARE_OF_RE.search(self.text, left, at)
+        if share is None:
+            return None
+        named = [
+            r
+            for r in self._refs_between(share.end(), at)
+            if r.kind in ("place", "region") and r.is_object
+        ]
+        return named[0].code if named else None
+
     def _site(self, analysis: _Sentence, s_start: int) -> str | None:
         """The place a sentence names after a verb of siting (落户, 选址, 位于 …:
         ``site_verbs``), which is where all of the sentence's figures are, those before it
@@ -806,10 +829,10 @@ class PlaceResolver:
             if r.is_object:
                 continue
             if r.kind == "outside" and not _opens_clause(
-                self.text, s_start, r.start - (self.text[r.start - 1 : r.start] == "在")
+                self.text, s_start, r.start - (self.text[r.start - 1 : r.start] in ("在", "从"))
             ):
                 # 进口俄罗斯木材: a country inside a clause is what is traded; one opening it
-                # (在俄罗斯一侧，…) is where the clause's figures are
+                # (在俄罗斯一侧，…; 从全国看，…) is where the clause's figures are
                 continue
             code = r.code
             if r.kind == "collective" and r.code.startswith(PAIR):
@@ -947,13 +970,22 @@ class PlaceResolver:
         return kept
 
     def place_of(
-        self, block, s_start: int, s_end: int, rel_start: int, figure_starts: tuple[int, ...] = ()
+        self,
+        block,
+        s_start: int,
+        s_end: int,
+        rel_start: int,
+        figure_starts: tuple[int, ...] = (),
+        rel_end: int | None = None,
     ) -> Attribution:
-        """The place of the figure at ``rel_start`` of the sentence ``text[s_start:s_end]``
-        in ``block``; ``figure_starts``: where the sentence's figures start (relative), for
-        分别 pairing."""
+        """The place of the figure at ``rel_start`` (to ``rel_end``) of the sentence
+        ``text[s_start:s_end]`` in ``block``; ``figure_starts``: where the sentence's figures
+        start (relative), for 分别 pairing."""
         analysis = self._sentence(block, s_start, s_end)
         text, at = self.text, s_start + rel_start
+        whole = self._whole_of_share(s_start, at, s_start + rel_end if rel_end else None)
+        if whole is not None:
+            return Attribution(whole, "clause")
         # a figure in brackets right after a name is that name's (呼和浩特市(23.1%)、包头市…)
         bracket = max(text.rfind("（", s_start, at), text.rfind("(", s_start, at))
         if bracket > s_start and "）" not in text[bracket:at] and ")" not in text[bracket:at]:
