@@ -100,6 +100,7 @@ from orchestration.text.periods import (
     is_design,
     is_year_review,
     publication_date,
+    since_year_start,
     so_far_if_actual,
 )
 from orchestration.text.places import PlaceResolver
@@ -848,6 +849,7 @@ def _reference_period(
     clause = _clause_before(text, sentence[0], fields["char_start"])
     if period.text and is_design(clause):
         return NO_PERIOD  # 设计年过货能力1500万吨: what it is built for, at no time
+    period = since_year_start(period, clause)
     if period.year_so_far:
         left = fields["char_start"] - len(clause)
         before = _clause_before(text, sentence[0], left - 1) if left > sentence[0] else ""

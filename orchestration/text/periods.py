@@ -204,6 +204,7 @@ class _Grammar:
         self.this_year_so_far = re.compile(rules["this_year_so_far"])
         self.whole_year_units = frozenset(rules.get("whole_year_units") or ())
         self.design_words = re.compile(rules.get("design_words") or "(?!)")
+        self.since_year_start = re.compile(rules.get("since_year_start") or "(?!)")
         review = rules.get("year_review") or {}
         self.review_titles = re.compile(review.get("titles") or "(?!)")
         self.review_months = frozenset(review.get("months") or ())
@@ -331,6 +332,14 @@ _GRAMMAR = _load()
 # metrics of a lasting fact or a process's duration: no period carried from an earlier
 # sentence (periods.yaml)
 NO_CARRY_METRICS = _GRAMMAR.no_carry_metrics
+
+
+def since_year_start(period: Period, clause: str) -> Period:
+    """A point in a year, for a figure whose clause compares with the year's start (比年初
+    增加156.4亿元, 比上年末增加132万千瓦: ``since_year_start``), is January 1 to that point."""
+    if period.kind != "point" or period.end is None or not _GRAMMAR.since_year_start.search(clause):
+        return period
+    return Period(period.text, date(period.end.year, 1, 1), period.end, "cumulative")
 
 
 def is_design(clause: str) -> bool:
