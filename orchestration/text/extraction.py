@@ -227,7 +227,9 @@ def _find_candidates(norm: str, masks: _Intervals) -> list[Reading]:
             if reading is None or _reject(reading, m, norm, masks):
                 pos = m.start("n1") + 1
                 continue
-            found.append(growth_of_multiple(reading, norm))
+            found.append(
+                growth_of_multiple(reading, norm) if reading.unit_surface == "倍" else reading
+            )
             pos = reading.end
     found.sort(key=lambda r: (r.start, -(r.end - r.start)))
     kept: list[Reading] = []
@@ -664,12 +666,13 @@ def _figure_headers(
     (这是今年1—11月全市高校毕业生留包就业创业的人数为2.36万人，…), under the article's
     headline and lead, by this extractor. Its surface and offsets stay the line's."""
     blocks = parsed.blocks
+    starts = [b.start for b in blocks]
     out = list(figures)
     for n, f in enumerate(figures):
-        block = parsed.block_at(f.char_start)
-        if block is None or block.text.strip(_HEADER_MARKS) != f.surface:
+        k = bisect.bisect_right(starts, f.char_start) - 1
+        block = blocks[k] if k >= 0 else None
+        if block is None or len(block.text) > 40 or block.text.strip(_HEADER_MARKS) != f.surface:
             continue
-        k = blocks.index(block)
         if k + 1 >= len(blocks) or blocks[k + 1].kind != "paragraph":
             continue
         definition = _first_sentence(blocks[k + 1].text)
@@ -846,10 +849,15 @@ def _reference_period(
     apply, none for a design's figure, the year so far for a flow as of a date, 今年 up to
     publication when reached."""
     period = _period_for(fields, period, text, sentence)
+    if not period.text:
+        return so_far_if_actual(
+            period, fields["modality"], published_on, fields["unit"], year_review
+        )
     clause = _clause_before(text, sentence[0], fields["char_start"])
-    if period.text and is_design(clause):
+    if is_design(clause):
         return NO_PERIOD  # 设计年过货能力1500万吨: what it is built for, at no time
-    period = since_year_start(period, clause)
+    if period.kind == "point":
+        period = since_year_start(period, clause)
     if period.year_so_far:
         left = fields["char_start"] - len(clause)
         before = _clause_before(text, sentence[0], left - 1) if left > sentence[0] else ""

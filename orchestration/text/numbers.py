@@ -442,6 +442,8 @@ def interpret(m: re.Match[str]) -> Reading | None:
 def tidy(value: float) -> float:
     """``value`` without the binary noise of its arithmetic: 18.6 × 10⁸ is 1860000000, not
     1860000000.0000002 (12 significant digits; no printed figure has more)."""
+    if value.is_integer():
+        return value  # most figures: nothing to tidy (and the cheap case)
     return float(f"{value:.12g}")
 
 

@@ -82,7 +82,7 @@ _CLAUSE_PUNCT = "，,；;：:"
 _CLAUSE_PUNCT_RE = re.compile(f"[{_CLAUSE_PUNCT}]")
 _SHARE_OF_RE = re.compile("占(?:到|据)?")  # the share_of object marker (place_rules.yaml)
 # a time word between an object marker and its place (占同期全区…): the place is still its
-_MARKER_TIME_RE = re.compile("(?:同期|当期|同年|当年)$")
+_MARKER_TIMES = frozenset(("同期", "当期", "同年", "当年"))
 _DIGIT_RE = re.compile(r"[\d０-９]")
 # what may stand between the names of a joint subject: a suffix, a bracketed aside
 # (巴彦淖尔市(增速25.2%)、赤峰市), a conjunction
@@ -347,9 +347,8 @@ def place_refs(text: str, masked: list[tuple[int, int]] = ()) -> list[PlaceRef]:
         if kind == "place" and lex.town_after.match(text, m_end) and code in lex.named_after_towns:
             continue  # 满都拉镇 is the town the port 满都拉 is named after, not the port
         before = text[max(0, m_start - 3) : m_start]
-        time = _MARKER_TIME_RE.search(text, max(0, m_start - 2), m_start)
-        if time and not before.endswith(lex.objects):
-            before = text[max(0, time.start() - 3) : time.start()]
+        if text[m_start - 2 : m_start] in _MARKER_TIMES and not before.endswith(lex.objects):
+            before = text[max(0, m_start - 5) : m_start - 2]
         marker = (
             next(w for w in lex.objects if before.endswith(w))
             if before.endswith(lex.objects)
