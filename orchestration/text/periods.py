@@ -254,6 +254,7 @@ class _Grammar:
         self.from_marker = re.compile(rf"(?:{rules['span_from']})$")
         self.to_marker = re.compile(rf"(?:{rules['span_to']})$")
         # searched through every sentence: behind a first-character filter (prefilter.py)
+        self.other_time = re.compile(rules.get("other_time_clauses") or "(?!)")
         self.no_carry = prefiltered(
             re.compile(rf"[\s“”\"‘’「」『』（(]*(?:{rules['no_carry_openers']})")
         )
@@ -745,6 +746,20 @@ class _Sentence:
         return self.inherited if self.inherited is not None else NO_PERIOD
 
 
+def _other_times(s: str, sentence: _Sentence) -> None:
+    """A clause opening with a word of another time (如今, 此前 …: ``other_time_clauses``)
+    after a period of its sentence ends that period's reach (2019年，收入只有8600元，如今已
+    突破2万元: the 2万元 is of no period); a period printed after it starts again."""
+    for m in _GRAMMAR.other_time.finditer(s, 1):
+        if s[m.start() - 1] not in "，,；;" or any(
+            o.start <= m.start() < o.end for o in sentence.own
+        ):
+            continue
+        k = bisect.bisect_right(sentence.own_ends, m.start())
+        sentence.own.insert(k, _Mention(m.start(), m.end(), NO_PERIOD))
+        sentence.own_ends.insert(k, m.end())
+
+
 def _clause_bounds(s: str, start: int, end: int) -> tuple[int, int]:
     """The clause of ``s`` holding [start, end)."""
     left = max(s.rfind(p, 0, start) for p in "，,；;：:") + 1
@@ -869,6 +884,8 @@ def _analyse(
         year = _year_of(period)
         if year is not None:
             known_year = year
+    if sentence.own or inherited is not None:
+        _other_times(s, sentence)
     known = [m.period for m in sentence.own if _year_of(m.period) is not None]
     if known:
         sentence.carry = known[-1]  # words whose year cannot be known do not end the carry

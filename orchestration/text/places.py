@@ -609,7 +609,13 @@ class PlaceResolver:
         places: list[str] = []
         previous: PlaceRef | None = None
         for r in refs:
-            joined = previous is not None and self.text[previous.end : r.start] in ("", "的")
+            # 通辽市：奈曼旗镜湖嘎查…: a headline's place and, after its colon, one inside it
+            joined = previous is not None and self.text[previous.end : r.start] in (
+                "",
+                "的",
+                "：",
+                ":",
+            )
             if joined and _inside(r.code, places[-1]):
                 places[-1] = r.code
             elif not joined or r.code != places[-1]:
