@@ -80,7 +80,12 @@ _NOT_DIVISIONS = ("port", "zone")  # county-level places that are no administrat
 LEVELS = ("region", "city", "county")
 _CLAUSE_PUNCT = "，,；;：:"
 _CLAUSE_PUNCT_RE = re.compile(f"[{_CLAUSE_PUNCT}]")
-_SHARE_OF_RE = re.compile("占(?:到|据)?")  # the share_of object marker (place_rules.yaml)
+_SHARE_OF_RE = re.compile("占(?:到|据)?")
+# between a name and a bracketed figure that is its: nothing, or the level it stands for
+# (高于全区平均水平（7.3%）)
+_BRACKET_GAP_RE = re.compile(
+    "(?:的)?(?:平均水平|平均增速|平均|水平|增速)?"
+)  # the share_of object marker (place_rules.yaml)
 # a time word between an object marker and its place (占同期全区…): the place is still its
 _MARKER_TIMES = frozenset(("同期", "当期", "同年", "当年"))
 _DIGIT_RE = re.compile(r"[\d０-９]")
@@ -996,8 +1001,8 @@ class PlaceResolver:
         if bracket > s_start and "）" not in text[bracket:at] and ")" not in text[bracket:at]:
             named = [
                 r
-                for r in self._refs_between(bracket - 12, bracket)
-                if r.end == bracket and r.kind in ("place", "region")
+                for r in self._refs_between(bracket - 16, bracket)
+                if r.kind in ("place", "region") and _BRACKET_GAP_RE.fullmatch(text, r.end, bracket)
             ]
             if named:
                 return Attribution(named[-1].code, "clause")
