@@ -47,6 +47,10 @@ Without arguments, two sets are evaluated and reported separately:
   sections, a 数说 talent piece with header numbers, a TV column of briefs, a delegate's
   first-person interview, an investment signing with a numbered project list), measured
   the same way;
+  ``tests/data/real_blind12/`` (a twelfth: a 新华社 winter-tourism roundup, a banner's work
+  report, a timetable and flight-season change, a customs release with a commodity table,
+  a gacha's rural-revitalization feature, a 一图读懂 plan post, an energy brief), measured
+  the same way;
 * **held-out**: ``tests/data/holdout2/`` (seed layout) and ``tests/data/real_holdout/``
   (real-reporting layouts), reported separately (articles nobody tuned against).
   Only its overall summary is printed, never per-article lines, misses or disagreements,
@@ -116,6 +120,7 @@ BLIND_ROUNDS = (
     ("ninth", "real_blind9"),
     ("tenth", "real_blind10"),
     ("eleventh", "real_blind11"),
+    ("twelfth", "real_blind12"),
 )
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),
