@@ -383,6 +383,7 @@ def so_far_if_actual(
     if (
         period.kind == "range"
         and period.start.year < published_on.year
+        and (period.start.month, period.start.day) == (1, 1)  # whole years, not a season
         and period.start <= published_on < period.end
     ):  # “十四五”期间 in 2025: the span of several years so far
         return Period(period.text, period.start, published_on, "range")
@@ -562,20 +563,33 @@ def _multi_span(rule: _Rule, groups: dict[str, str], published_on: date | None) 
         if rule.get("years"):
             y1, y2 = (int(groups[y]) for y in rule.get("years"))
         elif published_on is not None:
-            y1, y2 = (published_on.year + o for o in rule.get("offsets"))
+            offsets = rule.get("offsets")
+            if rule.get("early_offsets") and published_on.month <= rule.get("early_until", 0):
+                offsets = rule.get("early_offsets")  # 冬春航季 in January: the one running
+            y1, y2 = (published_on.year + o for o in offsets)
         else:
             return _Span(None, None, kind)
         (m1, weekday1), (m2, weekday2) = rule.get("season")["start"], rule.get("season")["end"]
         start, end = _last_weekday(y1, m1, weekday1), _last_weekday(y2, m2, weekday2)
         return _Span(start, end, kind) if start < end else None
     if rule.get("years"):
-        y1, y2 = (int(groups[y]) for y in rule.get("years"))
+        first, second = (groups.get(y) for y in rule.get("years"))
+        y2 = int(second)
         if rule.get("months"):
             m1, m2 = (g.number(groups.get(mo)) for mo in rule.get("months"))
             if m1 is None or m2 is None or not (1 <= m1 <= 12 and 1 <= m2 <= 12):
                 return None
+            # 10月27日起至2025年3月29日: the first date's year is the one before the second's
+            # when its month comes later
+            y1 = int(first) if first else (y2 - 1 if m1 > m2 else y2)
             start, end = date(y1, m1, 1), _month_end(y2, m2)
+            if rule.get("days"):
+                d1, d2 = (g.number(groups.get(d)) for d in rule.get("days"))
+                if not d1 or not d2 or d1 > _month_end(y1, m1).day or d2 > end.day:
+                    return None
+                start, end = date(y1, m1, d1), date(y2, m2, d2)
         else:
+            y1 = int(first)
             start, end = date(y1, 1, 1), date(y2, 12, 31)
         return _Span(start, end, kind) if start < end else None
     if published_on is None:
@@ -886,7 +900,11 @@ def _analyse(
             known_year = year
     if sentence.own or inherited is not None:
         _other_times(s, sentence)
-    known = [m.period for m in sentence.own if _year_of(m.period) is not None]
+    known = [
+        m.period
+        for m in sentence.own
+        if _year_of(m.period) is not None or (m.period.start and m.period.end)
+    ]
     if known:
         sentence.carry = known[-1]  # words whose year cannot be known do not end the carry
     elif sentence.own and sentence.carry is None:
