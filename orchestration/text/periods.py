@@ -521,6 +521,15 @@ def _within_span(rule: _Rule, groups: dict[str, str], year: int | None) -> _Span
     """The span a within-year rule means in ``year`` (dates None when the year is unknown);
     None when the words are no valid span (13月, 5-3月)."""
     g = _GRAMMAR
+    if rule.get("holiday"):
+        # 春节假期: the official days off of that year, where the rules file lists them
+        if year is None:
+            return _Span(None, None, "range")
+        days = rule.get("holiday").get(year)
+        if days is None:
+            return None
+        (m1, d1), (m2, d2) = (map(int, d.split("-")) for d in days)
+        return _Span(date(year, m1, d1), date(year, m2, d2), "range")
     if rule.get("quarters"):
         q1, q2 = (g.number(groups.get(q, q)) for q in rule.get("quarters"))
         if q1 is None or q2 is None or not 1 <= q1 <= q2 <= 4:
