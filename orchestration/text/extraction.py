@@ -634,15 +634,33 @@ def extract_figures(
         "\n".join(b.text for b in blocks if b.kind in _TITLE_KINDS), published_on
     )
     figures = [
-        Figure(
-            **fields,
-            period=_reference_period(fields, period, text, sentence, published_on, review),
+        _aims_of_a_later_year(
+            Figure(
+                **fields,
+                period=_reference_period(fields, period, text, sentence, published_on, review),
+            ),
+            published_on,
         )
         for fields, period, sentence in zip(found, periods, sentence_of, strict=True)
     ]
     if any(b.kind == "table" for b in blocks):
         figures = sorted(figures + _table_figures(parsed, published_on), key=lambda f: f.char_start)
     return _figure_headers(parsed, figures, published_on)
+
+
+def _aims_of_a_later_year(figure: Figure, published_on: date | None) -> Figure:
+    """A figure of a period that starts in a year after publication (到2027年，加工转化率
+    达到45%; 明年新引进项目200个) is an aim: a target, where no word made it a forecast."""
+    period = figure.period
+    if (
+        figure.modality != "actual"
+        or published_on is None
+        or period is None
+        or period.start is None
+        or period.start.year <= published_on.year
+    ):
+        return figure
+    return replace(figure, modality="target")
 
 
 # ------------------------------------------------------------------ figure headers
