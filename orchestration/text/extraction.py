@@ -337,6 +337,24 @@ class _ModalityCues:
         return "actual"
 
 
+# a section heading of a report that announces its aims (二、2025年主要目标, 三、2024年重点工作):
+# the figures of its paragraphs are targets unless their own words say otherwise
+_TARGET_HEADING_RE = re.compile(r"目标|预期|重点工作|主要任务|重点任务|工作安排|工作打算")
+
+
+def _target_sections(blocks: list[Block]) -> set[int]:
+    """Starts of the paragraphs under a subheadline that announces aims (up to the next
+    heading)."""
+    starts: set[int] = set()
+    aims = False
+    for block in blocks:
+        if block.kind in _TITLE_KINDS:
+            aims = block.kind == "subheadline" and bool(_TARGET_HEADING_RE.search(block.text))
+        elif aims and block.kind == "paragraph":
+            starts.add(block.start)
+    return starts
+
+
 def _list_modality(text: str, start: int, position: int) -> str | None:
     """A cue in the clause that ends with a colon, or opening the list after it, governs
     the list across the ``；`` that separate its items (主要预期目标是：…增长6%左右；…增长5%;
@@ -537,6 +555,7 @@ def extract_figures(
         places = PlaceResolver(text, blocks, sentences, bool(parsed.sections), parsed.dateline)
     topics: dict[int, str] = {}
     contexts: dict[tuple[int, int], _SentenceContext] = {}  # per sentence (cut at its block)
+    aims = _target_sections(blocks)  # paragraphs under a heading of aims: targets
 
     found: list[dict] = []  # each figure's fields, completed below
     sentence_of: list[tuple[int, int]] = []  # each figure's sentence bounds
@@ -569,6 +588,8 @@ def extract_figures(
         modality = context.cues.modality(rel_start)
         if modality == "actual":
             modality = _list_modality(text, m_start, r.start) or "actual"
+        if modality == "actual" and block.start in aims:
+            modality = "target"
 
         if block.start not in topics:
             topics[block.start] = (
