@@ -80,7 +80,9 @@ _NOT_DIVISIONS = ("port", "zone")  # county-level places that are no administrat
 LEVELS = ("region", "city", "county")
 _CLAUSE_PUNCT = "，,；;：:"
 _CLAUSE_PUNCT_RE = re.compile(f"[{_CLAUSE_PUNCT}]")
-_SHARE_OF_RE = re.compile("占(?:到|据)?")
+# the share_of and compared_with object markers (place_rules.yaml) before a whole's or a
+# benchmark's figure: 占全区…1967亿元的34.8%, 高于全市5.6%的平均增速
+_SHARE_OF_RE = re.compile("占(?:到|据)?|高于|低于|快于|慢于")
 # between a name and a bracketed figure that is its: nothing, or the level it stands for
 # (高于全区平均水平（7.3%）)
 _BRACKET_GAP_RE = re.compile(
@@ -680,20 +682,22 @@ class PlaceResolver:
 
     def _whole_of_share(self, s_start: int, at: int, end: int | None) -> str | None:
         """The place of a whole's figure printed inside a share phrase (占全区外贸进出口总值
-        1967亿元的34.8%: the 1967亿元 is the region's): a figure followed by 的, after 占 and
-        the name of the whole in its clause; None otherwise."""
+        1967亿元的34.8%: the 1967亿元 is the region's) or of a benchmark's inside a comparison
+        (高于全市5.6%的平均增速): a figure followed by 的, after 占 (高于 …) and the name of
+        the whole in its clause; None otherwise."""
         if end is None or self.text[end : end + 1] != "的":
             return None
         left = max(s_start, *(self.text.rfind(p, s_start, at) + 1 for p in _CLAUSE_PUNCT))
         share = _SHARE_OF_RE.search(self.text, left, at)
         if share is None:
             return None
-        named = [
-            r
-            for r in self._refs_between(share.end(), at)
-            if r.kind in ("place", "region") and r.is_object
-        ]
-        return named[0].code if named else None
+        for r in self._refs_between(share.end(), at):
+            if r.kind in ("place", "region") and r.is_object:
+                return r.code
+            if r.kind == "collective" and not r.code.startswith(PAIR):
+                # 高于全市5.6%的平均增速 in a banner's article: its city
+                return self._resolve_collective(r.code, self.article.place_code)
+        return None
 
     def _site(self, analysis: _Sentence, s_start: int) -> str | None:
         """The place a sentence names after a verb of siting (落户, 选址, 位于 …:
