@@ -893,6 +893,9 @@ def _analyse(
         scope_end = _comparison_scope(s, expr.start, expr.end)
         if scope_end is None and expr.suffix == "same_period":
             scope_end = _clause_bounds(s, expr.start, expr.end)[1]
+            if expr.start <= first_break and s[expr.end : expr.end + 1] in ("，", ","):
+                # 去年同期，全市外贸进出口总值为319.4亿元: the sentence's own time
+                scope_end = next((n.start() for n in matches if n.start() >= expr.end), len(s))
         if scope_end is None and _aside(s, expr):
             # 自2019年首发以来累计开行1000列, 单看9月，…: up to the sentence's next period
             # words; the period in force goes on after the sentence
