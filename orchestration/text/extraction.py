@@ -809,7 +809,7 @@ def _table_figures(parsed: ParsedArticle, published_on: date | None) -> list[Fig
             for at, cell in row.numbers:
                 cell_at[at_row + at] = (block, cell)
             pos = at_row + len(row.sentence)
-        read = extract_figures(synthetic, published_on)
+        read = _caption_trade(extract_figures(synthetic, published_on), caption)
         for f in read:
             if f.char_start not in cell_at:
                 continue
@@ -831,6 +831,41 @@ def _table_figures(parsed: ParsedArticle, published_on: date | None) -> list[Fig
             )
         i = j
     return figures
+
+
+# a table caption's trade direction (2024年1—10月…主要进口商品) and what its cells with no
+# metric of their own measure: the quantity in tonnes, the value in money
+_CAPTION_TRADE = (
+    (
+        re.compile(r"(?<!进)出口"),
+        {"tonne": "export_volume", "CNY": "export_value", "USD": "export_value"},
+    ),
+    (re.compile(r"进口"), {"tonne": "import_volume", "CNY": "import_value", "USD": "import_value"}),
+)
+
+
+def _caption_trade(figures: list[Figure], caption: str | None) -> list[Figure]:
+    """The cells of a table of imports or exports (its caption names the direction) whose
+    row and header name no metric (商品名称 / 数量（万吨） / 金额（亿元）) measure the
+    traded quantity or value; a change takes the metric of the level it changes."""
+    if not caption or "进出口" in caption:
+        return figures
+    metrics = next((m for pattern, m in _CAPTION_TRADE if pattern.search(caption)), None)
+    if metrics is None:
+        return figures
+    out = [
+        replace(f, metric=metrics[f.unit], category="trade")
+        if f.metric is None and f.measure == "level" and f.unit in metrics
+        else f
+        for f in figures
+    ]
+    by_start = {f.char_start: f for f in out}
+    return [
+        replace(f, metric=by_start[f.base_start].metric, category="trade")
+        if f.metric is None and f.base_start in by_start and by_start[f.base_start].metric
+        else f
+        for f in out
+    ]
 
 
 _TITLE_KINDS = ("headline", "subheadline")
