@@ -927,12 +927,15 @@ def _reference_period(
         return so_far_if_actual(
             period, fields["modality"], published_on, fields["unit"], year_review
         )
-    clause = _clause_before(text, sentence[0], fields["char_start"])
-    if is_design(clause):
+    # the figure's clause, found only where a rule needs it (most figures: none does)
+    if is_design(text, sentence[0], fields["char_start"]) and is_design(
+        _clause_before(text, sentence[0], fields["char_start"])
+    ):
         return NO_PERIOD  # 设计年过货能力1500万吨: what it is built for, at no time
     if period.kind == "point":
-        period = since_year_start(period, clause)
+        period = since_year_start(period, _clause_before(text, sentence[0], fields["char_start"]))
     if period.year_so_far:
+        clause = _clause_before(text, sentence[0], fields["char_start"])
         left = fields["char_start"] - len(clause)
         before = _clause_before(text, sentence[0], left - 1) if left > sentence[0] else ""
         period = flow_so_far(period, clause, before)

@@ -343,10 +343,11 @@ def since_year_start(period: Period, clause: str) -> Period:
     return Period(period.text, date(period.end.year, 1, 1), period.end, "cumulative")
 
 
-def is_design(clause: str) -> bool:
-    """Whether a figure whose clause reads ``clause`` before it is a design's (设计年过货能力
-    …: ``design_words``), which has no period."""
-    return _GRAMMAR.design_words.search(clause) is not None
+def is_design(clause: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether a figure whose clause reads ``clause[start:end]`` before it is a design's
+    (设计年过货能力…: ``design_words``), which has no period."""
+    end = len(clause) if end is None else end
+    return _GRAMMAR.design_words.search(clause, start, end) is not None
 
 
 def is_year_review(titles: str, published_on: date | None) -> bool:

@@ -527,6 +527,7 @@ class PlaceResolver:
         self._paragraph_subject: dict[int, str | None] = {}  # block start -> subject so far
         self._paragraph_subjects: dict[int, list[str]] = {}  # block start -> every subject
         self._block_starts: list[int] | None = None
+        self._speakers: dict[int, str] | None = None  # block start -> its speaker's place
         self.article = self._article_place()
         anaphors = self._port_anaphors()
         if anaphors:
@@ -716,19 +717,20 @@ class PlaceResolver:
         place; None when that line names none or there is no speaker line."""
         if block.kind != "paragraph":
             return None
-        k = self._block_index(block)
-        pattern = _lexicon().speaker_line
-        while k > 0:
-            k -= 1
-            line = self.blocks[k]
-            if pattern.fullmatch(line.text.strip()):
-                refs = [
-                    r
-                    for r in self._refs_between(line.start, line.end)
-                    if r.kind in ("place", "region")
-                ]
-                return self._in_a_row(refs)[0] if refs else None
-        return None
+        if self._speakers is None:  # one pass over the blocks, the first time it is asked
+            self._speakers = {}
+            pattern, speaker = _lexicon().speaker_line, None
+            for line in self.blocks:
+                if pattern.fullmatch(line.text.strip()):
+                    refs = [
+                        r
+                        for r in self._refs_between(line.start, line.end)
+                        if r.kind in ("place", "region")
+                    ]
+                    speaker = self._in_a_row(refs)[0] if refs else None
+                elif speaker is not None:
+                    self._speakers[line.start] = speaker
+        return self._speakers.get(block.start)
 
     def _context(self, block, s_start: int) -> tuple[str | None, str]:
         """The place a sentence without a name of its own is about, and the evidence."""
