@@ -51,6 +51,10 @@ Without arguments, two sets are evaluated and reported separately:
   report, a timetable and flight-season change, a customs release with a commodity table,
   a gacha's rural-revitalization feature, a 一图读懂 plan post, an energy brief), measured
   the same way;
+  ``tests/data/real_blind13/`` (a thirteenth: a league's trade feature with quotes, a
+  商务厅 half-year release, a county-level city's four-sentence brief, a 京蒙协作 report
+  from the Beijing side, an autumn harvest by banner, a dry port as of a date, a Q&A on
+  summer tourism), measured the same way;
 * **held-out**: ``tests/data/holdout2/`` (seed layout) and ``tests/data/real_holdout/``
   (real-reporting layouts), reported separately (articles nobody tuned against).
   Only its overall summary is printed, never per-article lines, misses or disagreements,
@@ -121,6 +125,7 @@ BLIND_ROUNDS = (
     ("tenth", "real_blind10"),
     ("eleventh", "real_blind11"),
     ("twelfth", "real_blind12"),
+    ("thirteenth", "real_blind13"),
 )
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),
