@@ -529,6 +529,14 @@ class PlaceResolver:
         self._block_starts: list[int] | None = None
         self._speakers: dict[int, str] | None = None  # block start -> its speaker's place
         self.article = self._article_place()
+        if voice:
+            # 我区…与乌兰察布市察右前旗、察右后旗、商都县、化德县结对: the article is about
+            # the places its partner district is paired with
+            paired = [
+                r.code for r in self._refs_between(voice.start(), voice.end()) if r.kind == "place"
+            ]
+            if paired:
+                self.article = Attribution(common_parent(paired), "article")
         anaphors = self._port_anaphors()
         if anaphors:
             self.refs = sorted(self.refs + anaphors, key=lambda r: r.start)
