@@ -715,8 +715,11 @@ def flow_so_far(period: Period, clause: str, before: str = "") -> Period:
     (``before``, the clause before: 存款余额2087.3亿元 → the date; 落地项目16个 → the year
     so far; neither → the year so far)."""
     g = _GRAMMAR
-    if not period.year_so_far or period.end is None or g.stock_words.search(clause):
+    if not period.year_so_far or period.end is None:
         return period
+    stock = {m.group() for m in g.stock_words.finditer(clause)}
+    if stock and not (stock == {"累计"} and g.flow_words.search(clause)):
+        return period  # 累计 with a flow's verb (累计接待游客) still counts the year so far
     if not g.flow_words.search(clause) and (
         not g.change_words.search(clause) or g.stock_words.search(before)
     ):
