@@ -627,6 +627,9 @@ def _year_value(
         return int(groups[rule.get("year")])
     if published_on is None:
         return None
+    if rule.get("years_ago"):  # 十年前: that many years before publication
+        ago = _GRAMMAR.number(groups.get(rule.get("years_ago")))
+        return None if not ago else published_on.year - ago
     return published_on.year + rule.get("offset", 0)
 
 
