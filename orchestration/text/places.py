@@ -75,7 +75,8 @@ from orchestration.text.script import BULLETS
 RULES = Path(__file__).resolve().parent / "rules"
 REGION_CODE = "nmg"
 TOWN = "town"  # the level of a town's collective reference (town_phrase of place_rules.yaml)
-PAIR = "pair"  # the levels of 两旗, 两地 …: the two places named last (collective_words)
+PAIR = "pair"  # the levels of 两旗, 三市, 两地 …: the places named last (collective_words)
+_HOW_MANY = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5}
 _NOT_DIVISIONS = ("port", "zone")  # county-level places that are no administrative division
 LEVELS = ("region", "city", "county")
 _CLAUSE_PUNCT = "，,；;：:"
@@ -759,9 +760,11 @@ class PlaceResolver:
         return None, "none"
 
     def _pair(self, level: str, at: int) -> list[str]:
-        """两旗, 两地 …: the two places of the word's level named last before ``at``, in the
-        order they were named (the region's places only; none when fewer than two)."""
+        """两旗, 三市, 两地 …: the places (as many as the word says) of the word's level named
+        last before ``at``, in the order they were named (the region's places only; none
+        when fewer are named)."""
         wanted = {"pair_county": ("county",), "pair_city": ("city",)}.get(level)
+        count = _HOW_MANY.get(self.text[at : at + 1], 2)
         found: list[str] = []
         for r in reversed(self._refs_between(0, at)):
             if r.kind != "place" or r.code in found:
@@ -769,7 +772,7 @@ class PlaceResolver:
             if wanted and gazetteer()[r.code].level not in wanted:
                 continue
             found.append(r.code)
-            if len(found) == 2:
+            if len(found) == count:
                 return found[::-1]
         return []
 
