@@ -97,6 +97,7 @@ from orchestration.text.periods import (
     Period,
     figure_periods,
     flow_so_far,
+    is_budget,
     is_design,
     is_year_review,
     publication_date,
@@ -934,6 +935,8 @@ def _reference_period(
         return NO_PERIOD  # 设计年过货能力1500万吨: what it is built for, at no time
     if period.kind == "point":
         period = since_year_start(period, _clause_before(text, sentence[0], fields["char_start"]))
+    if period.kind == "year" and is_budget(text, sentence[0], fields["char_start"]):
+        return period  # 今年，区财政安排…资金1.26亿元: the year's budget, the whole year
     if period.year_so_far:
         clause = _clause_before(text, sentence[0], fields["char_start"])
         left = fields["char_start"] - len(clause)

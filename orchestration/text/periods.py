@@ -203,6 +203,7 @@ class _Grammar:
         self.no_carry_metrics = frozenset(rules.get("no_carry_metrics") or ())
         self.this_year_so_far = re.compile(rules["this_year_so_far"])
         self.whole_year_units = frozenset(rules.get("whole_year_units") or ())
+        self.whole_year_words = re.compile(rules.get("whole_year_words") or "(?!)")
         self.design_words = re.compile(rules.get("design_words") or "(?!)")
         self.since_year_start = re.compile(rules.get("since_year_start") or "(?!)")
         review = rules.get("year_review") or {}
@@ -333,6 +334,12 @@ _GRAMMAR = _load()
 # metrics of a lasting fact or a process's duration: no period carried from an earlier
 # sentence (periods.yaml)
 NO_CARRY_METRICS = _GRAMMAR.no_carry_metrics
+
+
+def is_budget(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` (a figure's sentence before it) puts up funds for the
+    year (``whole_year_words``: 安排…资金, 预算): its 今年 keeps the whole year."""
+    return _GRAMMAR.whole_year_words.search(text, start, end) is not None
 
 
 def since_year_start(period: Period, clause: str) -> Period:
