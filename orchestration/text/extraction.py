@@ -41,7 +41,10 @@ Modality: ``target`` when 目标/力争/剑指/争取/确保/计划 + verb (计�
 figure in its clause,
 ``forecast`` for 预计/有望/预期/可望/即将 and for 将 used as a future auxiliary
 (将于, 将达, 将新增 …, not the object marker 将X压缩至…). A clause that *starts* with such a
-word (``力争到2027年…``) carries it to the following clauses of the sentence.
+word (``力争到2027年…``), after its subject at most (``我们计划…``), carries it to the
+following clauses of the sentence; ``要达到`` is a target. A figure of a year after
+publication (``到2027年…达到45%``) and the paragraphs under a report's heading of aims
+(``二、2024年重点工作``) are targets unless a word makes them forecasts.
 
 Place and city: :mod:`orchestration.text.places` (evidence from the clause, the sentence,
 the paragraph, the city section, the article; datelines, captions, offices and object
@@ -57,7 +60,12 @@ its metric's category (落地项目16个 is ``funding``, 换装作业时间由6�
 
 Tables printed as text (``table`` blocks, :mod:`orchestration.text.tables`): each row is
 read by this extractor as the sentence it stands for, and each figure points at its cell
-(``_table_figures``).
+(``_table_figures``); a table of imports or exports reads its unnamed cells as the traded
+quantity and value. A figure printed alone on its line (a 数说 post's ``▌2.36万人``) is read
+as the sentence the paragraph after it stands for (``_figure_headers``).
+
+A multiple of an earlier time's level (``是去年同期的2.1倍``) is a growth of (N-1)×100 %.
+Values are free of binary noise (``18.6亿元`` is 1860000000): :func:`.numbers.tidy`.
 """
 
 from __future__ import annotations
