@@ -44,7 +44,21 @@ that alias for the article; in an article about one port, the bare word 口岸 n
 the place of a bulleted list's earlier items (●中欧班列进出境2963列 after ●…二连浩特口岸…)
 and the place of a quotation's speaker named after it, when inside the context's place
 (“…户均增收4300元。”科尔沁右翼中旗乡村振兴局负责人告诉记者; ``quote_speaker``). An article in a
-partner district's voice (``partner_voice``: 我区与…结对协作) does not read 我区 as the region.
+partner district's voice (``partner_voice``: 我区与…结对协作, a clause may stand between) does
+not read 我区 as the region, and is about the places it is paired with (their common parent).
+A transcript's speaker line (``speaker_line``: 【发布人】巴彦淖尔市人民政府副市长 王某：) gives the
+place of the paragraphs after it (evidence ``section``). A label-and-figure bullet
+(``label_item``: ● 甘其毛都口岸过货量：3120万吨) takes no subject from the items before it.
+
+More rules of this kind, each named in ``rules/place_rules.yaml``: a headline's route
+(扎鲁特旗至科右中旗高速公路) is about both ends; the stops of a line (``along_a_line``: 东起,
+途经, 止于) are objects; a sentence opening with 其中 (``breakdown_openers``) does not become
+the paragraph's subject; a place after a verb of siting (``site_verbs``: 落户, 选址) is the
+whole sentence's; 两旗, 三市, 两地 are the places named last (``pair`` levels of
+``collective_words``); a whole's or a benchmark's figure inside a share or comparison
+(占全区…1967亿元的34.8%, 高于全市5.6%的平均增速) is the whole's; 在/从 + a country opening a
+clause (在俄罗斯一侧，…; 从全国看，…) is outside; in a county's article 全旗 stays the county
+after a sentence about its city.
 
 Words that point back (全市, 全盟, 全旗, 当地) resolve against the context: the paragraph's
 subject, else the section city, else the article's place, else the dateline's place.
