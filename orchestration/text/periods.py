@@ -73,6 +73,18 @@ Choices where the words leave one:
   one year back from that span for ``去年``/``上年``, two for ``前年``, to the printed year
   for ``2022年同期``; kind as the span's. With no span in force: unknown.
 
+* Public holidays (``春节假期``, ``国庆黄金周``, ``五一假期``) are the official days off of
+  their year, from a table in the rules (a year not listed: no period). ``冬春航季`` without
+  years is the season starting in October of the publication year (in January to March:
+  the one running); a day range across two years (``10月27日起至2025年3月29日``) is read
+  whole, and a definite span across years is carried on. ``元旦以来``/``开年以来`` run
+  from January 1. ``十年前`` is that many years before publication, for its own sentence
+  only. ``去年同期`` opening a sentence as its own clause is the sentence's time.
+* Read by the extractor (it knows the figure's clause): a design's figure (``设计年过货
+  能力…``) has no period; a stock's change since the year's start (``比上年末增加``) runs
+  from January 1; funds a budget puts up for ``今年`` (``安排…资金``) are the whole year's;
+  ``累计`` with a flow's verb as of a date (``截至8月底，累计接待游客…``) is the year so far.
+
 Resolving the year
 ------------------
 A year printed with the span wins (``2015年1-2月``). A span without a year (``1-9月``,
@@ -104,7 +116,10 @@ In order:
    same paragraph or in earlier ones (a release states ``2023年1—11月`` once and breaks
    the same figures down in later paragraphs; a report's heading ``一、2023年工作回顾``
    governs its part; ``其中…`` continues the lead). A sentence that opens with a word of
-   another time (``no_carry_openers``: 如今, 目前, 此前, 过去, 未来 …) starts without one.
+   another time (``no_carry_openers``: 如今, 目前, 此前, 过去, 未来, 另据 …) starts without
+   one; inside a sentence, a clause opening with one (``other_time_clauses``: 如今, 此前 …)
+   ends the reach of the period before it. An as-of date (``截至11月底``) holds for 今年
+   only in its paragraph.
    Comparison and ``同期`` words are never carried; a span without a year (``全年``,
    ``1—11月``) takes the year of the period in force;
 5. nothing: ``Period(None, None, None, 'unknown')``.
