@@ -83,6 +83,7 @@ from orchestration.text.metrics import (
     GENERIC_PRIORITY,
     LEVELS,
     NARROWED_METRICS,
+    UNIT_DEFAULTS,
     VOCABULARY,
     classify_sentence,
     in_context,
@@ -515,6 +516,14 @@ def _narrow_by_topics(
             fields["metric"] = in_context(fields["metric"], topic + text[s_start:s_end])
 
 
+def _unit_defaults(found: list[dict]) -> None:
+    """A figure no cue names takes its unit's default metric (``unit_defaults`` of
+    ``rules/metric_topics.yaml``: 全程约6800公里 is a distance)."""
+    for fields in found:
+        if fields["metric"] is None and fields["measure"] == "level":
+            fields["metric"] = UNIT_DEFAULTS.get(fields["unit"])
+
+
 def _category_from_metric(found: list[dict]) -> None:
     """A figure whose words name no category (``other``) takes the category of its metric:
     落地项目16个, 新入驻企业42家 (projects and enterprises an investment drive brings: the
@@ -653,6 +662,7 @@ def extract_figures(
         )
     _add_metrics(view, found, sentence_of, list_of)
     _narrow_by_topics(text, found, sentence_of, topic_of_figure)
+    _unit_defaults(found)
     _category_from_metric(found)
     if published_on is None:
         published_on = publication_date(text)

@@ -1021,6 +1021,19 @@ def _load_contexts(
 CONTEXTS = _load_contexts()
 
 
+def _load_unit_defaults(path: Path = RULES / "metric_topics.yaml") -> dict[str, str]:
+    """``unit_defaults`` of ``rules/metric_topics.yaml``: unit → the metric of a figure in
+    that unit that no cue names; each must be a metric of the vocabulary in that unit."""
+    defaults = yaml.safe_load(path.read_text(encoding="utf-8")).get("unit_defaults") or {}
+    for unit, metric in defaults.items():
+        if metric not in VOCABULARY or unit not in VOCABULARY[metric].units:
+            raise ValueError(f"{path.name}: unit_defaults: {unit}: {metric} is no metric in {unit}")
+    return dict(defaults)
+
+
+UNIT_DEFAULTS = _load_unit_defaults()
+
+
 def in_context(metric: str | None, scope: str) -> str | None:
     """``metric``, or the metric it falls back to when ``scope`` (its figure's sentence and
     paragraph topic) names none of its context words (``needs_context``)."""
