@@ -160,7 +160,7 @@ _CONJUNCTION_RE = re.compile(r"和|及|与|或|、|以及")
 
 _TARGET_RE = re.compile(
     r"目标(?![，,。；;、”])|力争|剑指|争取|确保|瞄准|建议(?=[设建实推开加新安投培布])"
-    r"|计划(?=[部建新投实开引完达举组安])|规划(?=[建布实新])"
+    r"|计划(?:年内|今年|明年)?(?=[部建新投实开引完达举组安接到])|规划(?=[建布实新])"
     r"|要(?=达到|实现|完成|突破|建成|新增|力争|确保|保持)"
 )
 _DONE_RE = re.compile("已")  # 已, 已经: what a plan or a target has already brought
@@ -346,6 +346,10 @@ class _ModalityCues:
                 return "forecast"
         return "actual"
 
+
+# a figure its clause names an aim after (…增长10%以上、…突破30亿元的目标; 完成全年18万人目标
+# 任务的58.9%: the 18万人 is the aim, the 58.9% what was reached)
+_AIM_AFTER_RE = re.compile(r"[\u4e00-\u9fff、]{0,16}?(?:的)?(?:预期)?目标")
 
 # a section heading of a report that announces its aims (二、2025年主要目标, 三、2024年重点工作):
 # the figures of its paragraphs are targets unless their own words say otherwise
@@ -608,6 +612,8 @@ def extract_figures(
             modality = _list_modality(text, m_start, r.start) or "actual"
         if modality == "actual" and block.start in aims:
             modality = "target"
+        if modality == "actual" and _AIM_AFTER_RE.match(text, r.end, s_end):
+            modality = "target"  # 确定全年增长10%以上、…突破30亿元的目标: named an aim after
 
         if block.start not in topics:
             topics[block.start] = (
