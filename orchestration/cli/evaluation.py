@@ -55,6 +55,10 @@ Without arguments, two sets are evaluated and reported separately:
   商务厅 half-year release, a county-level city's four-sentence brief, a 京蒙协作 report
   from the Beijing side, an autumn harvest by banner, a dry port as of a date, a Q&A on
   summer tourism), measured the same way;
+  ``tests/data/real_blind14/`` (a fourteenth, measured at the end of session 12: a 中新网
+  hydrogen wire by banner, a quarterly statistics release with 附注, a reporter's walk
+  through three towns, a subsidy notice, a graduates feature, a 数读 post with 【1156列】
+  headers, a year-end review), measured the same way;
 * **held-out**: ``tests/data/holdout2/`` (seed layout) and ``tests/data/real_holdout/``
   (real-reporting layouts), reported separately (articles nobody tuned against).
   Only its overall summary is printed, never per-article lines, misses or disagreements,
@@ -126,6 +130,7 @@ BLIND_ROUNDS = (
     ("eleventh", "real_blind11"),
     ("twelfth", "real_blind12"),
     ("thirteenth", "real_blind13"),
+    ("fourteenth", "real_blind14"),
 )
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),
