@@ -985,10 +985,16 @@ class _Topic:
     narrows: dict[str, str]
 
 
+@functools.lru_cache(maxsize=4)
+def _topic_rules(path: Path) -> dict:
+    """``rules/metric_topics.yaml`` (or a file like it), read once for its three loaders."""
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
 def _load_topics(path: Path = RULES / "metric_topics.yaml") -> tuple[_Topic, ...]:
     """The topic rules of ``rules/metric_topics.yaml``; every metric they name must be one of
     the vocabulary (an error names the rule)."""
-    rules = yaml.safe_load(path.read_text(encoding="utf-8"))["topics"]
+    rules = _topic_rules(path)["topics"]
     topics = []
     for rule in rules:
         for broad, narrow in rule["narrows"].items():
@@ -1008,7 +1014,7 @@ def _load_contexts(
 ) -> dict[str, tuple[re.Pattern[str], str]]:
     """``needs_context`` of ``rules/metric_topics.yaml``: metric → (its context words, the
     metric it is without them); every metric named must be one of the vocabulary."""
-    rules = yaml.safe_load(path.read_text(encoding="utf-8")).get("needs_context") or []
+    rules = _topic_rules(path).get("needs_context") or []
     contexts = {}
     for rule in rules:
         unknown = [m for m in (rule["metric"], rule["otherwise"]) if m not in VOCABULARY]
@@ -1024,7 +1030,7 @@ CONTEXTS = _load_contexts()
 def _load_unit_defaults(path: Path = RULES / "metric_topics.yaml") -> dict[str, str]:
     """``unit_defaults`` of ``rules/metric_topics.yaml``: unit → the metric of a figure in
     that unit that no cue names; each must be a metric of the vocabulary in that unit."""
-    defaults = yaml.safe_load(path.read_text(encoding="utf-8")).get("unit_defaults") or {}
+    defaults = _topic_rules(path).get("unit_defaults") or {}
     for unit, metric in defaults.items():
         if metric not in VOCABULARY or unit not in VOCABULARY[metric].units:
             raise ValueError(f"{path.name}: unit_defaults: {unit}: {metric} is no metric in {unit}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -184,9 +185,15 @@ def _set(values: list[str] | None) -> frozenset[str] | None:
     return None if values is None else frozenset(str(v) for v in values)
 
 
+@lru_cache(maxsize=4)
+def _read(path: Path) -> dict:
+    """A rejections file, read once for its rules and its fragments."""
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
 def load_rules(path: Path = RULES_PATH) -> tuple[dict[str, Mask], tuple[Rule, ...]]:
     """The masks (by name) and the rules (in order) of a rejections file."""
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = _read(path)
     fragments = {str(k): str(v) for k, v in (data.get("fragments") or {}).items()}
     masks = {
         m["name"]: Mask(m["name"], m["rejects"], m["why"], re.compile(m["pattern"]))
@@ -217,8 +224,7 @@ MASKS, RULES = load_rules()
 
 
 def _fragment(name: str, path: Path = RULES_PATH) -> str:
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return str(data["fragments"][name])
+    return str(_read(path)["fragments"][name])
 
 
 _EARLIER_LEVEL_RE = re.compile(f"(?:{_fragment('EARLIER_LEVEL')})\\Z")
