@@ -95,14 +95,13 @@ _NOT_DIVISIONS = ("port", "zone")  # county-level places that are no administrat
 LEVELS = ("region", "city", "county")
 _CLAUSE_PUNCT = "，,；;：:"
 _CLAUSE_PUNCT_RE = re.compile(f"[{_CLAUSE_PUNCT}]")
-# the share_of and compared_with object markers (place_rules.yaml) before a whole's or a
-# benchmark's figure: 占全区…1967亿元的34.8%, 高于全市5.6%的平均增速
+# words that open a share or a comparison before a whole's or a benchmark's figure
+# (占全区…1967亿元的34.8%, 高于全市5.6%的平均增速): the share_of markers of place_rules.yaml
+# and the comparatives of a level (not 比/较, which compare with a time)
 _SHARE_OF_RE = re.compile("占(?:到|据)?|高于|低于|快于|慢于")
 # between a name and a bracketed figure that is its: nothing, or the level it stands for
 # (高于全区平均水平（7.3%）)
-_BRACKET_GAP_RE = re.compile(
-    "(?:的)?(?:平均水平|平均增速|平均|水平|增速)?"
-)  # the share_of object marker (place_rules.yaml)
+_BRACKET_GAP_RE = re.compile("(?:的)?(?:平均水平|平均增速|平均|水平|增速)?")
 # a time word between an object marker and its place (占同期全区…): the place is still its
 _MARKER_TIMES = frozenset(("同期", "当期", "同年", "当年"))
 _DIGIT_RE = re.compile(r"[\d０-９]")
@@ -450,9 +449,15 @@ def town_refs(text: str, refs: list[PlaceRef]) -> list[PlaceRef]:
     ]
 
 
+def _clause_start(text: str, s_start: int, position: int) -> int:
+    """Where the clause holding ``position`` starts (after the last clause mark of its
+    sentence, which starts at ``s_start``)."""
+    return max(s_start, *(text.rfind(p, s_start, position) + 1 for p in _CLAUSE_PUNCT))
+
+
 def _opens_clause(text: str, s_start: int, start: int) -> bool:
     """Whether the word at ``start`` opens its clause (after a short time phrase at most)."""
-    left = max(s_start, *(text.rfind(p, s_start, start) + 1 for p in _CLAUSE_PUNCT))
+    left = _clause_start(text, s_start, start)
     return bool(_LEAD_TIME_RE.fullmatch(text[left:start] + "，")) or left == start
 
 
@@ -711,8 +716,7 @@ class PlaceResolver:
         the whole in its clause; None otherwise."""
         if end is None or self.text[end : end + 1] != "的":
             return None
-        left = max(s_start, *(self.text.rfind(p, s_start, at) + 1 for p in _CLAUSE_PUNCT))
-        share = _SHARE_OF_RE.search(self.text, left, at)
+        share = _SHARE_OF_RE.search(self.text, _clause_start(self.text, s_start, at), at)
         if share is None:
             return None
         for r in self._refs_between(share.end(), at):
