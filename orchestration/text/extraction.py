@@ -93,6 +93,7 @@ from orchestration.text.metrics import (
 from orchestration.text.numbers import (
     FIGURE_RE,
     PERCENT_WORD_RE,
+    WORD_FIGURE_RE,
     UNIT_FACTORS,
     Reading,
     interpret,
@@ -227,7 +228,11 @@ def growth_of_multiple(reading: Reading, norm: str) -> Reading:
 def _find_candidates(norm: str, masks: _Intervals) -> list[Reading]:
     found: list[Reading] = []
     # the grammar behind a first-character lookahead (prefilter.py): the same matches
-    for regex in (prefiltered(FIGURE_RE), prefiltered(PERCENT_WORD_RE)):
+    for regex in (
+        prefiltered(FIGURE_RE),
+        prefiltered(PERCENT_WORD_RE),
+        prefiltered(WORD_FIGURE_RE),
+    ):
         pos = 0
         while True:
             m = regex.search(norm, pos)

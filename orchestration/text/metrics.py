@@ -723,6 +723,8 @@ class _Sentence:
             return "change_abs"
         if unit == "pct" and surface.endswith("倍") and after_earlier_level(s, start):
             return "change_pct"  # 是去年同期的2.1倍: a growth of 110 %
+        if unit == "pct" and surface.endswith("番"):
+            return "change_pct"  # 翻了一番: a growth of 100 %
         if unit != "pct":
             m = _CHANGE_ABS_RE.search(before)
             if m and (not m.group("more") or _COMPARE_RE.search(before[: m.start()])):

@@ -311,6 +311,26 @@ PERCENT_WORD_RE = re.compile(
     + _PERCENT_POST
 )
 
+# Figures printed without digits (rules/numbers.yaml, word_figures): a doubling (翻了一番,
+# 翻两番, 翻番) and a half (近一半, 占一半, 一半以上). `n1` is the whole word.
+_DOUBLING = RULES["word_figures"]["doubling"]
+_HALF_WORD = RULES["word_figures"]["half"]
+_HALF_AFTER_RE = re.compile(
+    rf"(?:{_longest_first(_HALF_WORD['after'])}){re.escape(_DOUBLING['optional_between'])}?$"
+)
+WORD_FIGURE_RE = re.compile(
+    _PRE
+    + rf"(?P<n1>{re.escape(_DOUBLING['word'])}{re.escape(_DOUBLING['optional_between'])}?"
+    + rf"(?P<times>{_DIGITS}){re.escape(_DOUBLING['times_word'])}"
+    + rf"|{re.escape(_DOUBLING['alone'])}|{re.escape(_HALF_WORD['word'])})"
+    + _PERCENT_POST
+)
+
+# 三四百, 七八千, 十七八: two neighbouring digits (rules/numbers.yaml, approximate_pairs)
+_APPROXIMATE_PAIR_RE = re.compile(
+    rf"(?<!{_DIGITS})(?P<pair>{_longest_first(RULES['approximate_pairs'])})(?!{_DIGITS})"
+)
+
 _EMPHASIS_RE = re.compile(rf"^(?:{_longest_first(RULES['emphasis_words'])})")
 
 
@@ -332,6 +352,38 @@ class Reading:
     number_start: int
     number: str  # the first number as printed (without qualifiers)
     unit_surface: str
+
+
+def _approximate(token: str) -> float | None:
+    """三四百 → 350: the middle of the two readings (三百, 四百) of a pair of neighbouring
+    digits; None when the token holds no such pair or does not read either way."""
+    m = _APPROXIMATE_PAIR_RE.search(token)
+    if not m:
+        return None
+    low, high = (
+        read_number(token[: m.start()] + digit + token[m.end() :]) for digit in m.group("pair")
+    )
+    if low is None or high is None or not low < high:
+        return None
+    return (low + high) / 2
+
+
+def _interpret_word(m: re.Match[str]) -> Reading | None:
+    """A WORD_FIGURE_RE match: a doubling's growth or a half's 50 %."""
+    groups = m.groupdict()
+    word = groups["n1"]
+    pre, post = groups.get("pre"), groups.get("post")
+    if word == _HALF_WORD["word"]:
+        if not (pre or post or _HALF_AFTER_RE.search(m.string, max(0, m.start() - 4), m.start())):
+            return None  # 一半时间, 另一半: not a share nor a change
+        value = 50.0
+    else:
+        times = read_number(groups["times"]) if groups.get("times") else 1.0
+        if not times:
+            return None
+        value = (2**times - 1) * 100
+    bound = _PRE_BOUND.get(pre or "") or _POST_BOUND.get(post or "") or "exact"
+    return Reading(Quantity(value, "pct", bound), m.start(), m.end(), m.start("n1"), word, word)
 
 
 def _read_num(token: str) -> float | None:
@@ -357,12 +409,17 @@ def _magnitude(token: str) -> float:
 
 
 def interpret(m: re.Match[str]) -> Reading | None:
-    """Turn a FIGURE_RE / PERCENT_WORD_RE match into a Reading, or None when malformed."""
+    """Turn a FIGURE_RE / PERCENT_WORD_RE / WORD_FIGURE_RE match into a Reading, or None
+    when malformed."""
     groups = m.groupdict()
+    if "times" in groups:
+        return _interpret_word(m)
     n1 = groups["n1"]
-    value = _read_num(n1)
-    if value is None:
-        return None
+    # 三四百, 一两 (which read_number reads digit by digit, as 12): about, in words
+    approximate = not n1[0].isdigit() and not groups.get("n2") and _approximate(n1) is not None
+    value = _approximate(n1) if approximate else _read_num(n1)
+    if value is None or (not approximate and len(n1) > 1 and all(c in CN_DIGIT for c in n1)):
+        return None  # 三五天, 一二三家: digits one by one are a code or a year, not a quantity
     unit_surface = groups.get("unit") or "%"
     if groups.get("den"):  # 五分之一: the fraction as a percentage
         denominator = read_number(groups["den"])
@@ -418,7 +475,7 @@ def interpret(m: re.Match[str]) -> Reading | None:
         post = None
     if unit_surface == "日" and not post:
         return None
-    bound = "exact"
+    bound = "approx" if approximate else "exact"
     pre = groups.get("pre")
     for candidate in (
         _PRE_BOUND.get(pre or ""),
@@ -455,7 +512,7 @@ def read_quantity(quote: str) -> Quantity | None:
     """
     text = normalize(quote).strip()
     text = _EMPHASIS_RE.sub("", text)
-    for regex in (FIGURE_RE, PERCENT_WORD_RE):
+    for regex in (FIGURE_RE, PERCENT_WORD_RE, WORD_FIGURE_RE):
         m = regex.fullmatch(text)
         if m:
             reading = interpret(m)

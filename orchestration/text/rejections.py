@@ -22,6 +22,7 @@ import yaml
 from orchestration.text.numbers import (
     FIGURE_RE,
     PERCENT_WORD_RE,
+    WORD_FIGURE_RE,
     Reading,
     interpret,
     normalize,
@@ -306,7 +307,7 @@ def rejections(text: str) -> list[Rejection]:
     norm = normalize(simplified(text))
     masks = NamedMasks(norm)
     found: list[Rejection] = []
-    for regex in (FIGURE_RE, PERCENT_WORD_RE):
+    for regex in (FIGURE_RE, PERCENT_WORD_RE, WORD_FIGURE_RE):
         pos = 0
         while m := regex.search(norm, pos):
             reading = interpret(m)
