@@ -93,8 +93,8 @@ from orchestration.text.metrics import (
 from orchestration.text.numbers import (
     FIGURE_RE,
     PERCENT_WORD_RE,
-    WORD_FIGURE_RE,
     UNIT_FACTORS,
+    WORD_FIGURE_RE,
     Reading,
     interpret,
     read_number,
