@@ -37,8 +37,9 @@ caption (its names stay in the caption); places outside Inner Mongolia (not in t
 gazetteer: 对俄罗斯进出口 keeps the subject's place). The dateline's place is used only to
 resolve 全市/当地 when the text names no other place.
 
-A facility the article locates (``facility_definition``: 位于集宁区的乌兰察布国际陆港) is
-named by its head word from then on (2024年,陆港共开行… → 集宁区), as if the gazetteer had
+A facility the article locates (``facility_definitions``: 位于集宁区的乌兰察布国际陆港; a
+paragraph set in a place, 秋日的集宁区，乌兰察布国际陆港物流园区…) is named by its head words
+(陆港, 物流园区, 园区) from then on (2024年,陆港共开行… → 集宁区), as if the gazetteer had
 that alias for the article; in an article about one port, the bare word 口岸 names that port
 (``port_anaphor``). A sentence naming no place takes, before the paragraph and the article,
 the place of a bulleted list's earlier items (●中欧班列进出境2963列 after ●…二连浩特口岸…)
@@ -190,7 +191,7 @@ class _Lexicon:
     filter_words: tuple[tuple[str, ...] | None, ...]
     adverbials: tuple[re.Pattern[str], ...]
     sources: tuple[re.Pattern[str], ...]  # 记者从…获悉: a name there is a source
-    facility: re.Pattern[str] | None  # 位于集宁区的…陆港: where a facility lies
+    facility: tuple[re.Pattern[str], ...]  # 位于集宁区的…陆港: where a facility lies
     facility_heads: tuple[str, ...]  # its head words (the pattern tries the longest first)
     offices: re.Pattern[str]
     objects: tuple[str, ...]
@@ -255,14 +256,16 @@ def _lexicon() -> _Lexicon:
         filter_words=tuple(required_words(f) for f in filters),
         adverbials=tuple(re.compile(r["pattern"]) for r in rules.get("adverbial_phrases", [])),
         sources=tuple(re.compile(r["pattern"]) for r in rules.get("source_phrases", [])),
-        facility=re.compile(
-            rules["facility_definition"]
-            + "(?P<head>"
-            + "|".join(map(re.escape, sorted(rules["facility_heads"], key=len, reverse=True)))
-            + ")"
-        )
-        if rules.get("facility_definition")
-        else None,
+        facility=tuple(
+            re.compile(
+                rule["pattern"]
+                + "(?P<head>(?:"
+                + "|".join(map(re.escape, sorted(rules["facility_heads"], key=len, reverse=True)))
+                + ")+)",
+                re.MULTILINE,
+            )
+            for rule in rules.get("facility_definitions", [])
+        ),
         facility_heads=tuple(rules.get("facility_heads") or ()),
         offices=re.compile(rf"[市盟旗县区]?(?:{offices})"),
         objects=objects,
@@ -405,22 +408,21 @@ def place_refs(text: str, masked: list[tuple[int, int]] = ()) -> list[PlaceRef]:
 
 
 def facility_refs(text: str, refs: list[PlaceRef]) -> list[PlaceRef]:
-    """References by a facility's head word (``facility_definition``: 位于集宁区的乌兰察布
-    国际陆港 → 陆港 names 集宁区) after the sentence that locates it, where no name stands."""
-    pattern = _lexicon().facility
-    if pattern is None or "位于" not in text:
-        return []
+    """References by a facility's head word (``facility_definitions``: 位于集宁区的乌兰察布
+    国际陆港, or a paragraph set in a place: 秋日的集宁区，乌兰察布国际陆港… → 陆港 names
+    集宁区) after the sentence that locates it, where no name stands."""
     out: list[PlaceRef] = []
-    for m in pattern.finditer(text):
+    definitions = [m for pattern in _lexicon().facility for m in pattern.finditer(text)]
+    for m in sorted(definitions, key=lambda m: m.start()):
         named = [
             r for r in refs if m.start("place") <= r.start < m.end("place") and r.kind == "place"
         ]
         if not named:
             continue
         code = named[-1].code
-        # the head and the shorter heads that end it (物流园区, then 园区)
+        # the heads the name ends with (陆港物流园区: 陆港, 物流园区, 园区 …), longest first
         heads = sorted(
-            (h for h in _lexicon().facility_heads if m.group("head").endswith(h)),
+            (h for h in _lexicon().facility_heads if h in m.group("head")),
             key=len,
             reverse=True,
         )
