@@ -54,9 +54,9 @@ region-wide figures.
 Period: :mod:`orchestration.text.periods` (the period words of the clause, the sentence
 or the governing sentence, resolved against the publication date).
 
-Category: :mod:`orchestration.text.categorize`; a figure its words leave ``other`` takes
-its metric's category (落地项目16个 is ``funding``, 换装作业时间由6小时压缩至4小时
-``transport``: ``_category_from_metric``).
+Category: :mod:`orchestration.text.categorize`; a figure of a specific metric takes the
+metric's category (中欧班列 are ``transport`` in a trade sentence), and a figure its words
+leave ``other`` takes any metric's (落地项目16个 is ``funding``: ``_category_from_metric``).
 
 Tables printed as text (``table`` blocks, :mod:`orchestration.text.tables`): each row is
 read by this extractor as the sentence it stands for, and each figure points at its cell
@@ -79,10 +79,12 @@ from datetime import date
 from orchestration.text.categorize import categorize, topic_of
 from orchestration.text.clauses import ArticleView
 from orchestration.text.metrics import (
+    CATEGORY_FROM_WORDS,
     CONTEXTS,
     GENERIC_PRIORITY,
     LEVELS,
     NARROWED_METRICS,
+    SPECIFIC_PRIORITY,
     UNIT_DEFAULTS,
     VOCABULARY,
     classify_sentence,
@@ -534,13 +536,27 @@ def _unit_defaults(found: list[dict]) -> None:
 
 
 def _category_from_metric(found: list[dict]) -> None:
-    """A figure whose words name no category (``other``) takes the category of its metric:
-    落地项目16个, 新入驻企业42家 (projects and enterprises an investment drive brings: the
-    contract counts them as funding), 运行时间由18天压缩至13天 of a train (transport),
-    城镇新增就业18万人 (talent). Its words decide wherever they name a category."""
+    """A figure of a specific metric (priority at least SPECIFIC_PRIORITY) takes the metric's
+    category: 中欧班列 are transport and 院士专家工作站 research platforms (other) even in a
+    sentence about trade or talent. A figure whose words name no category (``other``) takes
+    the category of any metric: 落地项目16个, 新入驻企业42家 (projects and enterprises an
+    investment drive brings: the contract counts them as funding), 城镇新增就业18万人
+    (talent). Elsewhere, the words decide (企业 of a trade fair are trade), and so they do
+    for a share, whose category is the whole's (京津冀游客占比超60% of a train's seats), and
+    for the metrics of ``category_from_words`` (rules/metric_topics.yaml: 增收 of 劳务协作
+    is talent)."""
     for fields in found:
         metric = VOCABULARY.get(fields["metric"]) if fields["metric"] else None
-        if fields["category"] == "other" and metric is not None and metric.category != "other":
+        if metric is None:
+            continue
+        specific = (
+            metric.priority >= SPECIFIC_PRIORITY
+            and fields["measure"] != "share"
+            and metric.name not in CATEGORY_FROM_WORDS
+        )
+        if specific or (
+            fields["category"] == "other" and metric.category != "other"
+        ):
             fields["category"] = metric.category
 
 

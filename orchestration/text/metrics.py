@@ -380,6 +380,9 @@ _COUNTER = "counter"  # a tier where a counter alone names the count (no noun to
 _SPACE_RE = re.compile(r"[ \t\u3000]")
 _LIST_MARK = "、"  # separates the items of a list (干部12名、人才86名)
 GENERIC_PRIORITY = 40  # a metric at or below it is generic (投资, 项目, 里程, 面积 …)
+# A metric at or above it is specific (中欧班列, 研发平台, 转化率, 居民消费价格指数 …): it
+# says what the figure is, and its category is the figure's whatever other words stand near
+SPECIFIC_PRIORITY = 60
 
 
 # ------------------------------------------------------------------ the classifier
@@ -1040,6 +1043,19 @@ def _load_unit_defaults(path: Path = RULES / "metric_topics.yaml") -> dict[str, 
 
 
 UNIT_DEFAULTS = _load_unit_defaults()
+
+
+def _load_category_from_words(path: Path = RULES / "metric_topics.yaml") -> frozenset[str]:
+    """``category_from_words`` of ``rules/metric_topics.yaml``: specific metrics whose
+    figures still take their category from their words; each must be a metric."""
+    names = frozenset(_topic_rules(path).get("category_from_words") or ())
+    unknown = sorted(names - VOCABULARY.keys())
+    if unknown:
+        raise ValueError(f"{path.name}: category_from_words: no such metric: {unknown}")
+    return names
+
+
+CATEGORY_FROM_WORDS = _load_category_from_words()
 
 
 def in_context(metric: str | None, scope: str) -> str | None:
