@@ -554,9 +554,7 @@ def _category_from_metric(found: list[dict]) -> None:
             and fields["measure"] != "share"
             and metric.name not in CATEGORY_FROM_WORDS
         )
-        if specific or (
-            fields["category"] == "other" and metric.category != "other"
-        ):
+        if specific or (fields["category"] == "other" and metric.category != "other"):
             fields["category"] = metric.category
 
 
