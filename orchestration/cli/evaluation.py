@@ -59,6 +59,13 @@ Without arguments, two sets are evaluated and reported separately:
   hydrogen wire by banner, a quarterly statistics release with 附注, a reporter's walk
   through three towns, a subsidy notice, a graduates feature, a 数读 post with 【1156列】
   headers, a year-end review), measured the same way;
+  ``tests/data/real_blind15/`` (a fifteenth, session 13: a league's government work report,
+  a 新华网 wire on a port's coal and copper imports, a Spring Festival travel roundup, a
+  signing held outside the region, a May Day tourism piece, a talent policy, a column of
+  【乌海】 briefs) and ``tests/data/real_blind16/`` (a sixteenth: a five-year review, a
+  budget-execution report with banner lines, a ▶/● post on China–Europe trains, an
+  order-farming feature with quotes, an energy article mixing region and leagues, a 记者：/
+  局长： interview, a 京蒙协作 piece from the Beijing side), measured the same way;
 * **held-out**: ``tests/data/holdout2/`` (seed layout) and ``tests/data/real_holdout/``
   (real-reporting layouts), reported separately (articles nobody tuned against).
   Only its overall summary is printed, never per-article lines, misses or disagreements,
@@ -131,6 +138,8 @@ BLIND_ROUNDS = (
     ("twelfth", "real_blind12"),
     ("thirteenth", "real_blind13"),
     ("fourteenth", "real_blind14"),
+    ("fifteenth", "real_blind15"),
+    ("sixteenth", "real_blind16"),
 )
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),
