@@ -115,6 +115,7 @@ from orchestration.text.periods import (
     publication_date,
     since_year_start,
     so_far_if_actual,
+    stock_at_end,
 )
 from orchestration.text.places import PlaceResolver
 from orchestration.text.prefilter import prefiltered
@@ -985,7 +986,10 @@ def _reference_period(
         left = fields["char_start"] - len(clause)
         before = _clause_before(text, sentence[0], left - 1) if left > sentence[0] else ""
         period = flow_so_far(period, clause, before)
-    return so_far_if_actual(period, fields["modality"], published_on, fields["unit"], year_review)
+    period = so_far_if_actual(period, fields["modality"], published_on, fields["unit"], year_review)
+    if period.kind != "point" and fields["measure"] == "level":
+        period = stock_at_end(period, _clause_before(text, sentence[0], fields["char_start"]))
+    return period
 
 
 def _clause_before(text: str, sentence_start: int, position: int) -> str:

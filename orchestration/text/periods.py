@@ -221,6 +221,9 @@ class _Grammar:
         self.whole_year_words = re.compile(rules.get("whole_year_words") or "(?!)")
         self.design_words = re.compile(rules.get("design_words") or "(?!)")
         self.since_year_start = re.compile(rules.get("since_year_start") or "(?!)")
+        stock_at_end = rules.get("stock_at_end") or {}
+        self.stock_at_end = re.compile(stock_at_end.get("words") or "(?!)")
+        self.stock_flows = re.compile(stock_at_end.get("flows") or "(?!)")
         review = rules.get("year_review") or {}
         self.review_titles = re.compile(review.get("titles") or "(?!)")
         self.review_months = frozenset(review.get("months") or ())
@@ -363,6 +366,27 @@ def since_year_start(period: Period, clause: str) -> Period:
     if period.kind != "point" or period.end is None or not _GRAMMAR.since_year_start.search(clause):
         return period
     return Period(period.text, date(period.end.year, 1, 1), period.end, "cumulative")
+
+
+_LAST_ITEM_RE = re.compile(r"[、\d]")
+
+
+def stock_at_end(period: Period, clause: str) -> Period:
+    """A stock over a span (全年…肉牛存栏突破180万头: ``stock_at_end`` of periods.yaml) is
+    the stock at the span's end: a point. ``clause``: the figure's clause before it, of
+    which only the words after an earlier figure or list mark count (肉牛存栏420万头、粮食
+    产量190亿斤: the grain is no stock)."""
+    g = _GRAMMAR
+    clause = _LAST_ITEM_RE.split(clause)[-1]
+    if (
+        period.kind == "point"
+        or period.start is None
+        or period.end is None
+        or not g.stock_at_end.search(clause)
+        or g.stock_flows.search(clause)
+    ):
+        return period
+    return Period(period.text, period.end, period.end, "point")
 
 
 def is_design(clause: str, start: int = 0, end: int | None = None) -> bool:
