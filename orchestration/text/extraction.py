@@ -107,6 +107,7 @@ from orchestration.text.periods import (
     NO_CARRY_METRICS,
     NO_PERIOD,
     Period,
+    event_signings,
     figure_periods,
     flow_so_far,
     is_budget,
@@ -694,7 +695,10 @@ def extract_figures(
         published_on = publication_date(text)
     spans = [(f["char_start"], f["char_end"]) for f in found]
     periods = _headline_echoes(
-        found, figure_periods(text, spans, published_on, sentences=sentences)
+        found,
+        event_signings(
+            text, sentence_of, figure_periods(text, spans, published_on, sentences=sentences)
+        ),
     )
     review = is_year_review(
         "\n".join(b.text for b in blocks if b.kind in _TITLE_KINDS), published_on

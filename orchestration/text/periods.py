@@ -221,6 +221,7 @@ class _Grammar:
         self.whole_year_words = re.compile(rules.get("whole_year_words") or "(?!)")
         self.design_words = re.compile(rules.get("design_words") or "(?!)")
         self.since_year_start = re.compile(rules.get("since_year_start") or "(?!)")
+        self.event_signing = re.compile(rules.get("event_signing_words") or "(?!)")
         stock_at_end = rules.get("stock_at_end") or {}
         self.stock_at_end = re.compile(stock_at_end.get("words") or "(?!)")
         self.stock_flows = re.compile(stock_at_end.get("flows") or "(?!)")
@@ -366,6 +367,31 @@ def since_year_start(period: Period, clause: str) -> Period:
     if period.kind != "point" or period.end is None or not _GRAMMAR.since_year_start.search(clause):
         return period
     return Period(period.text, date(period.end.year, 1, 1), period.end, "cumulative")
+
+
+_DAY_ONLY_RE = re.compile(r"\d{1,2}月\d{1,2}[日号]")
+
+
+def event_signings(
+    text: str, sentences: list[tuple[int, int]], periods: list[Period]
+) -> list[Period]:
+    """Figures of a sentence that signs (``event_signing_words``: 签约, 签订, 签署) after an
+    event's day was read for one (11月19日，…推介会上，32个项目现场签约) are of that day,
+    where they carry another period from an earlier sentence (an aside's 今年1至10月).
+    ``sentences``: each figure's sentence bounds; ``periods``: each figure's period."""
+    g = _GRAMMAR
+    out = list(periods)
+    event: Period | None = None
+    for i, ((start, end), period) in enumerate(zip(sentences, periods, strict=True)):
+        if not g.event_signing.search(text, start, end):
+            continue
+        if event is None:
+            if period.kind == "point" and _DAY_ONLY_RE.fullmatch(period.text or ""):
+                event = period
+            continue
+        if period.text and period.text not in text[start:end] and period != event:
+            out[i] = event
+    return out
 
 
 _LAST_ITEM_RE = re.compile(r"[、\d]")
