@@ -112,6 +112,7 @@ from orchestration.text.periods import (
     flow_so_far,
     is_budget,
     is_design,
+    is_standard,
     is_year_review,
     publication_date,
     since_year_start,
@@ -981,6 +982,10 @@ def _reference_period(
         _clause_before(text, sentence[0], fields["char_start"])
     ):
         return NO_PERIOD  # 设计年过货能力1500万吨: what it is built for, at no time
+    if fields["unit"] == "CNY" and is_standard(
+        _clause_before(text, sentence[0], fields["char_start"])
+    ):
+        return NO_PERIOD  # 每亩补贴150元, 给予最高50万元: a policy's rate or cap
     if period.kind == "point":
         period = since_year_start(period, _clause_before(text, sentence[0], fields["char_start"]))
     if period.kind == "year" and is_budget(text, sentence[0], fields["char_start"]):

@@ -220,6 +220,7 @@ class _Grammar:
         self.whole_year_units = frozenset(rules.get("whole_year_units") or ())
         self.whole_year_words = re.compile(rules.get("whole_year_words") or "(?!)")
         self.design_words = re.compile(rules.get("design_words") or "(?!)")
+        self.standard_words = re.compile(rules.get("standard_words") or "(?!)")
         self.since_year_start = re.compile(rules.get("since_year_start") or "(?!)")
         self.event_signing = re.compile(rules.get("event_signing_words") or "(?!)")
         stock_at_end = rules.get("stock_at_end") or {}
@@ -413,6 +414,12 @@ def stock_at_end(period: Period, clause: str) -> Period:
     ):
         return period
     return Period(period.text, period.end, period.end, "point")
+
+
+def is_standard(clause: str) -> bool:
+    """Whether a figure whose clause reads ``clause`` before it is a policy's standard (每亩
+    补贴150元, 给予最高50万元: ``standard_words``), which has no period."""
+    return _GRAMMAR.standard_words.search(clause) is not None
 
 
 def is_design(clause: str, start: int = 0, end: int | None = None) -> bool:
