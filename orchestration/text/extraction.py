@@ -39,7 +39,8 @@ Surface: the printed figure with the qualifiers that change its bound (超, 超�
 
 Modality: ``target`` when 目标/力争/剑指/争取/确保/计划 + verb (计划部署, 计划投资) precedes the
 figure in its clause,
-``forecast`` for 预计/有望/预期/可望/即将 and for 将 used as a future auxiliary
+``forecast`` for 预计/有望/预期/可望/即将/估计, 可达 after a quantity (年发电量可达, not 亩产
+可达) and for 将 used as a future auxiliary
 (将于, 将达, 将新增 …, not the object marker 将X压缩至…). A clause that *starts* with such a
 word (``力争到2027年…``), after its subject at most (``我们计划…``), carries it to the
 following clauses of the sentence; ``要达到`` is a target. A figure of a year after
@@ -166,13 +167,13 @@ _CONJUNCTION_RE = re.compile(r"和|及|与|或|、|以及")
 
 _TARGET_RE = re.compile(
     r"目标(?![，,。；;、”])|力争|剑指|争取|确保|瞄准|建议(?=[设建实推开加新安投培布])"
-    r"|计划(?:年内|今年|明年)?(?=[部建新投实开引完达举组安接到])|规划(?=[建布实新])"
+    r"|计划(?:年内|今年|明年)?(?=[部建新投实开引完达举组安接到提])|规划(?=[建布实新])"
     r"|要(?=达到|实现|完成|突破|建成|新增|力争|确保|保持)"
 )
 _DONE_RE = re.compile("已")  # 已, 已经: what a plan or a target has already brought
 _FORECAST_RE = re.compile(
     r"预计|有望|预期|可望|即将|将要|将(?=[于达超突破实现新增增带建形有在会可能成再累提拉吸创落迎"
-    r"推缩压减降节惠辐助覆投完开年运])|(?:建成|达产|建成投产|全面投产)后"
+    r"推缩压减降节惠辐助覆投完开年运筹])|(?:建成|达产|建成投产|全面投产)后|估计|(?<=[量值])可达"
 )
 
 
