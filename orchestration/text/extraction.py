@@ -115,6 +115,7 @@ from orchestration.text.periods import (
     is_design,
     is_standard,
     is_year_review,
+    names_a_stock,
     publication_date,
     since_year_start,
     so_far_if_actual,
@@ -978,27 +979,31 @@ def _reference_period(
         return so_far_if_actual(
             period, fields["modality"], published_on, fields["unit"], year_review
         )
-    # the figure's clause, found only where a rule needs it (most figures: none does)
-    if is_design(text, sentence[0], fields["char_start"]) and is_design(
-        _clause_before(text, sentence[0], fields["char_start"])
-    ):
+    start = fields["char_start"]
+    if is_design(text, sentence[0], start) and is_design(_clause_before(text, sentence[0], start)):
         return NO_PERIOD  # 设计年过货能力1500万吨: what it is built for, at no time
-    if fields["unit"] == "CNY" and is_standard(
-        _clause_before(text, sentence[0], fields["char_start"])
-    ):
-        return NO_PERIOD  # 每亩补贴150元, 给予最高50万元: a policy's rate or cap
+    clause: str | None = None  # the figure's clause before it: found where a rule needs it
+    if fields["unit"] == "CNY":
+        clause = _clause_before(text, sentence[0], start)
+        if is_standard(clause):
+            return NO_PERIOD  # 每亩补贴150元, 给予最高50万元: a policy's rate or cap
     if period.kind == "point":
-        period = since_year_start(period, _clause_before(text, sentence[0], fields["char_start"]))
-    if period.kind == "year" and is_budget(text, sentence[0], fields["char_start"]):
+        clause = clause or _clause_before(text, sentence[0], start)
+        period = since_year_start(period, clause)
+    if period.kind == "year" and is_budget(text, sentence[0], start):
         return period  # 今年，区财政安排…资金1.26亿元: the year's budget, the whole year
     if period.year_so_far:
-        clause = _clause_before(text, sentence[0], fields["char_start"])
-        left = fields["char_start"] - len(clause)
+        clause = clause or _clause_before(text, sentence[0], start)
+        left = start - len(clause)
         before = _clause_before(text, sentence[0], left - 1) if left > sentence[0] else ""
         period = flow_so_far(period, clause, before)
     period = so_far_if_actual(period, fields["modality"], published_on, fields["unit"], year_review)
-    if period.kind != "point" and fields["measure"] == "level":
-        period = stock_at_end(period, _clause_before(text, sentence[0], fields["char_start"]))
+    if (
+        period.kind != "point"
+        and fields["measure"] == "level"
+        and names_a_stock(text, sentence[0], start)
+    ):
+        period = stock_at_end(period, clause or _clause_before(text, sentence[0], start))
     return period
 
 

@@ -415,11 +415,19 @@ def interpret(m: re.Match[str]) -> Reading | None:
     if "times" in groups:
         return _interpret_word(m)
     n1 = groups["n1"]
-    # 三四百, 一两 (which read_number reads digit by digit, as 12): about, in words
-    approximate = not n1[0].isdigit() and not groups.get("n2") and _approximate(n1) is not None
-    value = _approximate(n1) if approximate else _read_num(n1)
-    if value is None or (not approximate and len(n1) > 1 and all(c in CN_DIGIT for c in n1)):
-        return None  # 三五天, 一二三家: digits one by one are a code or a year, not a quantity
+    approximate = False
+    if n1[0].isdigit():
+        value = _read_num(n1)
+    else:
+        # 三四百, 一两 (which read_number reads digit by digit, as 12): about, in words
+        value = None if groups.get("n2") else _approximate(n1)
+        approximate = value is not None
+        if not approximate:
+            if len(n1) > 1 and all(c in CN_DIGIT for c in n1):
+                return None  # 三五天, 一二三家: digits one by one are a code or a year
+            value = _read_num(n1)
+    if value is None:
+        return None
     unit_surface = groups.get("unit") or "%"
     if groups.get("den"):  # 五分之一: the fraction as a percentage
         denominator = read_number(groups["den"])

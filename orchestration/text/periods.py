@@ -398,6 +398,12 @@ def event_signings(
 _LAST_ITEM_RE = re.compile(r"[、\d]")
 
 
+def names_a_stock(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` names a stock (``stock_at_end`` words): the cheap test
+    before :func:`stock_at_end` reads the figure's clause."""
+    return _GRAMMAR.stock_at_end.search(text, start, end) is not None
+
+
 def stock_at_end(period: Period, clause: str) -> Period:
     """A stock over a span (全年…肉牛存栏突破180万头: ``stock_at_end`` of periods.yaml) is
     the stock at the span's end: a point. ``clause``: the figure's clause before it, of
