@@ -66,6 +66,11 @@ Without arguments, two sets are evaluated and reported separately:
   budget-execution report with banner lines, a ▶/● post on China–Europe trains, an
   order-farming feature with quotes, an energy article mixing region and leagues, a 记者：/
   局长： interview, a 京蒙协作 piece from the Beijing side), measured the same way;
+  ``tests/data/real_blind17/`` (a seventeenth, written after this session's first rules: a
+  feature on a border city from a national paper, a city's monthly indicators with a table
+  and 注 lines, a gacha's cooperative, an expressway across two leagues, a banner's
+  half-year investment drive, a college's order classes, winter tourism over 元旦 and 春节),
+  measured the same way;
 * **held-out**: ``tests/data/holdout2/`` (seed layout) and ``tests/data/real_holdout/``
   (real-reporting layouts), reported separately (articles nobody tuned against).
   Only its overall summary is printed, never per-article lines, misses or disagreements,
@@ -140,6 +145,7 @@ BLIND_ROUNDS = (
     ("fourteenth", "real_blind14"),
     ("fifteenth", "real_blind15"),
     ("sixteenth", "real_blind16"),
+    ("seventeenth", "real_blind17"),
 )
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),
