@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from orchestration.text.cities import city_for_section_line
 from orchestration.text.script import BULLETS, simplified, simplified_lines
-from orchestration.text.tables import cells, is_header, is_row, is_unit_line
+from orchestration.text.tables import cells, is_header, is_row, is_unit_line, unit_column
 
 BLOCK_SEPARATOR = "\n"
 # Every kind of block; the extractor reads them all (a figure is a figure wherever printed).
@@ -276,8 +276,9 @@ def _mark_tables(lines: list[_Line]) -> None:
             i += 1
             continue
         width = len(cells(lines[i].text))
+        units_at = unit_column(lines[i].text)
         j = i + 1
-        while j < len(lines) and is_row(lines[j].text, width):
+        while j < len(lines) and is_row(lines[j].text, width, units_at):
             j += 1
         if j > i + 1:
             for line in lines[i:j]:

@@ -407,6 +407,9 @@ def place_refs(text: str, masked: list[tuple[int, int]] = ()) -> list[PlaceRef]:
     return refs
 
 
+_WHOLE_CITY_RE = re.compile("全市|我市|本市|全盟|我盟|本盟")
+
+
 def facility_refs(text: str, refs: list[PlaceRef]) -> list[PlaceRef]:
     """References by a facility's head word (``facility_definitions``: 位于集宁区的乌兰察布
     国际陆港, or a paragraph set in a place: 秋日的集宁区，乌兰察布国际陆港… → 陆港 names
@@ -625,6 +628,10 @@ class PlaceResolver:
             top = max(set(cities), key=cities.count)
             if cities.count(top) / len(cities) >= 0.6:
                 return Attribution(top, "article_majority")
+        if len(cities) == 1 and cities[0] != REGION_CODE and _WHOLE_CITY_RE.search(self.text):
+            # 全市… throughout, and the one place named is a city (a table's caption:
+            # 附：2025年1—10月包头市主要经济指标): 全市 is that city
+            return Attribution(cities[0], "article_majority")
         return Attribution(None, "none")
 
     def _port_anaphors(self) -> list[PlaceRef]:

@@ -36,7 +36,11 @@ _UNIT_LINE_RE = re.compile(r"[（(]?单位[:：]\s*[^\s，,；;。]{1,8}[）)]?"
 _UNIT_SEP_RE = re.compile(r"[、，,/]")
 # columns of a rate under a unit line giving several units (单位：万元、%): they take its %
 _RATE_COLUMN_RE = re.compile(r"增长|增速|增幅|下降|比重|占比|率")
-_NUMBER_KIND_NAMES = ("绝对数", "绝对值", "数值", "数量", "总量", "金额", "规模")
+_NUMBER_KIND_NAMES = ("绝对数", "绝对值", "绝对量", "数值", "数量", "总量", "金额", "规模")
+# a column of units, one per row (指标名称　单位　绝对量　同比增长（%）): each row's amount
+# columns without a unit of their own take the row's
+_UNIT_COLUMN_NAMES = ("单位", "计量单位")
+_MAX_UNIT_CELL = 6
 _MAX_LABEL = 20
 _MAX_HEADER = 80
 # a header's first cell names what the rows are (口岸名称 → 口岸): a row whose label lacks
@@ -103,15 +107,34 @@ def row_cells(line: str, width: int) -> list[Cell]:
     return row
 
 
-def is_row(line: str, width: int) -> bool:
-    """A row of a table with ``width`` columns: a label, then numbers (or an empty mark)."""
+def unit_column(header: str) -> int | None:
+    """The index of a header's column of units (单位, 计量单位), or None."""
+    return next(
+        (i for i, c in enumerate(cells(header)) if i and c.text in _UNIT_COLUMN_NAMES), None
+    )
+
+
+def _is_unit_cell(text: str) -> bool:
+    return text in _EMPTY_CELL or (
+        len(text) <= _MAX_UNIT_CELL
+        and not any(ch.isdigit() for ch in text)
+        and not _SENTENCE_PUNCT_RE.search(text)
+    )
+
+
+def is_row(line: str, width: int, units_at: int | None = None) -> bool:
+    """A row of a table with ``width`` columns: a label, then numbers (or an empty mark),
+    and the row's unit in the column ``units_at`` when the header has a column of units."""
     row = row_cells(line, width)
     return (
         len(row) == width
         and len(row[0].text) <= _MAX_LABEL
         and not is_number(row[0].text)
-        and all(is_number(c.text) or c.text in _EMPTY_CELL for c in row[1:])
-        and any(is_number(c.text) for c in row[1:])
+        and all(
+            _is_unit_cell(c.text) if k == units_at else is_number(c.text) or c.text in _EMPTY_CELL
+            for k, c in enumerate(row[1:], 1)
+        )
+        and any(is_number(c.text) for k, c in enumerate(row[1:], 1) if k != units_at)
     )
 
 
@@ -148,7 +171,9 @@ def row_sentences(header: str, rows: list[str], default_unit: str = "") -> list[
     def default(name: str) -> str:
         return percent if percent and _RATE_COLUMN_RE.search(name) else amount
 
-    columns = [(name, unit or default(name)) for name, unit in (_column(c) for c in cells(header))]
+    units_at = unit_column(header)
+    printed = [_column(c) for c in cells(header)]
+    columns = [(name, unit or default(name)) for name, unit in printed]
     kind = columns[0][0].removesuffix("名称").removesuffix("名")
     out: list[RowSentence] = []
     for line in rows:
@@ -161,9 +186,12 @@ def row_sentences(header: str, rows: list[str], default_unit: str = "") -> list[
             label += kind
         sentence = label
         numbers: list[tuple[int, Cell]] = []
-        for cell, (name, unit) in zip(row[1:], columns[1:], strict=True):
-            if not is_number(cell.text):
+        row_unit = row[units_at].text if units_at is not None else ""
+        for k, (cell, (name, unit)) in enumerate(zip(row[1:], columns[1:], strict=True), 1):
+            if k == units_at or not is_number(cell.text):
                 continue
+            if units_at is not None and not printed[k][1] and row_unit not in _EMPTY_CELL:
+                unit = row_unit  # 新能源发电量　亿千瓦时　186.3: the row's unit
             number = cell.text.lstrip("+")
             if number[0] in _NEGATIVE:
                 number = number[1:]
