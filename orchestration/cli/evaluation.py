@@ -70,7 +70,10 @@ Without arguments, two sets are evaluated and reported separately:
   feature on a border city from a national paper, a city's monthly indicators with a table
   and 注 lines, a gacha's cooperative, an expressway across two leagues, a banner's
   half-year investment drive, a college's order classes, winter tourism over 元旦 and 春节),
-  measured the same way;
+  measured the same way; ``tests/data/real_blind18/`` (an eighteenth: a front-page lead on
+  the region's trade by league, a 新华社 wire on a port's month, a banner's year summary, a
+  park co-built with a Beijing district, a proposal on logistics costs, a photo page, 双十一
+  online retail and parcels), measured the same way;
 * **held-out**: ``tests/data/holdout2/`` (seed layout) and ``tests/data/real_holdout/``
   (real-reporting layouts), reported separately (articles nobody tuned against).
   Only its overall summary is printed, never per-article lines, misses or disagreements,
@@ -146,6 +149,7 @@ BLIND_ROUNDS = (
     ("fifteenth", "real_blind15"),
     ("sixteenth", "real_blind16"),
     ("seventeenth", "real_blind17"),
+    ("eighteenth", "real_blind18"),
 )
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),
