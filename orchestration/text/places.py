@@ -587,11 +587,15 @@ class PlaceResolver:
         body = [b for b in self.blocks if b.kind == "paragraph"]
         candidates: list[PlaceRef] = []
         for block in headline:
-            candidates += [
-                r
-                for r in self._refs_between(block.start, block.end)
-                if r.kind in ("place", "region")
-            ]
+            refs = self._refs_between(block.start, block.end)
+            named = [r for r in refs if r.kind in ("place", "region")]
+            pair = next(
+                (r for r in refs if r.kind == "collective" and r.code.startswith(PAIR)), None
+            )
+            if pair is not None and len(named) >= 2 and named[-1].end <= pair.start:
+                # 通辽兴安两盟市间再添快速通道: an article about both places
+                return Attribution(common_parent([r.code for r in named]), "article")
+            candidates += named
         if candidates:
             first = candidates[0]
             if len(candidates) > 1 and _lexicon().route.fullmatch(
