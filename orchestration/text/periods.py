@@ -118,8 +118,10 @@ In order:
    governs its part; ``其中…`` continues the lead). A sentence that opens with a word of
    another time (``no_carry_openers``: 如今, 目前, 此前, 过去, 未来, 另据 …) starts without
    one; inside a sentence, a clause opening with one (``other_time_clauses``: 如今, 此前 …)
-   ends the reach of the period before it. An as-of date (``截至11月底``) holds for 今年
-   only in its paragraph.
+   ends the reach of the period before it. An as-of date (``截至11月底``, ``10月末``)
+   holds only in its paragraph (for 今年 too): the next paragraphs return to the period in
+   force before it. Time words inside a quotation (“…明年还想再来。”) are the speaker's:
+   they give the quotation's figures their period but never become the period in force.
    Comparison and ``同期`` words are never carried; a span without a year (``全年``,
    ``1—11月``) takes the year of the period in force;
 5. nothing: ``Period(None, None, None, 'unknown')``.
@@ -1029,6 +1031,8 @@ class _Article:
         self.starts = [s for s, _ in self.spans]
         self.analysed: dict[int, _Sentence] = {}
         self._quiet: _Sentence | None = None  # the last sentence without period words
+        # sentence index -> the period in force before the as-of date in force after it
+        self.resumes: dict[int, Period | None] = {}
 
     def continues(self, index: int) -> bool:
         """Whether sentence ``index`` continues the period in force before it: always, in
@@ -1047,14 +1051,24 @@ class _Article:
         first = index
         while first not in self.analysed and self.continues(first):
             first -= 1
-        inherited = self.analysed[first].carry if first in self.analysed else None
         if first not in self.analysed:
             self.analysed[first] = self._analyse(first, None)
-            inherited = self.analysed[first].carry
         for i in range(first + 1, index + 1):
+            inherited, resume = self.analysed[i - 1].carry, self.resumes.get(i - 1)
+            if _is_as_of(inherited) and self._new_paragraph(i):
+                # 10月末，存款余额…。/ 对外贸易…进出口总额…: an as-of date holds in its
+                # paragraph; the next ones return to the period in force before it
+                inherited, resume = resume, None
             self.analysed[i] = self._analyse(i, inherited)
-            inherited = self.analysed[i].carry
+            carry = self.analysed[i].carry
+            if _is_as_of(carry) and not _is_as_of(inherited):
+                resume = inherited
+            self.resumes[i] = resume
         return self.analysed[index]
+
+    def _new_paragraph(self, index: int) -> bool:
+        """Whether sentence ``index`` starts a paragraph after the one of sentence index-1."""
+        return "\n" in self.text[self.spans[index - 1][1] : self.spans[index][0] + 1]
 
     def _analyse(self, index: int, inherited: Period | None) -> _Sentence:
         start, end = self.spans[index]
@@ -1067,7 +1081,12 @@ class _Article:
             in_force = inherited is not None and (
                 inherited.text is None or inherited.text in self.text[paragraph:start]
             )
-            return _analyse(s, inherited, self.published_on, matches, in_force)
+            sentence = _analyse(s, inherited, self.published_on, matches, in_force)
+            if all(_quoted(self.text, paragraph, start + m.start()) for m in matches):
+                # “…明年冬天还想再来。”: a speaker's time words are the quotation's own, no
+                # period in force for the sentences after it
+                sentence.carry = inherited
+            return sentence
         # most sentences: nothing to read, the period in force goes on; a run of them
         # shares one analysis (it is never changed)
         quiet = self._quiet
@@ -1081,6 +1100,23 @@ class _Article:
             return NO_PERIOD
         period = self.sentence(index).period_at(position - self.spans[index][0])
         return _endpoint(self.text, self.spans[index][0], position, period)
+
+
+_AS_OF_TEXT_RE = re.compile("截至|截止|[月年][末底]")
+
+
+def _is_as_of(period: Period | None) -> bool:
+    """Whether ``period`` is an as-of date (截至6月底, 10月末): a point a stock is read at."""
+    return (
+        period is not None
+        and period.kind == "point"
+        and _AS_OF_TEXT_RE.search(period.text or "") is not None
+    )
+
+
+def _quoted(text: str, paragraph: int, position: int) -> bool:
+    """Whether ``position`` lies inside a quotation (“…”) opened in its paragraph."""
+    return text.count("“", paragraph, position) > text.count("”", paragraph, position)
 
 
 def _endpoint(text: str, sentence_start: int, position: int, period: Period) -> Period:
