@@ -106,6 +106,7 @@ from orchestration.text.numbers import (
 from orchestration.text.parsing import Block, ParsedArticle, parse_article
 from orchestration.text.periods import (
     NO_CARRY_METRICS,
+    NO_CARRY_UNITS,
     NO_PERIOD,
     Period,
     event_signings,
@@ -1018,11 +1019,12 @@ def _clause_before(text: str, sentence_start: int, position: int) -> str:
 def _period_for(fields: dict, period: Period, text: str, sentence: tuple[int, int]) -> Period:
     """A period carried from an earlier sentence does not apply to a forecast or a target
     when it is a day (5月18日,…签约。项目建成后将年周转30万吨: the 30万吨 is no figure of
-    May 18), nor to a figure of a lasting fact or a duration (``no_carry_metrics`` of
-    periods.yaml: 乌兰察布距北京约320公里, 平均通关时间压缩至2小时)."""
+    May 18), nor to a figure of a lasting fact or a duration (``no_carry_metrics`` and
+    ``no_carry_units`` of periods.yaml: 乌兰察布距北京约320公里, 平均通关时间压缩至2小时,
+    历时1100余天)."""
     if not period.text or period.text in text[sentence[0] : sentence[1]]:
         return period  # no period, or the figure's own sentence states it
-    if fields["metric"] in NO_CARRY_METRICS:
+    if fields["metric"] in NO_CARRY_METRICS or fields["unit"] in NO_CARRY_UNITS:
         return NO_PERIOD
     if fields["modality"] != "actual" and period.kind == "point":
         return NO_PERIOD

@@ -218,6 +218,7 @@ class _Grammar:
     def __init__(self, rules: dict[str, Any]):
         self.numerals: dict[str, int] = {str(k): int(v) for k, v in rules["numerals"].items()}
         self.no_carry_metrics = frozenset(rules.get("no_carry_metrics") or ())
+        self.no_carry_units = frozenset(rules.get("no_carry_units") or ())
         self.this_year_so_far = re.compile(rules["this_year_so_far"])
         self.whole_year_units = frozenset(rules.get("whole_year_units") or ())
         self.whole_year_words = re.compile(rules.get("whole_year_words") or "(?!)")
@@ -356,6 +357,7 @@ _GRAMMAR = _load()
 # metrics of a lasting fact or a process's duration: no period carried from an earlier
 # sentence (periods.yaml)
 NO_CARRY_METRICS = _GRAMMAR.no_carry_metrics
+NO_CARRY_UNITS = _GRAMMAR.no_carry_units
 
 
 def is_budget(text: str, start: int, end: int) -> bool:
