@@ -312,7 +312,8 @@ _LEAD_TIME_RE = re.compile(
 
 # a clause's subject before its cue (我们计划新建…，实施…): the cue still opens the clause
 _LEAD_SUBJECT_RE = re.compile(
-    r"^\s*(?:我们|我[市区旗县盟]|全[市区旗县盟]|[市区旗县盟]里|该[市旗县盟])"
+    r"^\s*(?:我们|我[市区旗县盟]|全[市区旗县盟]|[市区旗县盟]里|该(?:口岸|园区|[市旗县盟]))"
+    r"(?:(?:还|也)?将(?=目标|力争|剑指|争取|确保|计划))?"
 )
 
 
@@ -348,8 +349,8 @@ class _ModalityCues:
         return carried
 
     def _carried_from(self, left: int) -> str:
-        """A clause that starts with the cue (after a year word at most) carries it to the
-        clauses after it."""
+        """A clause that starts with the cue (after a year word and a subject at most:
+        我们计划…, 该口岸力争…, 全旗将力争…) carries it to the clauses after it."""
         for m in _CARRY_CLAUSE_RE.finditer(self.sentence[:left]):
             clause = _LEAD_TIME_RE.sub("", m.group(), count=1)  # 2026年力争…: the cue opens it
             clause = _LEAD_SUBJECT_RE.sub("", clause, count=1)  # 我们计划…, 全市力争…
