@@ -73,7 +73,13 @@ Without arguments, two sets are evaluated and reported separately:
   measured the same way; ``tests/data/real_blind18/`` (an eighteenth: a front-page lead on
   the region's trade by league, a 新华社 wire on a port's month, a banner's year summary, a
   park co-built with a Beijing district, a proposal on logistics costs, a photo page, 双十一
-  online retail and parcels), measured the same way;
+  online retail and parcels), measured the same way; ``tests/data/real_blind19/`` and
+  ``tests/data/real_blind20/`` (written at the end of session 13, after its rules: a
+  county-level city's work report with a list of targets, a 中新网 wire on a flight season,
+  a first China–Europe train, an employment report by league, a dairy feature, a 数说 post
+  with ▶ lines, a year-end cooperation review; a signing event with an aside, a customs
+  release with a commodity table, a gacha in spoken words, a wind and solar base, summer
+  tourism and 国庆, a transport brief by league, a commentary), measured the same way;
 * **held-out**: ``tests/data/holdout2/`` (seed layout) and ``tests/data/real_holdout/``
   (real-reporting layouts), reported separately (articles nobody tuned against).
   Only its overall summary is printed, never per-article lines, misses or disagreements,
@@ -150,6 +156,8 @@ BLIND_ROUNDS = (
     ("sixteenth", "real_blind16"),
     ("seventeenth", "real_blind17"),
     ("eighteenth", "real_blind18"),
+    ("nineteenth", "real_blind19"),
+    ("twentieth", "real_blind20"),
 )
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),
