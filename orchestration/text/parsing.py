@@ -15,7 +15,14 @@ from dataclasses import dataclass, field
 
 from orchestration.text.cities import city_for_section_line
 from orchestration.text.script import BULLETS, simplified, simplified_lines
-from orchestration.text.tables import cells, is_header, is_row, is_unit_line, unit_column
+from orchestration.text.tables import (
+    cells,
+    is_group_label,
+    is_header,
+    is_row,
+    is_unit_line,
+    unit_column,
+)
 
 BLOCK_SEPARATOR = "\n"
 # Every kind of block; the extractor reads them all (a figure is a figure wherever printed).
@@ -278,8 +285,17 @@ def _mark_tables(lines: list[_Line]) -> None:
         width = len(cells(lines[i].text))
         units_at = unit_column(lines[i].text)
         j = i + 1
-        while j < len(lines) and is_row(lines[j].text, width, units_at):
-            j += 1
+        while j < len(lines):
+            if is_row(lines[j].text, width, units_at):
+                j += 1
+            elif (  # 进口 / 出口: a group label over the rows after it
+                j + 1 < len(lines)
+                and is_group_label(lines[j].text)
+                and is_row(lines[j + 1].text, width, units_at)
+            ):
+                j += 2
+            else:
+                break
         if j > i + 1:
             for line in lines[i:j]:
                 line.kind = "table"

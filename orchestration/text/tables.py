@@ -138,6 +138,24 @@ def is_row(line: str, width: int, units_at: int | None = None) -> bool:
     )
 
 
+_MAX_GROUP = 8
+# a group of a trade direction names the amount of a column that names no measure of its
+# own (金额（万元） under 进口: 进口额)
+_TRADE_GROUPS = {"进口": "进口额", "出口": "出口额"}
+
+
+def is_group_label(line: str) -> bool:
+    """A line inside a table that names the group of the rows under it (进口, 出口 in a
+    table of commodities): one short cell, no number, no sentence punctuation."""
+    text = line.strip(" \t\u3000")
+    return (
+        0 < len(text) <= _MAX_GROUP
+        and not _CELL_GAP_RE.search(text)
+        and not any(ch.isdigit() for ch in text)
+        and not _SENTENCE_PUNCT_RE.search(text)
+    )
+
+
 @dataclass(frozen=True)
 class RowSentence:
     """A row written as a sentence, and where each of its numbers came from."""
@@ -176,12 +194,17 @@ def row_sentences(header: str, rows: list[str], default_unit: str = "") -> list[
     columns = [(name, unit or default(name)) for name, unit in printed]
     kind = columns[0][0].removesuffix("名称").removesuffix("名")
     out: list[RowSentence] = []
+    group = ""  # the group label the rows are under (进口: 进口煤及褐煤…)
     for line in rows:
         row = row_cells(line, len(columns))
         if len(row) != len(columns):  # the parser's rows have the header's width
+            if is_group_label(line):
+                group = line.strip(" \t\u3000")
             out.append(RowSentence("", ()))
             continue
         label = row[0].text
+        if group and not label.startswith(group):
+            label = group + label
         if kind in _LABEL_KINDS and not label.endswith(kind):
             label += kind
         sentence = label
@@ -192,6 +215,8 @@ def row_sentences(header: str, rows: list[str], default_unit: str = "") -> list[
                 continue
             if units_at is not None and not printed[k][1] and row_unit not in _EMPTY_CELL:
                 unit = row_unit  # 新能源发电量　亿千瓦时　186.3: the row's unit
+            if not name and group in _TRADE_GROUPS and unit not in ("%", "％"):
+                name = _TRADE_GROUPS[group]
             number = cell.text.lstrip("+")
             if number[0] in _NEGATIVE:
                 number = number[1:]
