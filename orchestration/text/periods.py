@@ -12,7 +12,8 @@ figure a :class:`Period`: the words read as printed (``text``), the span they me
 * ``range``: any other span (``9月``/``9月份``: that month; ``3-5月``; ``二季度``; ``下半年``;
   ``2013年至2017年``; ``“十四五”期间``; ``近三年``; ``去年以来``; ``7月上旬``);
 * ``point``: a date, start = end (``截至9月底``, ``截至2023年底``, ``2023年末``,
-  ``截至目前`` = the publication date, ``到6月30日为止``);
+  ``截至目前`` and ``目前`` alone (a stock now, first in its sentence) = the publication
+  date, ``到6月30日为止``);
 * ``unknown``: no period, or a period whose dates cannot be known. ``kind`` is
   ``unknown`` exactly when ``start`` and ``end`` are both None.
 
@@ -118,8 +119,8 @@ In order:
    governs its part; ``其中…`` continues the lead). A sentence that opens with a word of
    another time (``no_carry_openers``: 如今, 目前, 此前, 过去, 未来, 另据 …) starts without
    one; inside a sentence, a clause opening with one (``other_time_clauses``: 如今, 此前 …)
-   ends the reach of the period before it. An as-of date (``截至11月底``, ``10月末``)
-   holds only in its paragraph (for 今年 too): the next paragraphs return to the period in
+   ends the reach of the period before it. An as-of date (``截至11月底``, ``10月末``,
+   ``目前``) holds only in its paragraph (for 今年 too): the next paragraphs return to the period in
    force before it. Time words inside a quotation (“…明年还想再来。”) are the speaker's:
    they give the quotation's figures their period but never become the period in force.
    Comparison and ``同期`` words are never carried; a span without a year (``全年``,
@@ -225,6 +226,7 @@ class _Grammar:
         self.design_words = re.compile(rules.get("design_words") or "(?!)")
         self.standard_words = re.compile(rules.get("standard_words") or "(?!)")
         self.since_year_start = re.compile(rules.get("since_year_start") or "(?!)")
+        self.now_alone = re.compile(rules.get("now_alone") or "(?!)")
         self.event_signing = re.compile(rules.get("event_signing_words") or "(?!)")
         stock_at_end = rules.get("stock_at_end") or {}
         self.stock_at_end = re.compile(stock_at_end.get("words") or "(?!)")
@@ -582,8 +584,8 @@ def _read(m: re.Match[str]) -> _Expression | None:
         only_with = rule[0].get("only_with") if rule else None
         if only_with and suffix_name not in only_with:
             return None  # 年初 alone, “十四五”规划目标 (a plan, not a time) are not read
-    if expr.now and not expr.prefix:
-        return None  # 目前 alone is not read
+    if expr.now and not expr.prefix and not _GRAMMAR.now_alone.fullmatch(m.group("now")):
+        return None  # 现在, 今天 alone are not read (a quotation's now, a date line's)
     printed = m.string[expr.start : expr.end]
     if printed[:1] in '“"' and not re.search(r"[”\"]", printed[1:]):
         expr.start += 1  # an opening quote without its closing one is not part of the words
@@ -1075,7 +1077,7 @@ class _Article:
     def _analyse(self, index: int, inherited: Period | None) -> _Sentence:
         start, end = self.spans[index]
         s = self.text[start:end]
-        matches = list(_GRAMMAR.expression.finditer(s))
+        matches = _now_alone_first(list(_GRAMMAR.expression.finditer(s)))
         if matches:
             # an as-of date holds in the paragraph that prints it (截至11月底，…。今年…),
             # not in the paragraphs after it
@@ -1104,7 +1106,7 @@ class _Article:
         return _endpoint(self.text, self.spans[index][0], position, period)
 
 
-_AS_OF_TEXT_RE = re.compile("截至|截止|[月年][末底]")
+_AS_OF_TEXT_RE = re.compile("截至|截止|[月年][末底]|^(?:目前|当前|眼下)$")
 
 
 def _is_as_of(period: Period | None) -> bool:
@@ -1114,6 +1116,19 @@ def _is_as_of(period: Period | None) -> bool:
         and period.kind == "point"
         and _AS_OF_TEXT_RE.search(period.text or "") is not None
     )
+
+
+def _now_alone_first(matches: list[re.Match[str]]) -> list[re.Match[str]]:
+    """The matches of a sentence without a now word alone (目前) after another period
+    (今年计划实施项目386个，目前已开工312个: this year's so far, not today's)."""
+    return [
+        m
+        for k, m in enumerate(matches)
+        if k == 0
+        or not m.group("now")
+        or _GRAMMAR.matched(m, "pre")
+        or not _GRAMMAR.now_alone.fullmatch(m.group("now"))
+    ]
 
 
 def _quoted(text: str, paragraph: int, position: int) -> bool:
