@@ -376,6 +376,9 @@ def since_year_start(period: Period, clause: str) -> Period:
     return Period(period.text, date(period.end.year, 1, 1), period.end, "cumulative")
 
 
+# a day date opening its sentence as its own clause, a time of day at most between
+# (6月12日上午，…): the day of what the sentence reports
+_DAY_TIME_COMMA_RE = re.compile(r"(?:上午|下午|晚上|晚间|早上|凌晨|中午)?[，,]")
 _DAY_ONLY_RE = re.compile(r"\d{1,2}月\d{1,2}[日号]")
 
 
@@ -973,7 +976,7 @@ def _analyse(
             continue
         # a day date that opens the sentence as its own clause (5月18日,…签约项目42个) is
         # the day of what the sentence reports; elsewhere (7月1日起, 7月1日调图后) a date
-        event_date = s[expr.end : expr.end + 1] in ("，", ",") and expr.start <= first_break
+        event_date = _DAY_TIME_COMMA_RE.match(s, expr.end) is not None and expr.start <= first_break
         period = _resolve(expr, known_year, last_own, published_on, event_date)
         if period is None:
             continue
@@ -1017,6 +1020,15 @@ def _analyse(
     ]
     if known:
         sentence.carry = known[-1]  # words whose year cannot be known do not end the carry
+        day = known[0]
+        if (
+            day.kind == "point"
+            and _DAY_ONLY_RE.fullmatch(day.text or "")
+            and all(p.kind == "year" and p.start <= day.start <= p.end for p in known[1:])
+        ):
+            # 6月12日上午，包头市2025年夏季…签约活动举行: the event's day, not the year its
+            # name prints, is in force
+            sentence.carry = day
     elif sentence.own and sentence.carry is None:
         sentence.carry = sentence.own[-1].period
     return sentence
