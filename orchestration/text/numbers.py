@@ -8,7 +8,9 @@ Pure functions, no I/O. Two entry points:
 * :func:`read_quantity` reads a figure as printed, with its unit and the qualifiers that
   bound it (``超1亿美元``, ``260余家``, ``70%以上``, ``2天内``, ``近3成``,
   ``3小时30分钟``, ``时速350公里``, ``3—5天``), and converts it to the base of the
-  contract's unit table.
+  contract's unit table. Numbers in words are read too: two neighbouring digits as about
+  the middle (``三四百辆`` → 350, approx), a doubling as a growth (``翻了一番`` → +100 %)
+  and a half as 50 % where it is a share or a change (``近一半``; :data:`WORD_FIGURE_RE`).
 
 The figure grammar (:data:`FIGURE_RE`) is shared with the extractor, which adds the
 context rules (dates, ordinals, names, slogans …: ``rules/rejections.yaml``) that decide
@@ -316,7 +318,7 @@ PERCENT_WORD_RE = re.compile(
 _DOUBLING = RULES["word_figures"]["doubling"]
 _HALF_WORD = RULES["word_figures"]["half"]
 _HALF_AFTER_RE = re.compile(
-    rf"(?:{_longest_first(_HALF_WORD['after'])}){re.escape(_DOUBLING['optional_between'])}?$"
+    rf"(?:{_longest_first(_HALF_WORD['after'])}){re.escape(_HALF_WORD['optional_between'])}?$"
 )
 WORD_FIGURE_RE = re.compile(
     _PRE

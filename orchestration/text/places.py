@@ -91,6 +91,7 @@ RULES = Path(__file__).resolve().parent / "rules"
 REGION_CODE = "nmg"
 TOWN = "town"  # the level of a town's collective reference (town_phrase of place_rules.yaml)
 PAIR = "pair"  # the levels of 两旗, 三市, 两地 …: the places named last (collective_words)
+_WHOLE_CITY = ("municipal", "city")  # the levels of 全市, 全盟 … (collective_words)
 _HOW_MANY = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5}
 _NOT_DIVISIONS = ("port", "zone")  # county-level places that are no administrative division
 LEVELS = ("region", "city", "county")
@@ -407,9 +408,6 @@ def place_refs(text: str, masked: list[tuple[int, int]] = ()) -> list[PlaceRef]:
     return refs
 
 
-_WHOLE_CITY_RE = re.compile("全市|我市|本市|全盟|我盟|本盟")
-
-
 def facility_refs(text: str, refs: list[PlaceRef]) -> list[PlaceRef]:
     """References by a facility's head word (``facility_definitions``: 位于集宁区的乌兰察布
     国际陆港, or a paragraph set in a place: 秋日的集宁区，乌兰察布国际陆港… → 陆港 names
@@ -632,7 +630,8 @@ class PlaceResolver:
             top = max(set(cities), key=cities.count)
             if cities.count(top) / len(cities) >= 0.6:
                 return Attribution(top, "article_majority")
-        if len(cities) == 1 and cities[0] != REGION_CODE and _WHOLE_CITY_RE.search(self.text):
+        whole_city = any(r.kind == "collective" and r.code in _WHOLE_CITY for r in self.refs)
+        if len(cities) == 1 and cities[0] != REGION_CODE and whole_city:
             # 全市… throughout, and the one place named is a city (a table's caption:
             # 附：2025年1—10月包头市主要经济指标): 全市 is that city
             return Attribution(cities[0], "article_majority")
