@@ -120,8 +120,8 @@ In order:
    another time (``no_carry_openers``: 如今, 目前, 此前, 过去, 未来, 另据 …) starts without
    one; inside a sentence, a clause opening with one (``other_time_clauses``: 如今, 此前 …)
    ends the reach of the period before it. An as-of date (``截至11月底``, ``10月末``,
-   ``目前``) holds only in its paragraph (for 今年 too): the next paragraphs return to the period in
-   force before it. Time words inside a quotation (“…明年还想再来。”) are the speaker's:
+   ``目前``) holds only in its paragraph (for 今年 too): the next paragraphs return to the
+   period in force before it. Time words inside a quotation (“…明年还想再来。”) are the speaker's:
    they give the quotation's figures their period but never become the period in force.
    Comparison and ``同期`` words are never carried; a span without a year (``全年``,
    ``1—11月``) takes the year of the period in force;
@@ -1118,16 +1118,15 @@ class _Article:
         return _endpoint(self.text, self.spans[index][0], position, period)
 
 
-_AS_OF_TEXT_RE = re.compile("截至|截止|[月年][末底]|^(?:目前|当前|眼下)$")
+_AS_OF_TEXT_RE = re.compile("截至|截止|[月年][末底]")
 
 
 def _is_as_of(period: Period | None) -> bool:
-    """Whether ``period`` is an as-of date (截至6月底, 10月末): a point a stock is read at."""
-    return (
-        period is not None
-        and period.kind == "point"
-        and _AS_OF_TEXT_RE.search(period.text or "") is not None
-    )
+    """Whether ``period`` is an as-of date (截至6月底, 10月末, 目前): a point a stock is
+    read at."""
+    if period is None or period.kind != "point" or not period.text:
+        return False
+    return bool(_AS_OF_TEXT_RE.search(period.text) or _GRAMMAR.now_alone.fullmatch(period.text))
 
 
 def _now_alone_first(matches: list[re.Match[str]]) -> list[re.Match[str]]:
