@@ -328,6 +328,14 @@ def _allowed(unit: str) -> list[str]:
     return [c for c in CATEGORIES if c not in EXCLUDED.get(unit, ())]
 
 
+def headline_category(headline: str) -> str | None:
+    """The category a headline's keywords name, when they name one only (鲁北至巴彦呼舒
+    高速公路建成通车: transport); None for none or several."""
+    named = {category for _, _, category in _clauses.keyword_hits(headline)}
+    named.discard("other")
+    return named.pop() if len(named) == 1 else None
+
+
 def topic_of(paragraph: str) -> str:
     """The paragraph's topic sentence: a short first sentence, else ''."""
     m = _TOPIC_RE.match(paragraph)

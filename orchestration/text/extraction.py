@@ -57,7 +57,8 @@ or the governing sentence, resolved against the publication date).
 
 Category: :mod:`orchestration.text.categorize`; a figure of a specific metric takes the
 metric's category (中欧班列 are ``transport`` in a trade sentence), and a figure its words
-leave ``other`` takes any metric's (落地项目16个 is ``funding``: ``_category_from_metric``).
+leave ``other`` takes any metric's (落地项目16个 is ``funding``: ``_category_from_metric``),
+else the one category its headline names (``_category_from_headline``).
 
 Tables printed as text (``table`` blocks, :mod:`orchestration.text.tables`): each row is
 read by this extractor as the sentence it stands for, and each figure points at its cell
@@ -77,7 +78,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from orchestration.text.categorize import categorize, topic_of
+from orchestration.text.categorize import categorize, headline_category, topic_of
 from orchestration.text.clauses import ArticleView
 from orchestration.text.metrics import (
     CATEGORY_FROM_WORDS,
@@ -565,6 +566,18 @@ def _category_from_metric(found: list[dict]) -> None:
             fields["category"] = metric.category
 
 
+def _category_from_headline(found: list[dict], headline: str) -> None:
+    """A figure that neither its words nor a metric give a category (``other``, no metric)
+    takes the one category the headline names (an expressway's 桥梁3座, 工期1080天 under
+    …高速公路建成通车 are transport)."""
+    category = headline_category(headline) if headline else None
+    if category is None:
+        return
+    for fields in found:
+        if fields["category"] == "other" and fields["metric"] is None:
+            fields["category"] = category
+
+
 def extract_figures(
     parsed: ParsedArticle,
     published_on: date | None = None,
@@ -696,6 +709,7 @@ def extract_figures(
     _narrow_by_topics(text, found, sentence_of, topic_of_figure)
     _unit_defaults(found)
     _category_from_metric(found)
+    _category_from_headline(found, "\n".join(b.text for b in blocks if b.kind == "headline"))
     if published_on is None:
         published_on = publication_date(text)
     spans = [(f["char_start"], f["char_end"]) for f in found]
