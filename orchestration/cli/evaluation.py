@@ -80,6 +80,12 @@ Without arguments, two sets are evaluated and reported separately:
   with ▶ lines, a year-end cooperation review; a signing event with an aside, a customs
   release with a commodity table, a gacha in spoken words, a wind and solar base, summer
   tourism and 国庆, a transport brief by league, a commentary), measured the same way;
+  ``tests/data/real_blind21/`` and ``tests/data/real_blind22/`` (written last in session 13,
+  measured on all its rules: a 新华社 feature on opening to the north, a league's statistical
+  communiqué, a one-paragraph brief, a 问：/答： interview with a banner head, a trade fair
+  over four days, an air cargo route, incomes by league; a photo page, a press conference by
+  office, a county's half-year summary, a partner city's paper, a port since reopening, coal
+  for winter heating, numbered talent measures), measured the same way;
 * **held-out**: ``tests/data/holdout2/`` (seed layout) and ``tests/data/real_holdout/``
   (real-reporting layouts), reported separately (articles nobody tuned against).
   Only its overall summary is printed, never per-article lines, misses or disagreements,
@@ -158,6 +164,8 @@ BLIND_ROUNDS = (
     ("eighteenth", "real_blind18"),
     ("nineteenth", "real_blind19"),
     ("twentieth", "real_blind20"),
+    ("twenty-first", "real_blind21"),
+    ("twenty-second", "real_blind22"),
 )
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),
