@@ -240,7 +240,10 @@ _NUM_CORE = (
 _HALF_BEFORE = "|".join(_NUMERALS["half_before"])
 _NUM = rf"(?:(?:{_NUM_CORE}个)?{_HALF}(?={_HALF_BEFORE})|{_NUM_CORE})"
 # A number may not start inside another number, a Latin name (S27, G6) or after 第/数/几.
-_NUM_GUARD = rf"(?<![{RULES['number_guard']['not_after']}{CN_NUMBER_CHARS}])(?<!\d[.,])"
+_NUM_GUARD = (
+    rf"(?<![{RULES['number_guard']['not_after']}{CN_NUMBER_CHARS}])(?<!\d[.,])"
+    rf"(?:(?<![{RULES['number_guard']['not_before_numerals']}])|(?=\d))"
+)
 
 # unit surface → (unit code, factor to base). Order inside the regex: longest first.
 UNIT_FACTORS: dict[str, tuple[str, float]] = {
