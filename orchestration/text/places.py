@@ -898,8 +898,9 @@ class PlaceResolver:
                     refs.append(PlaceRef(r.start - s_start, r.end - s_start, "place", code, False))
                 continue
             if r.kind == "collective":
-                # 当地, 全市 after a name of the same sentence point back at that name
-                named = next((x.code for x in reversed(refs) if x.kind != "outside"), None)
+                # 当地, 全市 after a name of the same sentence point back at that name, and
+                # never at the region (阿荣旗是我区大豆主产区之一，今年全旗…: the banner)
+                named = next((x.code for x in reversed(refs) if x.kind == "place"), None)
                 code = self._resolve_collective(r.code, named or context)
                 if code is None:
                     continue
