@@ -77,6 +77,7 @@ import math
 import re
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import cache
 
 from orchestration.text.categorize import categorize, headline_category, topic_of
 from orchestration.text.clauses import ArticleView
@@ -869,6 +870,7 @@ def _table_figures(parsed: ParsedArticle, published_on: date | None) -> list[Fig
         # where each row's numbers are in the repaired synthetic text (found, not computed:
         # the parser may join or drop lines)
         cell_at: dict[int, tuple[Block, Cell]] = {}
+        group_at: dict[int, str] = {}  # the group label (进口, 出口) over each row's numbers
         pos = 0
         for block, row in zip(rows, sentences, strict=True):
             at_row = synthetic.text.find(row.sentence, pos) if row.sentence else -1
@@ -876,8 +878,9 @@ def _table_figures(parsed: ParsedArticle, published_on: date | None) -> list[Fig
                 continue
             for at, cell in row.numbers:
                 cell_at[at_row + at] = (block, cell)
+                group_at[at_row + at] = row.group
             pos = at_row + len(row.sentence)
-        read = _caption_trade(extract_figures(synthetic, published_on), caption)
+        read = _trade_directions(extract_figures(synthetic, published_on), caption, group_at)
         for f in read:
             if f.char_start not in cell_at:
                 continue
@@ -910,6 +913,20 @@ _CAPTION_TRADE = (
     ),
     (re.compile(r"进口"), {"tonne": "import_volume", "CNY": "import_value", "USD": "import_value"}),
 )
+
+
+def _trade_directions(
+    figures: list[Figure], caption: str | None, group_at: dict[int, str]
+) -> list[Figure]:
+    """:func:`_caption_trade` for each group of a table's rows: a group label (进口, 出口)
+    names the direction of the rows under it, the caption that of the others."""
+    out = list(figures)
+    for group in {"", *group_at.values()}:
+        rows = [i for i, f in enumerate(figures) if group_at.get(f.char_start, "") == group]
+        directed = _caption_trade([figures[i] for i in rows], group or caption)
+        for i, f in zip(rows, directed, strict=True):
+            out[i] = f
+    return out
 
 
 def _caption_trade(figures: list[Figure], caption: str | None) -> list[Figure]:
@@ -996,30 +1013,27 @@ def _reference_period(
             period, fields["modality"], published_on, fields["unit"], year_review
         )
     start = fields["char_start"]
-    if is_design(text, sentence[0], start) and is_design(_clause_before(text, sentence[0], start)):
+    # the figure's clause before it: read once, and only where a rule needs it
+    clause = cache(lambda: _clause_before(text, sentence[0], start))
+    if is_design(text, sentence[0], start) and is_design(clause()):
         return NO_PERIOD  # 设计年过货能力1500万吨: what it is built for, at no time
-    clause: str | None = None  # the figure's clause before it: found where a rule needs it
-    if fields["unit"] == "CNY":
-        clause = _clause_before(text, sentence[0], start)
-        if is_standard(clause):
-            return NO_PERIOD  # 每亩补贴150元, 给予最高50万元: a policy's rate or cap
+    if fields["unit"] == "CNY" and is_standard(clause()):
+        return NO_PERIOD  # 每亩补贴150元, 给予最高50万元: a policy's rate or cap
     if period.kind == "point":
-        clause = clause or _clause_before(text, sentence[0], start)
-        period = since_year_start(period, clause)
+        period = since_year_start(period, clause())
     if period.kind == "year" and is_budget(text, sentence[0], start):
         return period  # 今年，区财政安排…资金1.26亿元: the year's budget, the whole year
     if period.year_so_far:
-        clause = clause or _clause_before(text, sentence[0], start)
-        left = start - len(clause)
+        left = start - len(clause())
         before = _clause_before(text, sentence[0], left - 1) if left > sentence[0] else ""
-        period = flow_so_far(period, clause, before)
+        period = flow_so_far(period, clause(), before)
     period = so_far_if_actual(period, fields["modality"], published_on, fields["unit"], year_review)
     if (
         period.kind != "point"
         and fields["measure"] == "level"
         and names_a_stock(text, sentence[0], start)
     ):
-        period = stock_at_end(period, clause or _clause_before(text, sentence[0], start))
+        period = stock_at_end(period, clause())
     return period
 
 

@@ -114,12 +114,18 @@ def unit_column(header: str) -> int | None:
     )
 
 
-def _is_unit_cell(text: str) -> bool:
-    return text in _EMPTY_CELL or (
-        len(text) <= _MAX_UNIT_CELL
+def _is_word(text: str, longest: int) -> bool:
+    """A short word of a table's text (a unit, a group's name): no digit, no sentence
+    punctuation."""
+    return (
+        0 < len(text) <= longest
         and not any(ch.isdigit() for ch in text)
         and not _SENTENCE_PUNCT_RE.search(text)
     )
+
+
+def _is_unit_cell(text: str) -> bool:
+    return text in _EMPTY_CELL or _is_word(text, _MAX_UNIT_CELL)
 
 
 def is_row(line: str, width: int, units_at: int | None = None) -> bool:
@@ -139,21 +145,13 @@ def is_row(line: str, width: int, units_at: int | None = None) -> bool:
 
 
 _MAX_GROUP = 8
-# a group of a trade direction names the amount of a column that names no measure of its
-# own (金额（万元） under 进口: 进口额)
-_TRADE_GROUPS = {"进口": "进口额", "出口": "出口额"}
 
 
 def is_group_label(line: str) -> bool:
     """A line inside a table that names the group of the rows under it (进口, 出口 in a
     table of commodities): one short cell, no number, no sentence punctuation."""
     text = line.strip(" \t\u3000")
-    return (
-        0 < len(text) <= _MAX_GROUP
-        and not _CELL_GAP_RE.search(text)
-        and not any(ch.isdigit() for ch in text)
-        and not _SENTENCE_PUNCT_RE.search(text)
-    )
+    return _is_word(text, _MAX_GROUP) and not _CELL_GAP_RE.search(text)
 
 
 @dataclass(frozen=True)
@@ -162,6 +160,7 @@ class RowSentence:
 
     sentence: str
     numbers: tuple[tuple[int, Cell], ...]  # (offset of a number in ``sentence``, its cell)
+    group: str = ""  # the group label the row is under (进口), '' when none
 
 
 def _column(header: Cell) -> tuple[str, str]:
@@ -215,8 +214,6 @@ def row_sentences(header: str, rows: list[str], default_unit: str = "") -> list[
                 continue
             if units_at is not None and not printed[k][1] and row_unit not in _EMPTY_CELL:
                 unit = row_unit  # 新能源发电量　亿千瓦时　186.3: the row's unit
-            if not name and group in _TRADE_GROUPS and unit not in ("%", "％"):
-                name = _TRADE_GROUPS[group]
             number = cell.text.lstrip("+")
             if number[0] in _NEGATIVE:
                 number = number[1:]
@@ -227,5 +224,5 @@ def row_sentences(header: str, rows: list[str], default_unit: str = "") -> list[
                 sentence += "，"
             numbers.append((len(sentence) + len(name), cell))
             sentence += f"{name}{number}{unit}"
-        out.append(RowSentence(sentence + "。", tuple(numbers)))
+        out.append(RowSentence(sentence + "。", tuple(numbers), group))
     return out
