@@ -180,6 +180,9 @@ class Period:
     # 今年 after an as-of date of its sentence (截至11月20日，…今年累计…): where a figure
     # already reached in this year ends (:func:`so_far_if_actual`); a hint like year_so_far
     so_far_end: date | None = field(default=None, compare=False)
+    # the day of an event a sentence opens with (5月18日，…签约): a point, but no as-of date
+    # (:func:`_is_as_of`); a hint like year_so_far
+    event_day: bool = field(default=False, compare=False)
 
 
 NO_PERIOD = Period(None, None, None, "unknown")
@@ -379,7 +382,6 @@ def since_year_start(period: Period, clause: str) -> Period:
 # a day date opening its sentence as its own clause, a time of day at most between
 # (6月12日上午，…): the day of what the sentence reports
 _DAY_TIME_COMMA_RE = re.compile(r"(?:上午|下午|晚上|晚间|早上|凌晨|中午)?[，,]")
-_DAY_ONLY_RE = re.compile(r"\d{1,2}月\d{1,2}[日号]")
 
 
 def event_signings(
@@ -396,7 +398,7 @@ def event_signings(
         if not g.event_signing.search(text, start, end):
             continue
         if event is None:
-            if period.kind == "point" and _DAY_ONLY_RE.fullmatch(period.text or ""):
+            if period.event_day:
                 event = period
             continue
         if period.text and period.text not in text[start:end] and period != event:
@@ -778,7 +780,7 @@ def _resolve(
                 )
     if expr.day and not expr.prefix and expr.suffix != "since":
         if event_date and span.start is not None:
-            return _period(text, span.start, span.end, "point")
+            return replace(_period(text, span.start, span.end, "point"), event_day=True)
         return None  # a date (7月1日起), not a period
     if expr.suffix == "since":
         if span.start is None:
@@ -1021,10 +1023,8 @@ def _analyse(
     if known:
         sentence.carry = known[-1]  # words whose year cannot be known do not end the carry
         day = known[0]
-        if (
-            day.kind == "point"
-            and _DAY_ONLY_RE.fullmatch(day.text or "")
-            and all(p.kind == "year" and p.start <= day.start <= p.end for p in known[1:])
+        if day.event_day and all(
+            p.kind == "year" and p.start <= day.start <= p.end for p in known[1:]
         ):
             # 6月12日上午，包头市2025年夏季…签约活动举行: the event's day, not the year its
             # name prints, is in force
@@ -1118,15 +1118,10 @@ class _Article:
         return _endpoint(self.text, self.spans[index][0], position, period)
 
 
-_AS_OF_TEXT_RE = re.compile("截至|截止|[月年][末底]")
-
-
 def _is_as_of(period: Period | None) -> bool:
-    """Whether ``period`` is an as-of date (截至6月底, 10月末, 目前): a point a stock is
-    read at."""
-    if period is None or period.kind != "point" or not period.text:
-        return False
-    return bool(_AS_OF_TEXT_RE.search(period.text) or _GRAMMAR.now_alone.fullmatch(period.text))
+    """Whether ``period`` is an as-of date (截至6月底, 10月末, 2023年末, 目前): a point a
+    stock is read at, any point but an event's day."""
+    return period is not None and period.kind == "point" and not period.event_day
 
 
 def _now_alone_first(matches: list[re.Match[str]]) -> list[re.Match[str]]:
