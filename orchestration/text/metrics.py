@@ -992,7 +992,7 @@ class _Topic:
 
 @functools.lru_cache(maxsize=4)
 def _topic_rules(path: Path) -> dict:
-    """``rules/metric_topics.yaml`` (or a file like it), read once for its three loaders."""
+    """``rules/metric_topics.yaml`` (or a file like it), read once for all its loaders."""
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 

@@ -84,6 +84,7 @@ import ahocorasick
 import yaml
 
 from orchestration.text.clauses import WordFamily
+from orchestration.text.numbers import read_number
 from orchestration.text.prefilter import prefiltered, required_words
 from orchestration.text.script import BULLETS
 
@@ -92,7 +93,6 @@ REGION_CODE = "nmg"
 TOWN = "town"  # the level of a town's collective reference (town_phrase of place_rules.yaml)
 PAIR = "pair"  # the levels of 两旗, 三市, 两地 …: the places named last (collective_words)
 _WHOLE_CITY = ("municipal", "city")  # the levels of 全市, 全盟 … (collective_words)
-_HOW_MANY = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5}
 _NOT_DIVISIONS = ("port", "zone")  # county-level places that are no administrative division
 LEVELS = ("region", "city", "county")
 _CLAUSE_PUNCT = "，,；;：:"
@@ -794,7 +794,7 @@ class PlaceResolver:
         last before ``at``, in the order they were named (the region's places only; none
         when fewer are named)."""
         wanted = {"pair_county": ("county",), "pair_city": ("city",)}.get(level)
-        count = _HOW_MANY.get(self.text[at : at + 1], 2)
+        count = int(read_number(self.text[at : at + 1]) or 2)  # 两旗: 2, 三市: 3
         found: list[str] = []
         for r in reversed(self._refs_between(0, at)):
             if r.kind != "place" or r.code in found:
