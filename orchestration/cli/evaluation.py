@@ -8,84 +8,11 @@ Without arguments, two sets are evaluated and reported separately:
   promoted to development after its review); each part is summed up, then all together;
 * **real-reporting layouts**: ``tests/data/real/`` (wire stories, city news, customs
   releases, port news, a government report, a signing report, several leagues in one
-  paragraph, a photo caption), annotated with place and period, part of development;
-  ``tests/data/real_blind/`` (a second round written blind: a wire story about a port, a
-  记者从…获悉 release broken down by league, a league's government work report, a brief
-  dated only by its editor line, a multi-city roundup, a Q&A interview, a photo item),
-  measured once before any rule was tuned on it (README), development since;
-  ``tests/data/real_blind3/`` (a third blind round: a statistical bulletin with a table, a
-  京蒙协作 story, a flight season and 中欧班列, an interview, a banner's news with a
-  dateline, a city's government work report, a page of short items), measured the same way;
-  ``tests/data/real_blind4/`` (a fourth: a league's bulletin with two tables, a 新华社 wire
-  about a port, funds listed by banner, a job fair, a railway line into 宁夏, a 数说 page, a
-  brief dated by its editor line), measured before any rule was tuned on it;
-  ``tests/data/real_blind5/`` (a fifth: a league's government work report with targets, a
-  新华社 wire about a port with its page header, a one-paragraph 本报讯 item, a 商务厅
-  release broken down by league with 分别, a 京蒙协作 feature, an airport, 中欧班列 and an
-  expressway, a city's quarterly statistics with a table), measured the same way;
-  ``tests/data/real_blind6/`` (a sixth: a press conference with questions and answers, a
-  WeChat-style data post, a county-level city's statistical communique with a table, a
-  feature on a port facing Mongolia, a roundup led by city labels, a Beijing district's
-  report on the banners it helps, a 本报讯 item on talent), measured the same way;
-  ``tests/data/real_blind7/`` (a seventh: a 央广网 story with an editor's note, a league's
-  mid-term review of the five-year plan, an interview with a banner head, a page of photo
-  items, an agriculture report, bank loans as of a month's end, a new train to Beijing),
-  measured the same way; ``tests/data/real_blind8/`` (an eighth, on reference periods: a
-  league's monthly statistics bulletin, a 新华社 wire on a quarter's foreign trade, coal
-  by rail as of a date, a city's five-year review with targets, a column of briefs, a
-  labour-export feature, a banner's work report), measured the same way;
-  ``tests/data/real_blind9/`` (a ninth, on metrics and places: a data-centre zone, a
-  customs release by commodity, a Beijing district's cooperation summary under a masthead,
-  a banner's summer tourism, a league's harvest with contracts outside the region, an
-  airport's Q&A with a data box, a proposal full of look-alikes), measured the same way;
-  ``tests/data/real_blind10/`` (a tenth, on unseen layouts: a banner government site's
-  header block, a WeChat post with emoji markers, a table under a unit line, a 中新网 wire
-  on 互市贸易, a 京蒙协作 feature, an expressway across two leagues, a year-end review with
-  targets), measured the same way;
-  ``tests/data/real_blind11/`` (an eleventh, on more layouts: a press conference with three
-  leagues' speakers, a league's statistical communiqué, a port's day in clock-time
-  sections, a 数说 talent piece with header numbers, a TV column of briefs, a delegate's
-  first-person interview, an investment signing with a numbered project list), measured
-  the same way;
-  ``tests/data/real_blind12/`` (a twelfth: a 新华社 winter-tourism roundup, a banner's work
-  report, a timetable and flight-season change, a customs release with a commodity table,
-  a gacha's rural-revitalization feature, a 一图读懂 plan post, an energy brief), measured
-  the same way;
-  ``tests/data/real_blind13/`` (a thirteenth: a league's trade feature with quotes, a
-  商务厅 half-year release, a county-level city's four-sentence brief, a 京蒙协作 report
-  from the Beijing side, an autumn harvest by banner, a dry port as of a date, a Q&A on
-  summer tourism), measured the same way;
-  ``tests/data/real_blind14/`` (a fourteenth, measured at the end of session 12: a 中新网
-  hydrogen wire by banner, a quarterly statistics release with 附注, a reporter's walk
-  through three towns, a subsidy notice, a graduates feature, a 数读 post with 【1156列】
-  headers, a year-end review), measured the same way;
-  ``tests/data/real_blind15/`` (a fifteenth, session 13: a league's government work report,
-  a 新华网 wire on a port's coal and copper imports, a Spring Festival travel roundup, a
-  signing held outside the region, a May Day tourism piece, a talent policy, a column of
-  【乌海】 briefs) and ``tests/data/real_blind16/`` (a sixteenth: a five-year review, a
-  budget-execution report with banner lines, a ▶/● post on China–Europe trains, an
-  order-farming feature with quotes, an energy article mixing region and leagues, a 记者：/
-  局长： interview, a 京蒙协作 piece from the Beijing side), measured the same way;
-  ``tests/data/real_blind17/`` (a seventeenth, written after this session's first rules: a
-  feature on a border city from a national paper, a city's monthly indicators with a table
-  and 注 lines, a gacha's cooperative, an expressway across two leagues, a banner's
-  half-year investment drive, a college's order classes, winter tourism over 元旦 and 春节),
-  measured the same way; ``tests/data/real_blind18/`` (an eighteenth: a front-page lead on
-  the region's trade by league, a 新华社 wire on a port's month, a banner's year summary, a
-  park co-built with a Beijing district, a proposal on logistics costs, a photo page, 双十一
-  online retail and parcels), measured the same way; ``tests/data/real_blind19/`` and
-  ``tests/data/real_blind20/`` (written at the end of session 13, after its rules: a
-  county-level city's work report with a list of targets, a 中新网 wire on a flight season,
-  a first China–Europe train, an employment report by league, a dairy feature, a 数说 post
-  with ▶ lines, a year-end cooperation review; a signing event with an aside, a customs
-  release with a commodity table, a gacha in spoken words, a wind and solar base, summer
-  tourism and 国庆, a transport brief by league, a commentary), measured the same way;
-  ``tests/data/real_blind21/`` and ``tests/data/real_blind22/`` (written last in session 13,
-  measured on all its rules: a 新华社 feature on opening to the north, a league's statistical
-  communiqué, a one-paragraph brief, a 问：/答： interview with a banner head, a trade fair
-  over four days, an air cargo route, incomes by league; a photo page, a press conference by
-  office, a county's half-year summary, a partner city's paper, a port since reopening, coal
-  for winter heating, numbered talent measures), measured the same way;
+  paragraph, a photo caption), annotated with place and period, part of development; and
+  the blind rounds (``BLIND_ROUNDS`` below: ``tests/data/real_blind``, ``real_blind3`` …),
+  each written by a colleague who never read the extractor and measured once before any
+  rule was tuned on it, development since. What each round holds and its first, untuned
+  reading are in the README's table of blind rounds (one place, not repeated here);
 * **held-out**: ``tests/data/holdout2/`` (seed layout) and ``tests/data/real_holdout/``
   (real-reporting layouts), reported separately (articles nobody tuned against).
   Only its overall summary is printed, never per-article lines, misses or disagreements,
