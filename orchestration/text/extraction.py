@@ -445,6 +445,8 @@ class _SentenceContext:
 
 
 _PART_OF_RE = re.compile(r"[\s“”\"●▲■◆·\d.、]*其中")  # a sentence of the previous one's parts
+# a breakdown of what the paragraph (or the one before) measured: 分旗区看：阿拉善左旗完成…
+_BREAKDOWN_RE = re.compile(r"[\s“”\"●▲■◆·\d.、]*(?:分|从各?)[^，,：:。；\s]{1,5}看[，,：:]")
 
 
 def _adjacent(text: str, end: int, start: int) -> bool:
@@ -466,10 +468,14 @@ def _add_metrics(
     ``list_of``: where each figure's ；-list starts (its sentence's start when it is no
     list item). An item whose level names no metric measures what the list's first level
     in that unit measured, and so do the changes and shares of that level
-    (``呼伦贝尔市农畜产品加工业产值达到612.4亿元,增长9.3%；兴安盟完成287.6亿元,增长12.1%``)."""
+    (``呼伦贝尔市农畜产品加工业产值达到612.4亿元,增长9.3%；兴安盟完成287.6亿元,增长12.1%``).
+    A breakdown sentence (``分旗区看：阿拉善左旗完成18.64亿元``) lists parts of the first level
+    in that unit of its paragraph, else of the nearest paragraph before that has one."""
     list_metric: dict[tuple[int, str], str] = {}  # (list start, unit family) -> metric
     # the previous sentence's level metrics by unit family, and where it ended
     before: tuple[int, dict[str, str]] = (-1, {})
+    # each paragraph's first level metric by unit family, paragraphs in order (breakdowns)
+    paragraph_levels: dict[int, dict[str, str]] = {}
     i = 0
     while i < len(found):
         j = i
@@ -485,6 +491,21 @@ def _add_metrics(
             normalized=True,
         )
         names = [reading.name for reading in readings]
+        paragraph = view.text.rfind("\n", 0, s_start) + 1
+        if _BREAKDOWN_RE.match(model.norm):
+            # 分旗区看：阿拉善左旗完成18.64亿元: the parts of the paragraph's own first
+            # level in that unit, else of the nearest paragraph before that has one
+            for k, (fields, reading) in enumerate(zip(group, readings, strict=True)):
+                family = unit_family(fields["unit"])
+                if reading.measure in LEVELS and names[k] is None:
+                    names[k] = next(
+                        (
+                            levels[family]
+                            for _, levels in sorted(paragraph_levels.items(), reverse=True)
+                            if family in levels
+                        ),
+                        None,
+                    )
         for k, (fields, reading) in enumerate(zip(group, readings, strict=True)):
             if reading.measure not in LEVELS:
                 continue
@@ -506,6 +527,8 @@ def _add_metrics(
             for k, (fields, reading) in enumerate(zip(group, readings, strict=True))
             if reading.measure in LEVELS and names[k] is not None
         }
+        for family, name in levels.items():
+            paragraph_levels.setdefault(paragraph, {}).setdefault(family, name)
         before = (s_end, levels)
         for k, (fields, reading) in enumerate(zip(group, readings, strict=True)):
             base = group[reading.base] if reading.base is not None else None
