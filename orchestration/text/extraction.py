@@ -124,7 +124,7 @@ from orchestration.text.periods import (
     so_far_if_actual,
     stock_at_end,
 )
-from orchestration.text.places import PlaceResolver
+from orchestration.text.places import PlaceResolver, airport_of
 from orchestration.text.prefilter import prefiltered
 from orchestration.text.rejections import MASKS, after_earlier_level, first_rule
 from orchestration.text.script import BULLETS, simplified
@@ -559,6 +559,15 @@ def _narrow_by_topics(
             fields["metric"] = in_context(fields["metric"], topic + text[s_start:s_end])
 
 
+def _airport_places(text: str, found: list[dict], sentence_of: list[tuple[int, int]]) -> None:
+    """Air traffic placed at a city with one airport port is the port's
+    (:func:`orchestration.text.places.airport_of`): known only once the metric is."""
+    for fields, (s_start, s_end) in zip(found, sentence_of, strict=True):
+        port = airport_of(fields["place_code"], fields["metric"], text[s_start:s_end])
+        if port is not None:
+            fields["place_code"] = port
+
+
 def _unit_defaults(found: list[dict]) -> None:
     """A figure no cue names takes its unit's default metric (``unit_defaults`` of
     ``rules/metric_topics.yaml``: 全程约6800公里 is a distance)."""
@@ -732,6 +741,7 @@ def extract_figures(
     _add_metrics(view, found, sentence_of, list_of)
     _narrow_by_topics(text, found, sentence_of, topic_of_figure)
     _unit_defaults(found)
+    _airport_places(text, found, sentence_of)
     _category_from_metric(found)
     _category_from_headline(found, "\n".join(b.text for b in blocks if b.kind == "headline"))
     if published_on is None:

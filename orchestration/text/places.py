@@ -50,6 +50,8 @@ not read 我区 as the region, and is about the places it is paired with (their 
 A transcript's speaker line (``speaker_line``: 【发布人】巴彦淖尔市人民政府副市长 王某：) gives the
 place of the paragraphs after it (evidence ``section``). A label-and-figure bullet
 (``label_item``: ● 甘其毛都口岸过货量：3120万吨) takes no subject from the items before it.
+Air traffic placed at a city with one airport port (``airport_traffic``: 呼和浩特至三亚航线每天
+3班) is the port's, decided once the figure's metric is known (:func:`airport_of`).
 
 More rules of this kind, each named in ``rules/place_rules.yaml``: a headline's route
 (扎鲁特旗至科右中旗高速公路) is about both ends; the stops of a line (``along_a_line``: 东起,
@@ -221,6 +223,31 @@ def _port_anaphor_pattern(rule: dict | None) -> re.Pattern[str]:
         return re.compile("(?!)")
     behind = "".join(f"(?<!{re.escape(w)})" for w in rule["not_after"].split("|"))
     return re.compile(rf"{behind}{re.escape(rule['word'])}(?!{rule['not_before']})")
+
+
+@lru_cache(maxsize=1)
+def _airport_traffic() -> tuple[frozenset[str], re.Pattern[str], dict[str, str]]:
+    """``airport_traffic`` of place_rules.yaml: its metrics, its words, and each city's one
+    airport port (cities with two or none are left out)."""
+    rule = _rules().get("airport_traffic") or {}
+    ports: dict[str, list[str]] = {}
+    for place in gazetteer().values():
+        if place.kind == "port" and place.name.endswith(rule.get("port_suffix", "\0")):
+            ports.setdefault(place.parent_code or "", []).append(place.code)
+    return (
+        frozenset(rule.get("metrics") or ()),
+        re.compile(rule.get("words") or "(?!)"),
+        {city: codes[0] for city, codes in ports.items() if len(codes) == 1},
+    )
+
+
+def airport_of(place_code: str | None, metric: str | None, sentence: str) -> str | None:
+    """The airport port a figure of air traffic placed at a city is about (``airport_traffic``
+    of place_rules.yaml: 呼和浩特至三亚航线每天3班), else None."""
+    metrics, words, airports = _airport_traffic()
+    if metric not in metrics or place_code not in airports or not words.search(sentence):
+        return None
+    return airports[place_code]
 
 
 @lru_cache(maxsize=1)
