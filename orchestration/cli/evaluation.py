@@ -93,6 +93,7 @@ BLIND_ROUNDS = (
     ("twentieth", "real_blind20"),
     ("twenty-first", "real_blind21"),
     ("twenty-second", "real_blind22"),
+    ("twenty-fifth", "real_blind25"),
 )
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),
