@@ -93,7 +93,10 @@ BLIND_ROUNDS = (
     ("twentieth", "real_blind20"),
     ("twenty-first", "real_blind21"),
     ("twenty-second", "real_blind22"),
+    ("twenty-third", "real_blind23"),
+    ("twenty-fourth", "real_blind24"),
     ("twenty-fifth", "real_blind25"),
+    ("twenty-sixth", "real_blind26"),
 )
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),

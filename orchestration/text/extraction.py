@@ -75,6 +75,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cache
@@ -802,46 +803,97 @@ def _figure_headers(
     parsed: ParsedArticle, figures: list[Figure], published_on: date | None
 ) -> list[Figure]:
     """A figure printed alone on its line takes what it is (category, metric, measure,
-    place, period, modality) from the paragraph after it, read as the sentence it stands
-    for: the paragraph's first sentence with the figure after its defining clause
-    (这是今年1—11月全市高校毕业生留包就业创业的人数为2.36万人，…), under the article's
-    headline and lead, by this extractor. Its surface and offsets stay the line's."""
+    place, period, modality) from the words that define it, read as the sentence they
+    stand for, under the article's headline and lead, by this extractor:
+
+    * a label on the line before (▶外贸进出口 / 326.8亿元 / 📈同比增长18.4%): the label, 为,
+      the figure, and the change printed on the line after it (外贸进出口为326.8亿元，同比
+      增长18.4%), which is read the same way;
+    * else the paragraph after it (▌2.36万人 / 这是今年1—11月全市高校毕业生留包就业创业的
+      人数，…): its first sentence with the figure after its defining clause.
+
+    Surfaces and offsets stay the lines'."""
     blocks = parsed.blocks
     starts = [b.start for b in blocks]
     out = list(figures)
     for n, f in enumerate(figures):
         k = bisect.bisect_right(starts, f.char_start) - 1
-        block = blocks[k] if k >= 0 else None
-        if block is None or len(block.text) > 40 or block.text.strip(_HEADER_MARKS) != f.surface:
+        if k < 0 or len(blocks[k].text) > 40:
             continue
-        if k + 1 >= len(blocks) or blocks[k + 1].kind != "paragraph":
-            continue
-        definition = _first_sentence(blocks[k + 1].text)
-        at = _defining_end(definition)
-        sentence = definition[:at] + "为" + f.surface + definition[at:]
-        # the article's first headline line and its lead: what 全市 and 今年 point at
-        context = [b.text for b in blocks[:k] if b.kind == "headline"][:1]
-        context += [b.text for b in blocks[:k] if b.kind == "paragraph"][:1]
-        synthetic = parse_article(parsed.article_id, "\n".join([*context, sentence]))
-        where = synthetic.text.rfind(sentence)
-        read = next(
-            (g for g in extract_figures(synthetic, published_on) if g.char_start == where + at + 1),
-            None,
-        )
-        if read is None:
-            continue
-        out[n] = replace(
-            f,
-            category=read.category,
-            metric=read.metric,
-            measure=read.measure,
-            modality=read.modality,
-            city_code=read.city_code,
-            place_code=read.place_code,
-            place_evidence=read.place_evidence,
-            period=read.period,
-        )
+        for sentence, at in _header_readings(blocks, k, f.surface):
+            # the article's first headline line and its lead: what 全市 and 今年 point at
+            context = [b.text for b in blocks[:k] if b.kind == "headline"][:1]
+            context += [b.text for b in blocks[:k] if b.kind == "paragraph"][:1]
+            synthetic = parse_article(parsed.article_id, "\n".join([*context, sentence]))
+            where = synthetic.text.rfind(sentence) + at
+            read = next(
+                (g for g in extract_figures(synthetic, published_on) if g.char_start == where),
+                None,
+            )
+            if read is None or read.metric is None and f.metric is not None:
+                continue
+            out[n] = replace(
+                f,
+                category=read.category,
+                metric=read.metric,
+                measure=read.measure,
+                modality=read.modality,
+                city_code=read.city_code,
+                place_code=read.place_code,
+                place_evidence=read.place_evidence,
+                period=read.period,
+            )
+            break
     return out
+
+
+def _bare(text: str) -> str:
+    """A line without its markers and emoji (▶, 📈, ✈️)."""
+    return "".join(
+        c for c in text if c not in _HEADER_MARKS and unicodedata.category(c) not in _EMOJI
+    )
+
+
+def _header_readings(blocks: list[Block], k: int, surface: str) -> list[tuple[str, int]]:
+    """The sentences a line standing for a figure may be read as, best first, each with
+    where the figure starts in it (:func:`_figure_headers`)."""
+    line = _bare(blocks[k].text)
+    readings = []
+    label = _label(blocks, k - 1)
+    if line == surface:
+        after = _bare(blocks[k + 1].text) if k + 1 < len(blocks) else ""
+        change = "，" + after if _CHANGE_LINE_RE.match(after) else ""
+        if label:
+            readings.append((label + "为" + surface + change, len(label) + 1))
+        if k + 1 < len(blocks) and blocks[k + 1].kind == "paragraph":
+            definition = _first_sentence(blocks[k + 1].text)
+            at = _defining_end(definition)
+            readings.append((definition[:at] + "为" + surface + definition[at:], at + 1))
+    elif _CHANGE_LINE_RE.match(line) and k >= 1 and surface in line:
+        header = _bare(blocks[k - 1].text)
+        label = _label(blocks, k - 2)
+        if label and header and not _LABEL_RE.match(header) and len(blocks[k - 1].text) <= 40:
+            sentence = label + "为" + header + "，" + line
+            readings.append((sentence, len(label) + len(header) + 2 + line.index(surface)))
+    return readings
+
+
+def _label(blocks: list[Block], k: int) -> str:
+    """The text of block ``k`` when it labels the figure line after it (▶外贸进出口): a
+    short line of words, no digits, no sentence."""
+    if k < 0 or blocks[k].kind not in ("paragraph", "subheadline"):
+        return ""
+    label = _bare(blocks[k].text)
+    return label if _LABEL_RE.match(label) else ""
+
+
+# a label over a figure line: a few words, no digit, no punctuation of a sentence
+_LABEL_RE = re.compile(r"[\u4e00-\u9fff“”（）()·、A-Za-z]{2,14}$")
+# a line printing a change of the figure above it (📈同比增长18.4%, 🚄开行量增长16.3%)
+_CHANGE_LINE_RE = re.compile(
+    r"[\u4e00-\u9fff]{0,4}?(?:同比|比上年|较上年)?(?:增长|下降|提高|增加|减少)[^，。；\n]{1,12}$"
+)
+_EMOJI = ("So", "Sk", "Cf", "Mn")  # pictographs, modifiers, joiners and variation selectors
 
 
 def _first_sentence(text: str) -> str:
