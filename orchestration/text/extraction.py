@@ -956,14 +956,16 @@ def _table_figures(parsed: ParsedArticle, published_on: date | None) -> list[Fig
         # the parser may join or drop lines)
         cell_at: dict[int, tuple[Block, Cell]] = {}
         group_at: dict[int, str] = {}  # the group label (进口, 出口) over each row's numbers
+        column_at: dict[int, str] = {}  # each number's column (本月, 累计)
         pos = 0
         for block, row in zip(rows, sentences, strict=True):
             at_row = synthetic.text.find(row.sentence, pos) if row.sentence else -1
             if at_row < 0:
                 continue
-            for at, cell in row.numbers:
+            for (at, cell), column in zip(row.numbers, row.columns, strict=True):
                 cell_at[at_row + at] = (block, cell)
                 group_at[at_row + at] = row.group
+                column_at[at_row + at] = column
             pos = at_row + len(row.sentence)
         read = _trade_directions(extract_figures(synthetic, published_on), caption, group_at)
         for f in read:
@@ -983,10 +985,29 @@ def _table_figures(parsed: ParsedArticle, published_on: date | None) -> list[Fig
                     block_kind="table",
                     base_start=base_start,
                     base_end=base_start + len(base[1].text) if base else None,
+                    period=_running_total(f.period, column_at[f.char_start]),
                 )
             )
         i = j
     return figures
+
+
+def _running_total(period: Period | None, column: str) -> Period | None:
+    """A cell of a 累计 column under one month (2025年5月…: 本月　累计) counts the year up to
+    that month's end; the 本月 column keeps the month."""
+    if (
+        period is None
+        or _RUNNING_TOTAL not in column
+        or period.start is None
+        or period.end is None
+        or (period.start.year, period.start.month) != (period.end.year, period.end.month)
+        or period.start.month == 1
+    ):
+        return period
+    return replace(period, start=date(period.end.year, 1, 1), kind="cumulative")
+
+
+_RUNNING_TOTAL = "累计"
 
 
 # a table caption's trade direction (2024年1—10月…主要进口商品) and what its cells with no

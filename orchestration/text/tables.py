@@ -7,9 +7,10 @@
     满洲里          2163             4.7
     策克            1385             -4.1
 
-A header line names what each column measures and its unit in brackets, or, under a unit
-line (单位：万元、%), leaves the units out (a rate's column takes the %, the others the
-amount); each row names its subject in its first cell (全　市 spaced out to the column's
+A header line names what each column measures and its unit in brackets or a bare %
+(同比增长%), or, under a unit line (单位：万元、%), leaves the units out (a rate's column
+takes the %, the others the amount); a column of units (计量单位) or a unit in brackets after
+a row's label (社会消费品零售总额（亿元）) gives the row's amounts theirs; each row names its subject in its first cell (全　市 spaced out to the column's
 width is one cell) and holds bare numbers in the others. :func:`is_header` and
 :func:`is_row` let the parser keep such lines as ``table`` blocks (a row is never glued to
 the next line as a page-broken paragraph). :func:`row_sentences` writes each row as the
@@ -23,6 +24,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from orchestration.text.numbers import read_quantity
+
 # cells are parted by two or more spaces, a tab, or one ideographic space (as wide as a
 # character: 煤炭　612.3　41.7)
 _CELL_GAP_RE = re.compile(r"(?:[ \u3000]{2,}|\t|\u3000)[ \t\u3000]*")
@@ -30,7 +33,11 @@ _NUMBER_RE = re.compile(r"[-－−+]?\d[\d,]*(?:\.\d+)?")
 _NEGATIVE = "-－−"
 _EMPTY_CELL = {"-", "—", "－", "…", "/"}
 _SENTENCE_PUNCT_RE = re.compile(r"[，,。；;！？!?]")
-_HEADER_UNIT_RE = re.compile(r"^(?P<name>.*?)[（(](?P<unit>[^（）()]{1,8})[）)]$")
+# a column's unit in brackets (货运量（万吨）), or a bare % after its name (同比增长%)
+_HEADER_UNIT_RE = re.compile(r"^(?P<name>.*?)(?:[（(](?P<unit>[^（）()]{1,8})[）)]|(?P<unit2>[%％]))$")
+# a row label's unit in brackets (社会消费品零售总额（亿元）): the unit of the row's amounts
+# under a column whose header gives none (1—9月); other brackets qualify the label
+_LABEL_UNIT_RE = re.compile(r"^(?P<name>.+?)[（(](?P<unit>[^（）()\d]{1,6})[）)]$")
 _CAPTION_UNIT_RE = re.compile(r"单位[:：]\s*(?P<unit>[^\s）)，,；;]{1,6})")
 _UNIT_LINE_RE = re.compile(r"[（(]?单位[:：]\s*[^\s，,；;。]{1,8}[）)]?")
 _UNIT_SEP_RE = re.compile(r"[、，,/]")
@@ -40,6 +47,7 @@ _NUMBER_KIND_NAMES = ("绝对数", "绝对值", "绝对量", "数值", "数量",
 # a column of units, one per row (指标名称　单位　绝对量　同比增长（%）): each row's amount
 # columns without a unit of their own take the row's
 _UNIT_COLUMN_NAMES = ("单位", "计量单位")
+_HEADER_MARKS = ("（", "(", "%", "％", "单位")  # what every header line holds one of
 _MAX_UNIT_CELL = 6
 _MAX_LABEL = 20
 _MAX_HEADER = 80
@@ -82,8 +90,8 @@ def is_header(line: str, after_unit_line: bool = False) -> bool:
     """A table's header: two or more cells, none a number, no sentence punctuation, one
     with a unit in brackets (货运量（万吨）); under a unit line (单位：万元、%) the units may
     be left out of the header (地区　地区生产总值　增长)."""
-    if not after_unit_line and not ("（" in line or "(" in line):
-        return False  # most lines: no bracket (asked of every line of every article)
+    if not after_unit_line and not any(mark in line for mark in _HEADER_MARKS):
+        return False  # most lines: no bracket, % or 单位 (asked of every line of every article)
     if not _CELL_GAP_RE.search(line):
         return False
     row = cells(line)
@@ -92,7 +100,11 @@ def is_header(line: str, after_unit_line: bool = False) -> bool:
         and len(line) <= _MAX_HEADER
         and not _SENTENCE_PUNCT_RE.search(line)
         and not any(is_number(c.text) for c in row)
-        and (after_unit_line or any(_HEADER_UNIT_RE.match(c.text) for c in row[1:]))
+        and (
+            after_unit_line
+            or any(_HEADER_UNIT_RE.match(c.text) for c in row[1:])
+            or any(c.text in _UNIT_COLUMN_NAMES for c in row[1:])
+        )
     )
 
 
@@ -161,6 +173,7 @@ class RowSentence:
     sentence: str
     numbers: tuple[tuple[int, Cell], ...]  # (offset of a number in ``sentence``, its cell)
     group: str = ""  # the group label the row is under (进口), '' when none
+    columns: tuple[str, ...] = ()  # each number's column as its header names it (累计)
 
 
 def _column(header: Cell) -> tuple[str, str]:
@@ -168,7 +181,7 @@ def _column(header: Cell) -> tuple[str, str]:
     column named for the kind of number only (绝对数（亿元）) names nothing: its rows'
     labels do (出口额)."""
     m = _HEADER_UNIT_RE.match(header.text)
-    name, unit = (m.group("name"), m.group("unit")) if m else (header.text, "")
+    name, unit = (m.group("name"), m.group("unit") or m.group("unit2")) if m else (header.text, "")
     return ("" if name in _NUMBER_KIND_NAMES else name), unit
 
 
@@ -202,18 +215,27 @@ def row_sentences(header: str, rows: list[str], default_unit: str = "") -> list[
             out.append(RowSentence("", ()))
             continue
         label = row[0].text
+        label_unit = ""
+        m = _LABEL_UNIT_RE.match(label)
+        if m:  # a unit, or a qualifier the sentence does without (固定资产投资（不含农户）)
+            label = m.group("name")
+            if read_quantity("1" + m.group("unit")) is not None:
+                label_unit = m.group("unit")
         if group and not label.startswith(group):
             label = group + label
         if kind in _LABEL_KINDS and not label.endswith(kind):
             label += kind
         sentence = label
         numbers: list[tuple[int, Cell]] = []
+        names: list[str] = []
         row_unit = row[units_at].text if units_at is not None else ""
         for k, (cell, (name, unit)) in enumerate(zip(row[1:], columns[1:], strict=True), 1):
             if k == units_at or not is_number(cell.text):
                 continue
             if units_at is not None and not printed[k][1] and row_unit not in _EMPTY_CELL:
                 unit = row_unit  # 新能源发电量　亿千瓦时　186.3: the row's unit
+            elif label_unit and not printed[k][1] and not _RATE_COLUMN_RE.search(name):
+                unit = label_unit  # 社会消费品零售总额（亿元）　412.37: the label's unit
             number = cell.text.lstrip("+")
             if number[0] in _NEGATIVE:
                 number = number[1:]
@@ -223,6 +245,7 @@ def row_sentences(header: str, rows: list[str], default_unit: str = "") -> list[
             if numbers:
                 sentence += "，"
             numbers.append((len(sentence) + len(name), cell))
+            names.append(printed[k][0])
             sentence += f"{name}{number}{unit}"
-        out.append(RowSentence(sentence + "。", tuple(numbers), group))
+        out.append(RowSentence(sentence + "。", tuple(numbers), group, tuple(names)))
     return out
