@@ -450,6 +450,25 @@ _PART_OF_RE = re.compile(r"[\s“”\"●▲■◆·\d.、]*其中")  # a senten
 _BREAKDOWN_RE = re.compile(r"[\s“”\"●▲■◆·\d.、]*(?:分|从各?)[^，,：:。；\s]{1,5}看[，,：:]")
 
 
+def _in_colon_list(text: str, start: int, longest: int = 30) -> bool:
+    """Whether the paragraph at ``start`` is an item of a list its lead introduces with a
+    colon (…具体如下： / 锡林郭勒盟8960万元；/ 乌兰察布市6120万元；): the lines before it, up
+    to that lead, are items (each ending in ；, or short)."""
+    lines = text[:start].rstrip("\n").split("\n")[-longest:]
+    for line in reversed(lines):
+        line = line.strip(" \t\u3000")
+        if not line:
+            continue
+        if line.endswith(("：", ":")):
+            return True
+        if not (line.endswith(("；", ";")) or len(line) <= _SHORT_ITEM):
+            return False
+    return False
+
+
+_SHORT_ITEM = 20  # a list item without its ；: 赤峰市1960万元；… 通辽市1520万元。
+
+
 def _adjacent(text: str, end: int, start: int) -> bool:
     """Whether a sentence starting at ``start`` follows the one ending at ``end`` in the
     same paragraph (nothing but spaces between)."""
@@ -470,8 +489,9 @@ def _add_metrics(
     list item). An item whose level names no metric measures what the list's first level
     in that unit measured, and so do the changes and shares of that level
     (``呼伦贝尔市农畜产品加工业产值达到612.4亿元,增长9.3%；兴安盟完成287.6亿元,增长12.1%``).
-    A breakdown sentence (``分旗区看：阿拉善左旗完成18.64亿元``) lists parts of the first level
-    in that unit of its paragraph, else of the nearest paragraph before that has one."""
+    A breakdown sentence (``分旗区看：阿拉善左旗完成18.64亿元``) or an item of a list led by a
+    colon (``具体如下：`` / ``锡林郭勒盟8960万元；``) lists parts of the first level in that
+    unit of its paragraph, else of the nearest paragraph before that has one."""
     list_metric: dict[tuple[int, str], str] = {}  # (list start, unit family) -> metric
     # the previous sentence's level metrics by unit family, and where it ended
     before: tuple[int, dict[str, str]] = (-1, {})
@@ -493,9 +513,10 @@ def _add_metrics(
         )
         names = [reading.name for reading in readings]
         paragraph = view.text.rfind("\n", 0, s_start) + 1
-        if _BREAKDOWN_RE.match(model.norm):
-            # 分旗区看：阿拉善左旗完成18.64亿元: the parts of the paragraph's own first
-            # level in that unit, else of the nearest paragraph before that has one
+        if _BREAKDOWN_RE.match(model.norm) or _in_colon_list(view.text, paragraph):
+            # 分旗区看：阿拉善左旗完成18.64亿元, or the lines after 具体如下：: the parts of
+            # the paragraph's own first level in that unit, else of the nearest paragraph
+            # before that has one
             for k, (fields, reading) in enumerate(zip(group, readings, strict=True)):
                 family = unit_family(fields["unit"])
                 if reading.measure in LEVELS and names[k] is None:
