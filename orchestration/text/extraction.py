@@ -173,6 +173,7 @@ _CONJUNCTION_RE = re.compile(r"和|及|与|或|、|以及")
 _TARGET_RE = re.compile(
     r"目标(?![，,。；;、”])|力争|剑指|争取|确保|瞄准|建议(?=[设建实推开加新安投培布])"
     r"|计划(?:年内|今年|明年)?(?=[部建新投实开引完达举组安接到提])|规划(?=[建布实新])"
+    r"|拟(?=[补安投建新引实开设招])"
     r"|要(?=达到|实现|完成|突破|建成|新增|力争|确保|保持)"
 )
 _DONE_RE = re.compile("已")  # 已, 已经: what a plan or a target has already brought
@@ -450,20 +451,20 @@ _PART_OF_RE = re.compile(r"[\s“”\"●▲■◆·\d.、]*其中")  # a senten
 _BREAKDOWN_RE = re.compile(r"[\s“”\"●▲■◆·\d.、]*(?:分|从各?)[^，,：:。；\s]{1,5}看[，,：:]")
 
 
-def _in_colon_list(text: str, start: int, longest: int = 30) -> bool:
-    """Whether the paragraph at ``start`` is an item of a list its lead introduces with a
-    colon (…具体如下： / 锡林郭勒盟8960万元；/ 乌兰察布市6120万元；): the lines before it, up
-    to that lead, are items (each ending in ；, or short)."""
+def _colon_lead(text: str, start: int, longest: int = 30) -> str:
+    """The lead of the list whose item is the paragraph at ``start`` when the lead
+    introduces it with a colon (…具体如下： / 锡林郭勒盟8960万元；/ 乌兰察布市6120万元；):
+    the lines before it, up to that lead, are items (each ending in ；, or short); else ''."""
     lines = text[:start].rstrip("\n").split("\n")[-longest:]
     for line in reversed(lines):
         line = line.strip(" \t\u3000")
         if not line:
             continue
         if line.endswith(("：", ":")):
-            return True
+            return line
         if not (line.endswith(("；", ";")) or len(line) <= _SHORT_ITEM):
-            return False
-    return False
+            return ""
+    return ""
 
 
 _SHORT_ITEM = 20  # a list item without its ；: 赤峰市1960万元；… 通辽市1520万元。
@@ -513,7 +514,7 @@ def _add_metrics(
         )
         names = [reading.name for reading in readings]
         paragraph = view.text.rfind("\n", 0, s_start) + 1
-        if _BREAKDOWN_RE.match(model.norm) or _in_colon_list(view.text, paragraph):
+        if _BREAKDOWN_RE.match(model.norm) or _colon_lead(view.text, paragraph):
             # 分旗区看：阿拉善左旗完成18.64亿元, or the lines after 具体如下：: the parts of
             # the paragraph's own first level in that unit, else of the nearest paragraph
             # before that has one
@@ -571,14 +572,17 @@ def _narrow_by_topics(
 ) -> None:
     """A topic named by a figure's paragraph (its topic sentence) or by its sentence before
     it narrows a broad metric (消费帮扶 … 销售农畜产品3.7亿元: ``rules/metric_topics.yaml``);
-    a metric whose sentence and topic lack its context words falls back (``needs_context``:
-    该项目总投资38亿元 is no deal's)."""
+    a metric whose sentence and topic (and, for a list's item, the list's lead) lack its
+    context words falls back (``needs_context``: 该项目总投资38亿元 is no deal's)."""
     for fields, (s_start, s_end), topic in zip(found, sentence_of, topics, strict=True):
         if fields["metric"] in NARROWED_METRICS:
             scope = topic + text[s_start : fields["char_start"]]
             fields["metric"] = narrowed(fields["metric"], scope)
         if fields["metric"] in CONTEXTS:
-            fields["metric"] = in_context(fields["metric"], topic + text[s_start:s_end])
+            # a list's item is read with its lead (现场签约的部分重点项目如下：)
+            paragraph = text.rfind("\n", 0, s_start) + 1
+            scope = _colon_lead(text, paragraph) + topic + text[s_start:s_end]
+            fields["metric"] = in_context(fields["metric"], scope)
 
 
 def _airport_places(text: str, found: list[dict], sentence_of: list[tuple[int, int]]) -> None:
