@@ -278,7 +278,16 @@ class _CueIndex:
                 pos = max(end for end, _ in matches)
                 ranked = _ranked(x for end, ms in matches if end == pos for x in ms)
             found.append(_Hit(p, pos, ranked))
-        return found
+        # 文化旅游类项目, 资源型企业: a cue before 类/型 and the cue right after it name a
+        # kind of the later one's noun: only the noun is counted or measured
+        return [
+            h
+            for h, after in zip(found, [*found[1:], None], strict=True)
+            if after is None or after.start != h.end + 1 or text[h.end] not in _KIND_MARKS
+        ]
+
+
+_KIND_MARKS = "类型"  # 文化旅游类项目: the cue before names a kind of what follows
 
 
 def _ranked(metrics) -> tuple[Metric, ...]:
