@@ -282,7 +282,7 @@ class _CueIndex:
         # kind of the later one's noun: only the noun is counted or measured
         return [
             h
-            for h, after in zip(found, [*found[1:], None], strict=True)
+            for h, after in zip(found, [*found[1:], None][: len(found)], strict=True)
             if after is None or after.start != h.end + 1 or text[h.end] not in _KIND_MARKS
         ]
 
