@@ -792,9 +792,46 @@ def extract_figures(
         )
         for fields, period, sentence in zip(found, periods, sentence_of, strict=True)
     ]
+    figures = _years_in_turn(text, figures)
     if any(b.kind == "table" for b in blocks):
         figures = sorted(figures + _table_figures(parsed, published_on), key=lambda f: f.char_start)
     return _figure_headers(parsed, figures, published_on)
+
+
+def _years_in_turn(text: str, figures: list[Figure]) -> list[Figure]:
+    """A span of N whole years followed by a list of N figures of one unit (2021年至2025年，
+    …资金3.12亿元、3.26亿元、3.35亿元、3.41亿元和3.48亿元) gives the figures its years in
+    turn: the list is one figure per year."""
+    out = list(figures)
+    i = 0
+    while i < len(out):
+        j = i + 1
+        while (
+            j < len(out)
+            and out[j].unit == out[i].unit
+            and out[j].period == out[i].period
+            and _LIST_GAP_RE.fullmatch(text, out[j - 1].char_end, out[j].char_start)
+        ):
+            j += 1
+        period = out[i].period
+        if (
+            j - i >= 2
+            and period is not None
+            and period.start is not None
+            and period.end is not None
+            and (period.start.month, period.start.day) == (1, 1)
+            and period.end.year - period.start.year + 1 == j - i
+        ):
+            for k in range(i, j):
+                year = period.start.year + k - i
+                out[k] = replace(
+                    out[k], period=Period(period.text, date(year, 1, 1), date(year, 12, 31), "year")
+                )
+        i = j
+    return out
+
+
+_LIST_GAP_RE = re.compile(r"[、和及]")  # 3.12亿元、3.26亿元…和3.48亿元: one list
 
 
 def _aims_of_a_later_year(figure: Figure, published_on: date | None) -> Figure:
