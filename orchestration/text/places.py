@@ -585,6 +585,8 @@ class PlaceResolver:
             paired = [
                 r.code for r in self._refs_between(voice.start(), voice.end()) if r.kind == "place"
             ]
+            # 兴安盟科尔沁右翼中旗: a league named before its banner is no second partner
+            paired = [c for c in paired if not any(d != c and _inside(d, c) for d in paired)]
             if paired:
                 self.article = Attribution(common_parent(paired), "article")
         anaphors = self._port_anaphors()
