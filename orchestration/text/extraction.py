@@ -1194,7 +1194,7 @@ def _reference_period(
     if period.year_so_far:
         left = start - len(clause())
         before = _clause_before(text, sentence[0], left - 1) if left > sentence[0] else ""
-        period = flow_so_far(period, clause(), before)
+        period = flow_so_far(period, clause(), before, text[sentence[0] : sentence[1]])
     period = so_far_if_actual(period, fields["modality"], published_on, fields["unit"], year_review)
     if (
         period.kind != "point"

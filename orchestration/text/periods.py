@@ -303,6 +303,7 @@ class _Grammar:
         self.flow_words = re.compile(so_far["flow_words"])
         self.change_words = re.compile(so_far["change_words"])
         self.stock_words = re.compile(so_far["stock_words"])
+        self.plan_words = re.compile(so_far.get("plan_words") or "(?!)")
 
     def _expand(self, pattern: str) -> str:
         return _FRAGMENT_REF.sub(lambda m: self.fragments[m.group(1)], pattern)
@@ -805,20 +806,23 @@ def _so_far(expr: _Expression) -> bool:
     return expr.within is not None and expr.within[0].name in _GRAMMAR.so_far_within
 
 
-def flow_so_far(period: Period, clause: str, before: str = "") -> Period:
+def flow_so_far(period: Period, clause: str, before: str = "", sentence: str = "") -> Period:
     """An as-of date inside a year is, for a figure of what flowed in that year, the year so
     far: 截至5月底，已落地项目16个，到位资金21.3亿元 counts January to May; for a stock it
     stays the date (截至5月底，累计建成5G基站7.3万个, 装机容量达到328万千瓦). ``clause``: the
     figure's clause up to the figure; ``as_of_so_far`` of periods.yaml names the words. A
     growth rate's clause (同比增长8.2%) says neither: the level it is the growth of does
     (``before``, the clause before: 存款余额2087.3亿元 → the date; 落地项目16个 → the year
-    so far; neither → the year so far)."""
+    so far; neither → the year so far). A ``sentence`` that measures the work against the
+    year's plan (完成年度任务的82.6%) counts the year so far too."""
     g = _GRAMMAR
     if not period.year_so_far or period.end is None:
         return period
     stock = {m.group() for m in g.stock_words.finditer(clause)}
     if stock and not (stock == {"累计"} and g.flow_words.search(clause)):
         return period  # 累计 with a flow's verb (累计接待游客) still counts the year so far
+    if g.plan_words.search(sentence):  # 已建成512公里，完成年度任务的82.6%: the year's work
+        return Period(period.text, date(period.end.year, 1, 1), period.end, "cumulative")
     if not g.flow_words.search(clause) and (
         not g.change_words.search(clause) or g.stock_words.search(before)
     ):
