@@ -212,7 +212,7 @@ class _Rule:
 
 # the group around each list of rules, when the list has one of its own
 _ENCLOSING = {"pre": "prefix", "suf": "suffix", "p": "part", "m": "multi", "y": "year"}
-_FRAGMENT_REF = re.compile(r"\{([A-Z]+)\}")
+_FRAGMENT_REF = re.compile(r"\{([A-Z_]+)\}")
 _GROUP_NAME = re.compile(r"\(\?P<([a-z_0-9]+)>")
 
 
