@@ -97,6 +97,9 @@ BLIND_ROUNDS = (
     ("twenty-fourth", "real_blind24"),
     ("twenty-fifth", "real_blind25"),
     ("twenty-sixth", "real_blind26"),
+    ("twenty-seventh", "real_blind27"),
+    ("twenty-ninth", "real_blind29"),
+    ("thirtieth", "real_blind30"),
 )
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),
