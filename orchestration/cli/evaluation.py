@@ -98,6 +98,7 @@ BLIND_ROUNDS = (
     ("twenty-fifth", "real_blind25"),
     ("twenty-sixth", "real_blind26"),
     ("twenty-seventh", "real_blind27"),
+    ("twenty-eighth", "real_blind28"),
     ("twenty-ninth", "real_blind29"),
     ("thirtieth", "real_blind30"),
 )
