@@ -35,5 +35,7 @@ def test_every_city_of_a_county_place_is_one_of_the_twelve():
 
 def test_filters_and_offices_are_not_mentions():
     assert place_refs("大兴安岭林区") == []
-    assert [r.code for r in place_refs("据呼和浩特海关统计,全区")] == ["nmg"]
+    assert [r.code for r in place_refs("据满洲里海关统计,全市")] == ["municipal"]
+    # the capital's region-wide offices are the region (places.csv aliases), not the capital
+    assert [r.code for r in place_refs("据呼和浩特海关统计,全区")] == ["nmg", "nmg"]
     assert [r.is_object for r in place_refs("占自治区的")] == [True]
