@@ -101,6 +101,10 @@ BLIND_ROUNDS = (
     ("twenty-eighth", "real_blind28"),
     ("twenty-ninth", "real_blind29"),
     ("thirtieth", "real_blind30"),
+    ("thirty-first", "real_blind31"),
+    ("thirty-second", "real_blind32"),
+    ("thirty-third", "real_blind33"),
+    ("thirty-fourth", "real_blind34"),
 )
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),

@@ -577,7 +577,8 @@ def _narrow_by_topics(
     for fields, (s_start, s_end), topic in zip(found, sentence_of, topics, strict=True):
         if fields["metric"] in NARROWED_METRICS:
             scope = topic + text[s_start : fields["char_start"]]
-            fields["metric"] = narrowed(fields["metric"], scope)
+            paragraph = topic + text[text.rfind("\n", 0, s_start) + 1 : fields["char_start"]]
+            fields["metric"] = narrowed(fields["metric"], scope, paragraph)
         if fields["metric"] in CONTEXTS:
             # a list's item is read with its lead (现场签约的部分重点项目如下：)
             paragraph = text.rfind("\n", 0, s_start) + 1

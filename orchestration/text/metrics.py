@@ -997,6 +997,7 @@ class _Topic:
     name: str
     topic: re.Pattern[str]
     narrows: dict[str, str]
+    paragraph: bool = False  # named anywhere in the paragraph before the figure
 
 
 @functools.lru_cache(maxsize=4)
@@ -1015,7 +1016,14 @@ def _load_topics(path: Path = RULES / "metric_topics.yaml") -> tuple[_Topic, ...
             unknown = [m for m in (broad, narrow) if m not in VOCABULARY]
             if unknown:
                 raise ValueError(f"{path.name}: rule {rule['name']}: unknown metric {unknown[0]}")
-        topics.append(_Topic(rule["name"], re.compile(rule["topic"]), dict(rule["narrows"])))
+        topics.append(
+            _Topic(
+                rule["name"],
+                re.compile(rule["topic"]),
+                dict(rule["narrows"]),
+                rule.get("scope") == "paragraph",
+            )
+        )
     return tuple(topics)
 
 
@@ -1076,15 +1084,18 @@ def in_context(metric: str | None, scope: str) -> str | None:
     return rule[1]
 
 
-def narrowed(metric: str | None, scope: str) -> str | None:
+def narrowed(metric: str | None, scope: str, paragraph: str = "") -> str | None:
     """``metric`` narrowed by a topic its figure's ``scope`` names (its paragraph's topic
-    sentence and its own sentence up to the figure): ``rules/metric_topics.yaml``."""
+    sentence and its own sentence up to the figure), or for a topic of ``scope: paragraph``
+    the ``paragraph`` up to the figure: ``rules/metric_topics.yaml``."""
     if metric not in NARROWED_METRICS:
         return metric
-    found, latest = metric, -1
+    found, latest = metric, None
     for topic in TOPICS:  # two topics narrowing one metric: the one named last wins
         if metric in topic.narrows:
-            for m in topic.topic.finditer(scope):
-                if m.end() > latest:
-                    found, latest = topic.narrows[metric], m.end()
+            text = paragraph if topic.paragraph and paragraph else scope
+            for m in topic.topic.finditer(text):
+                distance = len(text) - m.end()  # how far before the figure it is named
+                if latest is None or distance < latest:
+                    found, latest = topic.narrows[metric], distance
     return found
