@@ -612,7 +612,8 @@ def _category_from_metric(found: list[dict]) -> None:
     (talent). Elsewhere, the words decide (企业 of a trade fair are trade), and so they do
     for a share, whose category is the whole's (京津冀游客占比超60% of a train's seats), and
     for the metrics of ``category_from_words`` (rules/metric_topics.yaml: 增收 of 劳务协作
-    is talent)."""
+    is talent). A count of the items a money figure describes (measure ``count_of_items``:
+    签约项目42个，总投资156亿元) is funding, whatever the items are."""
     for fields in found:
         metric = VOCABULARY.get(fields["metric"]) if fields["metric"] else None
         if metric is None:
@@ -624,6 +625,8 @@ def _category_from_metric(found: list[dict]) -> None:
         )
         if specific or (fields["category"] == "other" and metric.category != "other"):
             fields["category"] = metric.category
+        if fields["measure"] == "count_of_items":
+            fields["category"] = "funding"  # 实施项目236个 beside its money: the deal's count
 
 
 def _category_from_headline(found: list[dict], headline: str) -> None:

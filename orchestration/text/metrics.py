@@ -29,8 +29,9 @@ Measure, decided from the figure's clause (the text between clause punctuation):
   no marker, a percentage followed by 用于/投向/来自 … (``七成用于产业``) is a ``share``;
 * ``count_of_items``: a count (个/项/家/批/宗/份/笔) of an item metric (one whose cues name
   项目, 企业, 协议, 合同 or 公司: projects_signed, enterprises_introduced …) in a sentence
-  that also prints a money level of a funding metric (``签约项目42个,总投资156亿元``); a
-  count beside a trade or output sum stays a level;
+  that also prints a money level of a funding metric (``签约项目42个,总投资156亿元``); its
+  metric stays what it counts (projects, projects_signed) and its category is funding
+  (extraction); a count beside a trade or output sum stays a level;
 * else ``level``.
 
 Base (changes and shares only; None when the sentence prints no such figure): the nearest
@@ -926,7 +927,8 @@ class _Sentence:
 
     def _count_of_items(self) -> None:
         """Counts of projects, enterprises, agreements that a money figure of the sentence
-        describes (签约项目42个,总投资156亿元): the money is a funding level."""
+        describes (签约项目42个,总投资156亿元): the money is a funding level. The count keeps
+        its own metric (projects, projects_signed: what is counted), not the money's."""
         money = [
             j
             for j in range(len(self.figs))
@@ -947,11 +949,6 @@ class _Sentence:
                 and _ITEM_COUNTER_RE.search(self.s[start:end])
             ):
                 self.measure[i] = "count_of_items"
-                if metric.name in _GENERIC_ITEMS:
-                    # 实施亿元以上重点项目680个，完成投资3200亿元: the projects of that
-                    # investment (the nearest money figure after the count, else before it)
-                    j = next((j for j in money if j > i), money[-1])
-                    self.metric[i] = self.metric[j]
 
     def _readings(self) -> list[MetricReading]:
         out: list[MetricReading | None] = [None] * len(self.figs)
