@@ -390,13 +390,17 @@ def event_signings(
 ) -> list[Period]:
     """Figures of a sentence that signs (``event_signing_words``: 签约, 签订, 签署) after an
     event's day was read for one (11月19日，…推介会上，32个项目现场签约) are of that day,
-    where they carry another period from an earlier sentence (an aside's 今年1至10月).
-    ``sentences``: each figure's sentence bounds; ``periods``: each figure's period."""
+    where they carry another period from an earlier sentence (an aside's 今年1至10月), and
+    so are the numbered items of a list led by a signing's line (【签约项目一览】) that print
+    no period of their own. ``sentences``: each figure's sentence bounds; ``periods``: each figure's period."""
     g = _GRAMMAR
     out = list(periods)
     event: Period | None = None
     for i, ((start, end), period) in enumerate(zip(sentences, periods, strict=True)):
         if not g.event_signing.search(text, start, end):
+            own = period.text and period.text in text[start:end]
+            if event is not None and not own and _signed_list_item(text, start):
+                out[i] = event  # 【签约项目一览】 / 1．…落户鄂托克旗，协议投资218亿元
             continue
         if event is None:
             if period.event_day:
@@ -405,6 +409,23 @@ def event_signings(
         if period.text and period.text not in text[start:end] and period != event:
             out[i] = event
     return out
+
+
+_LIST_ITEM_RE = re.compile(r"\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})[．.、]")
+
+
+def _signed_list_item(text: str, start: int, longest: int = 40) -> bool:
+    """Whether the paragraph at ``start`` is a numbered item of a list whose lead (the line
+    before its first item) names a signing (【签约项目一览】, 现场签约的项目如下：)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if not _LIST_ITEM_RE.match(text, line_start):
+        return False
+    lines = text[:line_start].rstrip("\n").split("\n")[-longest:]
+    for line in reversed(lines):
+        if not line.strip() or _LIST_ITEM_RE.match(line):
+            continue
+        return _GRAMMAR.event_signing.search(line) is not None
+    return False
 
 
 _LAST_ITEM_RE = re.compile(r"[、\d]")
