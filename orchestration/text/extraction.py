@@ -446,7 +446,9 @@ class _SentenceContext:
         return self.spans[:i] + self.spans[i + 1 :]
 
 
-_PART_OF_RE = re.compile(r"[\s“”\"●▲■◆·\d.、]*其中")  # a sentence of the previous one's parts
+_PART_OF_RE = re.compile(  # a sentence of the previous one's parts: 其中, 签约项目中，
+    r"[\s“”\"●▲■◆·\d.、]*(?:其中|[^，,。；;：:\s]{2,8}中[，,])"
+)
 # a breakdown of what the paragraph (or the one before) measured: 分旗区看：阿拉善左旗完成…
 _BREAKDOWN_RE = re.compile(r"[\s“”\"●▲■◆·\d.、]*(?:分|从各?)[^，,：:。；\s]{1,5}看[，,：:]")
 
