@@ -105,6 +105,10 @@ BLIND_ROUNDS = (
     ("thirty-second", "real_blind32"),
     ("thirty-third", "real_blind33"),
     ("thirty-fourth", "real_blind34"),
+    ("thirty-fifth", "real_blind35"),
+    ("thirty-sixth", "real_blind36"),
+    ("thirty-seventh", "real_blind37"),
+    ("thirty-eighth", "real_blind38"),
 )
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),
