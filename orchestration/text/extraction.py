@@ -129,6 +129,7 @@ from orchestration.text.places import PlaceResolver, airport_of
 from orchestration.text.prefilter import prefiltered
 from orchestration.text.rejections import MASKS, after_earlier_level, first_rule
 from orchestration.text.script import BULLETS, simplified
+from orchestration.text.sentences import lines_before
 from orchestration.text.tables import Cell, caption_unit, is_header, is_unit_line, row_sentences
 
 
@@ -446,19 +447,18 @@ class _SentenceContext:
         return self.spans[:i] + self.spans[i + 1 :]
 
 
-_PART_OF_RE = re.compile(  # a sentence of the previous one's parts: 其中, 签约项目中，
-    r"[\s“”\"●▲■◆·\d.、]*(?:其中|[^，,。；;：:\s]{2,8}中[，,])"
-)
+_OPENER_MARKS = r"[\s“”\"●▲■◆·\d.、]*"  # bullets and numbering before a sentence's opener
+# a sentence of the previous one's parts: 其中, 签约项目中，
+_PART_OF_RE = re.compile(_OPENER_MARKS + r"(?:其中|[^，,。；;：:\s]{2,8}中[，,])")
 # a breakdown of what the paragraph (or the one before) measured: 分旗区看：阿拉善左旗完成…
-_BREAKDOWN_RE = re.compile(r"[\s“”\"●▲■◆·\d.、]*(?:分|从各?)[^，,：:。；\s]{1,5}看[，,：:]")
+_BREAKDOWN_RE = re.compile(_OPENER_MARKS + r"(?:分|从各?)[^，,：:。；\s]{1,5}看[，,：:]")
 
 
 def _colon_lead(text: str, start: int, longest: int = 30) -> str:
     """The lead of the list whose item is the paragraph at ``start`` when the lead
     introduces it with a colon (…具体如下： / 锡林郭勒盟8960万元；/ 乌兰察布市6120万元；):
     the lines before it, up to that lead, are items (each ending in ；, or short); else ''."""
-    lines = text[:start].rstrip("\n").split("\n")[-longest:]
-    for line in reversed(lines):
+    for line in lines_before(text, start, longest):
         line = line.strip(" \t\u3000")
         if not line:
             continue
@@ -516,21 +516,25 @@ def _add_metrics(
         )
         names = [reading.name for reading in readings]
         paragraph = view.text.rfind("\n", 0, s_start) + 1
-        if _BREAKDOWN_RE.match(model.norm) or _colon_lead(view.text, paragraph):
+        unnamed = [
+            k
+            for k, reading in enumerate(readings)
+            if reading.measure in LEVELS and names[k] is None
+        ]
+        if unnamed and (_BREAKDOWN_RE.match(model.norm) or _colon_lead(view.text, paragraph)):
             # 分旗区看：阿拉善左旗完成18.64亿元, or the lines after 具体如下：: the parts of
             # the paragraph's own first level in that unit, else of the nearest paragraph
             # before that has one
-            for k, (fields, reading) in enumerate(zip(group, readings, strict=True)):
-                family = unit_family(fields["unit"])
-                if reading.measure in LEVELS and names[k] is None:
-                    names[k] = next(
-                        (
-                            levels[family]
-                            for _, levels in sorted(paragraph_levels.items(), reverse=True)
-                            if family in levels
-                        ),
-                        None,
-                    )
+            for k in unnamed:
+                family = unit_family(group[k]["unit"])
+                names[k] = next(
+                    (
+                        levels[family]
+                        for _, levels in sorted(paragraph_levels.items(), reverse=True)
+                        if family in levels
+                    ),
+                    None,
+                )
         for k, (fields, reading) in enumerate(zip(group, readings, strict=True)):
             if reading.measure not in LEVELS:
                 continue
@@ -577,13 +581,13 @@ def _narrow_by_topics(
     a metric whose sentence and topic (and, for a list's item, the list's lead) lack its
     context words falls back (``needs_context``: 该项目总投资38亿元 is no deal's)."""
     for fields, (s_start, s_end), topic in zip(found, sentence_of, topics, strict=True):
+        paragraph = text.rfind("\n", 0, s_start) + 1
         if fields["metric"] in NARROWED_METRICS:
             scope = topic + text[s_start : fields["char_start"]]
-            paragraph = topic + text[text.rfind("\n", 0, s_start) + 1 : fields["char_start"]]
-            fields["metric"] = narrowed(fields["metric"], scope, paragraph)
+            whole = topic + text[paragraph : fields["char_start"]]
+            fields["metric"] = narrowed(fields["metric"], scope, whole)
         if fields["metric"] in CONTEXTS:
             # a list's item is read with its lead (现场签约的部分重点项目如下：)
-            paragraph = text.rfind("\n", 0, s_start) + 1
             scope = _colon_lead(text, paragraph) + topic + text[s_start:s_end]
             fields["metric"] = in_context(fields["metric"], scope)
 
@@ -888,10 +892,13 @@ def _figure_headers(
         k = bisect.bisect_right(starts, f.char_start) - 1
         if k < 0 or len(blocks[k].text) > 40:
             continue
-        for sentence, at in _header_readings(blocks, k, f.surface):
-            # the article's first headline line and its lead: what 全市 and 今年 point at
-            context = [b.text for b in blocks[:k] if b.kind == "headline"][:1]
-            context += [b.text for b in blocks[:k] if b.kind == "paragraph"][:1]
+        readings = _header_readings(blocks, k, f.surface)
+        if not readings:
+            continue
+        # the article's first headline line and its lead: what 全市 and 今年 point at
+        context = [b.text for b in blocks[:k] if b.kind == "headline"][:1]
+        context += [b.text for b in blocks[:k] if b.kind == "paragraph"][:1]
+        for sentence, at in readings:
             synthetic = parse_article(parsed.article_id, "\n".join([*context, sentence]))
             where = synthetic.text.rfind(sentence) + at
             read = next(

@@ -162,7 +162,7 @@ from typing import Any
 import yaml
 
 from orchestration.text.prefilter import prefiltered
-from orchestration.text.sentences import sentence_spans
+from orchestration.text.sentences import lines_before, sentence_spans
 
 RULES_PATH = Path(__file__).resolve().parent / "rules" / "periods.yaml"
 KINDS = ("point", "cumulative", "year", "range", "unknown")
@@ -392,7 +392,8 @@ def event_signings(
     event's day was read for one (11月19日，…推介会上，32个项目现场签约) are of that day,
     where they carry another period from an earlier sentence (an aside's 今年1至10月), and
     so are the numbered items of a list led by a signing's line (【签约项目一览】) that print
-    no period of their own. ``sentences``: each figure's sentence bounds; ``periods``: each figure's period."""
+    no period of their own. ``sentences``: each figure's sentence bounds; ``periods``: each
+    figure's period."""
     g = _GRAMMAR
     out = list(periods)
     event: Period | None = None
@@ -420,8 +421,7 @@ def _signed_list_item(text: str, start: int, longest: int = 40) -> bool:
     line_start = text.rfind("\n", 0, start) + 1
     if not _LIST_ITEM_RE.match(text, line_start):
         return False
-    lines = text[:line_start].rstrip("\n").split("\n")[-longest:]
-    for line in reversed(lines):
+    for line in lines_before(text, line_start, longest):
         if not line.strip() or _LIST_ITEM_RE.match(line):
             continue
         return _GRAMMAR.event_signing.search(line) is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 
 # a run up to sentence-final punctuation (with a closing quote after it), or to a line end
 SENTENCE_RE = re.compile(r"[^。！？!?；;\n]*(?:[。！？!?；;]+[”’」』]?|(?=\n)|$)")
@@ -26,3 +27,16 @@ def sentence_around(
         return text[start:end]
     s_start, s_end = spans[index]
     return text[s_start : max(s_end, end)]
+
+
+def lines_before(text: str, start: int, longest: int) -> Iterator[str]:
+    """The lines of ``text`` before the line holding ``start``, nearest first, at most
+    ``longest`` of them, each stripped of its line break (found with ``rfind``, without
+    copying the text before)."""
+    end = text.rfind("\n", 0, start)
+    for _ in range(longest):
+        if end < 0:
+            return
+        begin = text.rfind("\n", 0, end) + 1
+        yield text[begin:end]
+        end = begin - 1

@@ -10,8 +10,9 @@
 A header line names what each column measures and its unit in brackets or a bare %
 (同比增长%), or, under a unit line (单位：万元、%), leaves the units out (a rate's column
 takes the %, the others the amount); a column of units (计量单位) or a unit in brackets after
-a row's label (社会消费品零售总额（亿元）) gives the row's amounts theirs; each row names its subject in its first cell (全　市 spaced out to the column's
-width is one cell) and holds bare numbers in the others. :func:`is_header` and
+a row's label (社会消费品零售总额（亿元）) gives the row's amounts theirs; each row names its
+subject in its first cell (全　市 spaced out to the column's width is one cell) and holds
+bare numbers in the others. :func:`is_header` and
 :func:`is_row` let the parser keep such lines as ``table`` blocks (a row is never glued to
 the next line as a page-broken paragraph). :func:`row_sentences` writes each row as the
 sentence it stands for (``满洲里口岸货运量2163万吨，比上年下降4.1%。``) under the table's
@@ -34,7 +35,9 @@ _NEGATIVE = "-－−"
 _EMPTY_CELL = {"-", "—", "－", "…", "/"}
 _SENTENCE_PUNCT_RE = re.compile(r"[，,。；;！？!?]")
 # a column's unit in brackets (货运量（万吨）), or a bare % after its name (同比增长%)
-_HEADER_UNIT_RE = re.compile(r"^(?P<name>.*?)(?:[（(](?P<unit>[^（）()]{1,8})[）)]|(?P<unit2>[%％]))$")
+_HEADER_UNIT_RE = re.compile(
+    r"^(?P<name>.*?)(?:[（(](?P<unit>[^（）()]{1,8})[）)]|(?P<unit2>[%％]))$"
+)
 # a row label's unit in brackets (社会消费品零售总额（亿元）): the unit of the row's amounts
 # under a column whose header gives none (1—9月); other brackets qualify the label
 _LABEL_UNIT_RE = re.compile(r"^(?P<name>.+?)[（(](?P<unit>[^（）()\d]{1,6})[）)]$")
