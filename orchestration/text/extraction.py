@@ -1212,9 +1212,9 @@ def _reference_period(
     if (
         period.kind != "point"
         and fields["measure"] == "level"
-        and names_a_stock(text, sentence[0], start)
+        and names_a_stock(text, sentence[0], start, fields["metric"])
     ):
-        period = stock_at_end(period, clause())
+        period = stock_at_end(period, clause(), fields["metric"])
     return period
 
 

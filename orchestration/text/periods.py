@@ -234,6 +234,9 @@ class _Grammar:
         stock_at_end = rules.get("stock_at_end") or {}
         self.stock_at_end = re.compile(stock_at_end.get("words") or "(?!)")
         self.stock_flows = re.compile(stock_at_end.get("flows") or "(?!)")
+        self.stock_metrics = frozenset(stock_at_end.get("metrics") or ())
+        self.stock_reached = re.compile(stock_at_end.get("reached") or "(?!)")
+        self.timetables = re.compile(stock_at_end.get("timetables") or "(?!)")
         review = rules.get("year_review") or {}
         self.review_titles = re.compile(review.get("titles") or "(?!)")
         self.review_months = frozenset(review.get("months") or ())
@@ -431,25 +434,34 @@ def _signed_list_item(text: str, start: int, longest: int = 40) -> bool:
 _LAST_ITEM_RE = re.compile(r"[、\d]")
 
 
-def names_a_stock(text: str, start: int, end: int) -> bool:
-    """Whether ``text[start:end]`` names a stock (``stock_at_end`` words): the cheap test
-    before :func:`stock_at_end` reads the figure's clause."""
-    return _GRAMMAR.stock_at_end.search(text, start, end) is not None
+def names_a_stock(text: str, start: int, end: int, metric: str | None = None) -> bool:
+    """Whether ``text[start:end]`` names a stock (``stock_at_end`` words), or a lasting
+    thing of ``metric`` (``stock_at_end.metrics``) is counted: the cheap test before
+    :func:`stock_at_end` reads the figure's clause."""
+    g = _GRAMMAR
+    return metric in g.stock_metrics or g.stock_at_end.search(text, start, end) is not None
 
 
-def stock_at_end(period: Period, clause: str) -> Period:
+def stock_at_end(period: Period, clause: str, metric: str | None = None) -> Period:
     """A stock over a span (全年…肉牛存栏突破180万头: ``stock_at_end`` of periods.yaml) is
-    the stock at the span's end: a point. ``clause``: the figure's clause before it, of
-    which only the words after an earlier figure or list mark count (肉牛存栏420万头、粮食
-    产量190亿斤: the grain is no stock)."""
+    the stock at the span's end: a point. So is a count of lasting things (``metrics``:
+    routes, parks, enterprises) that its clause says was reached (``reached``: 通航城市达到
+    46个, 货运通道总数达到30条, 全区现有A级物流企业193家), not one newly added (新开航线23条).
+    ``clause``: the figure's clause before it, of which only the words after an earlier
+    figure or list mark count (肉牛存栏420万头、粮食产量190亿斤: the grain is no stock). A
+    timetable's season (``timetables``: 夏秋航季) counts what runs in it."""
     g = _GRAMMAR
     clause = _LAST_ITEM_RE.split(clause)[-1]
     if (
         period.kind == "point"
         or period.start is None
         or period.end is None
-        or not g.stock_at_end.search(clause)
         or g.stock_flows.search(clause)
+        or g.timetables.search(period.text or "")
+        or not (
+            g.stock_at_end.search(clause)
+            or (metric in g.stock_metrics and g.stock_reached.search(clause))
+        )
     ):
         return period
     return Period(period.text, period.end, period.end, "point")
