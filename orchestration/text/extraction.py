@@ -117,6 +117,7 @@ from orchestration.text.periods import (
     flow_so_far,
     is_budget,
     is_design,
+    is_project_total,
     is_standard,
     is_year_review,
     names_a_stock,
@@ -1200,6 +1201,8 @@ def _reference_period(
         return NO_PERIOD  # 设计年过货能力1500万吨: what it is built for, at no time
     if fields["unit"] == "CNY" and is_standard(clause()):
         return NO_PERIOD  # 每亩补贴150元, 给予最高50万元: a policy's rate or cap
+    if fields["unit"] in ("CNY", "USD") and is_project_total(text, sentence[0], start):
+        return NO_PERIOD  # 该项目总投资38亿元: the project's size
     if period.kind == "point":
         period = since_year_start(period, clause())
     if period.kind == "year" and is_budget(text, sentence[0], start):

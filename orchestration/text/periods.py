@@ -237,6 +237,9 @@ class _Grammar:
         self.stock_metrics = frozenset(stock_at_end.get("metrics") or ())
         self.stock_reached = re.compile(stock_at_end.get("reached") or "(?!)")
         self.timetables = re.compile(stock_at_end.get("timetables") or "(?!)")
+        project_total = rules.get("project_total") or {}
+        self.project_total = re.compile(project_total.get("words") or "(?!)")
+        self.several_projects = re.compile(project_total.get("several") or "(?!)")
         review = rules.get("year_review") or {}
         self.review_titles = re.compile(review.get("titles") or "(?!)")
         self.review_months = frozenset(review.get("months") or ())
@@ -478,6 +481,19 @@ def is_design(clause: str, start: int = 0, end: int | None = None) -> bool:
     (设计年过货能力…: ``design_words``), which has no period."""
     end = len(clause) if end is None else end
     return _GRAMMAR.design_words.search(clause, start, end) is not None
+
+
+def is_project_total(text: str, sentence_start: int, start: int) -> bool:
+    """Whether the figure at ``start`` is one project's total investment (该项目总投资38亿元:
+    ``project_total`` of periods.yaml), which has no period: not a total over several
+    projects or a signing its sentence counts (签约项目48个，总投资326亿元), nor an item of a
+    signing's numbered list."""
+    g = _GRAMMAR
+    return (
+        g.project_total.search(text, sentence_start, start) is not None
+        and g.several_projects.search(text, sentence_start, start) is None
+        and not _signed_list_item(text, sentence_start)
+    )
 
 
 def is_year_review(titles: str, published_on: date | None) -> bool:
