@@ -112,6 +112,7 @@ from orchestration.text.periods import (
     NO_CARRY_UNITS,
     NO_PERIOD,
     Period,
+    annual_average,
     event_signings,
     figure_periods,
     flow_so_far,
@@ -1203,6 +1204,12 @@ def _reference_period(
         return NO_PERIOD  # 每亩补贴150元, 给予最高50万元: a policy's rate or cap
     if fields["unit"] in ("CNY", "USD") and is_project_total(text, sentence[0], start):
         return NO_PERIOD  # 该项目总投资38亿元: the project's size
+    if fields["measure"] == "change_pct":  # 比2020年的35862元年均增长5.7%: 2021 to 2025
+        average = annual_average(
+            period, text[sentence[0] : start], fields["modality"], published_on
+        )
+        if average is not period:
+            return average
     if period.kind == "point":
         period = since_year_start(period, clause())
     if period.kind == "year" and is_budget(text, sentence[0], start):

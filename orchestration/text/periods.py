@@ -221,6 +221,7 @@ class _Grammar:
 
     def __init__(self, rules: dict[str, Any]):
         self.numerals: dict[str, int] = {str(k): int(v) for k, v in rules["numerals"].items()}
+        self.fragments: dict[str, str] = rules["fragments"]
         self.no_carry_metrics = frozenset(rules.get("no_carry_metrics") or ())
         self.no_carry_units = frozenset(rules.get("no_carry_units") or ())
         self.this_year_so_far = re.compile(rules["this_year_so_far"])
@@ -240,10 +241,13 @@ class _Grammar:
         project_total = rules.get("project_total") or {}
         self.project_total = re.compile(project_total.get("words") or "(?!)")
         self.several_projects = re.compile(project_total.get("several") or "(?!)")
+        average = rules.get("annual_average") or {}
+        self.annual_average = re.compile(average.get("words") or "(?!)")
+        self.average_base_year = re.compile(self._expand(average.get("base_year") or "(?!)"))
+        self.average_years = re.compile(self._expand(average.get("years") or "(?!)"))
         review = rules.get("year_review") or {}
         self.review_titles = re.compile(review.get("titles") or "(?!)")
         self.review_months = frozenset(review.get("months") or ())
-        self.fragments: dict[str, str] = rules["fragments"]
         self.rules: dict[str, _Rule] = {}
         self.keys: dict[str, list[str]] = {}
         years = self._alternation("y", rules["years"])
@@ -494,6 +498,34 @@ def is_project_total(text: str, sentence_start: int, start: int) -> bool:
         and g.several_projects.search(text, sentence_start, start) is None
         and not _signed_list_item(text, sentence_start)
     )
+
+
+def annual_average(period: Period, before: str, modality: str, published_on: date | None) -> Period:
+    """An average annual growth (年均增长5.7%: ``annual_average`` of periods.yaml) is over the
+    years it averages, to the end of the year of ``period``: from the year after the year
+    its sentence compares with (比2020年的35862元), else back the number of years it names
+    (五年间), else the whole years of a span of several (2021年至2025年), else, for a target
+    or forecast (``modality``) or a later year's aim, from the publication year; else
+    ``period``. ``before``: the figure's sentence before it."""
+    g = _GRAMMAR
+    if period.end is None or not g.annual_average.search(before):
+        return period
+    last = period.end.year
+    bases = list(g.average_base_year.finditer(before))
+    years = list(g.average_years.finditer(before))
+    if bases:
+        first = int(bases[-1].group("year")) + 1
+    elif years and (count := g.number(years[-1].group("n"))):
+        first = last - count + 1
+    elif period.start is not None and period.start.year < last:
+        first = period.start.year  # 2021年至2025年，…年均增长2.8%: the span's whole years
+    elif published_on is not None and (modality != "actual" or last > published_on.year):
+        first = published_on.year  # an aim: from now to the year aimed at
+    else:
+        return period
+    if not 0 <= last - first < 50:
+        return period
+    return Period(period.text, date(first, 1, 1), date(last, 12, 31), "range")
 
 
 def is_year_review(titles: str, published_on: date | None) -> bool:
