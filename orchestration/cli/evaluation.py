@@ -109,6 +109,10 @@ BLIND_ROUNDS = (
     ("thirty-sixth", "real_blind36"),
     ("thirty-seventh", "real_blind37"),
     ("thirty-eighth", "real_blind38"),
+    ("thirty-ninth", "real_blind39"),
+    ("fortieth", "real_blind40"),
+    ("forty-first", "real_blind41"),
+    ("forty-second", "real_blind42"),
 )
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),

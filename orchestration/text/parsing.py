@@ -16,12 +16,11 @@ from dataclasses import dataclass, field
 from orchestration.text.cities import city_for_section_line
 from orchestration.text.script import BULLETS, simplified, simplified_lines
 from orchestration.text.tables import (
-    cells,
     is_group_label,
     is_header,
     is_row,
     is_unit_line,
-    unit_column,
+    table_shape,
 )
 
 BLOCK_SEPARATOR = "\n"
@@ -282,16 +281,15 @@ def _mark_tables(lines: list[_Line]) -> None:
         if not is_header(lines[i].text, i > 0 and is_unit_line(lines[i - 1].text)):
             i += 1
             continue
-        width = len(cells(lines[i].text))
-        units_at = unit_column(lines[i].text)
+        shape = table_shape(lines[i].text)
         j = i + 1
         while j < len(lines):
-            if is_row(lines[j].text, width, units_at):
+            if is_row(lines[j].text, shape):
                 j += 1
             elif (  # 进口 / 出口: a group label over the rows after it
                 j + 1 < len(lines)
                 and is_group_label(lines[j].text)
-                and is_row(lines[j + 1].text, width, units_at)
+                and is_row(lines[j + 1].text, shape)
             ):
                 j += 2
             else:

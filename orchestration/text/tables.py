@@ -52,6 +52,14 @@ _NUMBER_KIND_NAMES = ("绝对数", "绝对值", "绝对量", "数值", "数量",
 _UNIT_COLUMN_NAMES = ("单位", "计量单位")
 _HEADER_MARKS = ("（", "(", "%", "％", "单位")  # what every header line holds one of
 _MAX_UNIT_CELL = 6
+_MAX_TEXT_CELL = 40
+# columns of words, not numbers (序号　项目名称　承担单位　所在地　总投资（万元）): a project's name,
+# who carries it out, where; their cells describe the row's subject
+_TEXT_COLUMN_RE = re.compile(
+    r"(?:名称|单位|所在地|地点|地区|企业|项目|内容|类别|类型|主体|业主|备注)$"
+)
+# a first column that numbers the rows (序号): the row's subject is in its word columns
+_INDEX_NAMES = ("序号", "编号")
 _MAX_LABEL = 20
 _MAX_HEADER = 80
 # a header's first cell names what the rows are (口岸名称 → 口岸): a row whose label lacks
@@ -111,14 +119,55 @@ def is_header(line: str, after_unit_line: bool = False) -> bool:
     )
 
 
-def row_cells(line: str, width: int) -> list[Cell]:
-    """The cells of a row of ``width`` columns; a label spaced out to the width of the
-    others (全　市) is one cell."""
+@dataclass(frozen=True)
+class Shape:
+    """What a header says of its rows: how many columns, which holds each row's unit
+    (计量单位), which hold words (项目名称, 承担单位, 所在地: ``_TEXT_COLUMN_RE``), and whether
+    the first numbers the rows (序号)."""
+
+    width: int
+    units_at: int | None = None
+    text_at: frozenset[int] = frozenset()
+    indexed: bool = False
+
+
+def table_shape(header: str) -> Shape:
+    """The :class:`Shape` of the rows under ``header``."""
+    row = cells(header)
+    units_at = unit_column(header)
+    return Shape(
+        width=len(row),
+        units_at=units_at,
+        text_at=frozenset(
+            i
+            for i, c in enumerate(row)
+            if i
+            and i != units_at
+            and not _HEADER_UNIT_RE.match(c.text)
+            and _TEXT_COLUMN_RE.search(c.text)
+        ),
+        indexed=bool(row) and row[0].text in _INDEX_NAMES,
+    )
+
+
+def row_cells(line: str, shape: Shape) -> list[Cell]:
+    """The cells of a row of ``shape``: a label spaced out to the width of the others
+    (全　市) is one cell; a row of a table with word columns that leaves them out (合计
+    98230　2890) has its numbers in the last columns (the words' cells empty)."""
+    width = shape.width
     row = cells(line)
     if len(row) == width + 1 and all(
         len(c.text) == 1 and "\u4e00" <= c.text <= "\u9fff" for c in row[:2]
     ):
         row = [Cell(row[0].text + row[1].text, row[0].start, row[1].end), *row[2:]]
+    if (
+        shape.text_at
+        and 2 <= len(row) < width
+        and not is_number(row[0].text)
+        and all(is_number(c.text) for c in row[1:])
+    ):
+        gap = Cell("", row[0].end, row[0].end)
+        row = [row[0], *[gap] * (width - len(row)), *row[1:]]
     return row
 
 
@@ -143,19 +192,29 @@ def _is_unit_cell(text: str) -> bool:
     return text in _EMPTY_CELL or _is_word(text, _MAX_UNIT_CELL)
 
 
-def is_row(line: str, width: int, units_at: int | None = None) -> bool:
-    """A row of a table with ``width`` columns: a label, then numbers (or an empty mark),
-    and the row's unit in the column ``units_at`` when the header has a column of units."""
-    row = row_cells(line, width)
+def is_row(line: str, shape: Shape) -> bool:
+    """A row of a table of ``shape``: a label (a number under 序号), then numbers (or an
+    empty mark), the row's unit in the column of units, words in the word columns, and one
+    number at least outside them."""
+    row = row_cells(line, shape)
+
+    def fits(k: int, text: str) -> bool:
+        if k == shape.units_at:
+            return _is_unit_cell(text)
+        if k in shape.text_at:
+            return not text or (len(text) <= _MAX_TEXT_CELL and not _SENTENCE_PUNCT_RE.search(text))
+        return is_number(text) or text in _EMPTY_CELL
+
     return (
-        len(row) == width
+        len(row) == shape.width
         and len(row[0].text) <= _MAX_LABEL
-        and not is_number(row[0].text)
-        and all(
-            _is_unit_cell(c.text) if k == units_at else is_number(c.text) or c.text in _EMPTY_CELL
+        and (shape.indexed or not is_number(row[0].text))
+        and all(fits(k, c.text) for k, c in enumerate(row[1:], 1))
+        and any(
+            is_number(c.text)
             for k, c in enumerate(row[1:], 1)
+            if k != shape.units_at and k not in shape.text_at
         )
-        and any(is_number(c.text) for k, c in enumerate(row[1:], 1) if k != units_at)
     )
 
 
@@ -194,6 +253,17 @@ def caption_unit(caption: str) -> str:
     return m.group("unit") if m else ""
 
 
+def _row_label(row: list[Cell], shape: Shape) -> str:
+    """A row's subject: its first cell, or under 序号 its first word cell; the other word
+    cells follow in brackets (石墨负极材料项目（某新材料有限公司，集宁区）)."""
+    words = [row[k].text for k in sorted(shape.text_at) if row[k].text]
+    if shape.indexed:
+        label, rest = (words[0], words[1:]) if words else ("", [])
+    else:
+        label, rest = row[0].text, words
+    return f"{label}（{'，'.join(rest)}）" if rest else label
+
+
 def row_sentences(header: str, rows: list[str], default_unit: str = "") -> list[RowSentence]:
     """Each row of a table as the sentence it stands for (see the module docstring);
     ``default_unit``: the unit of the columns whose header gives none (the caption's)."""
@@ -204,20 +274,21 @@ def row_sentences(header: str, rows: list[str], default_unit: str = "") -> list[
     def default(name: str) -> str:
         return percent if percent and _RATE_COLUMN_RE.search(name) else amount
 
-    units_at = unit_column(header)
+    shape = table_shape(header)
+    units_at = shape.units_at
     printed = [_column(c) for c in cells(header)]
     columns = [(name, unit or default(name)) for name, unit in printed]
     kind = columns[0][0].removesuffix("名称").removesuffix("名")
     out: list[RowSentence] = []
     group = ""  # the group label the rows are under (进口: 进口煤及褐煤…)
     for line in rows:
-        row = row_cells(line, len(columns))
+        row = row_cells(line, shape)
         if len(row) != len(columns):  # the parser's rows have the header's width
             if is_group_label(line):
                 group = line.strip(" \t\u3000")
             out.append(RowSentence("", ()))
             continue
-        label = row[0].text
+        label = _row_label(row, shape)
         label_unit = ""
         m = _LABEL_UNIT_RE.match(label)
         if m:  # a unit, or a qualifier the sentence does without (固定资产投资（不含农户）)
@@ -233,7 +304,7 @@ def row_sentences(header: str, rows: list[str], default_unit: str = "") -> list[
         names: list[str] = []
         row_unit = row[units_at].text if units_at is not None else ""
         for k, (cell, (name, unit)) in enumerate(zip(row[1:], columns[1:], strict=True), 1):
-            if k == units_at or not is_number(cell.text):
+            if k == units_at or k in shape.text_at or not is_number(cell.text):
                 continue
             if units_at is not None and not printed[k][1] and row_unit not in _EMPTY_CELL:
                 unit = row_unit  # 新能源发电量　亿千瓦时　186.3: the row's unit
