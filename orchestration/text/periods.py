@@ -708,7 +708,8 @@ def _within_span(rule: _Rule, groups: dict[str, str], year: int | None) -> _Span
         if days is None:
             return None
         (m1, d1), (m2, d2) = (map(int, d.split("-")) for d in days)
-        return _Span(date(year, m1, d1), date(year, m2, d2), "range")
+        first = year - 1 if (m1, d1) > (m2, d2) else year  # 元旦假期 from December 30
+        return _Span(date(first, m1, d1), date(year, m2, d2), "range")
     if rule.get("quarters"):
         q1, q2 = (g.number(groups.get(q, q)) for q in rule.get("quarters"))
         if q1 is None or q2 is None or not 1 <= q1 <= q2 <= 4:
