@@ -29,7 +29,8 @@ from pathlib import Path
 
 from orchestration.text.extraction import extract_figures
 from orchestration.text.parsing import decode_article, parse_article
-from orchestration.text.sidecar import read_sidecar
+from orchestration.text.places import home_of_source
+from orchestration.text.sidecar import ArticleMeta, read_sidecar
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN_DIR = ROOT / "tests" / "data" / "golden"
@@ -66,11 +67,11 @@ def _plain(value):
     return value
 
 
-def _published_on(path: Path) -> date | None:
+def _sidecar(path: Path) -> ArticleMeta:
     meta = path.with_name(path.stem + ".meta.json")
     if not meta.exists():
-        return None
-    return read_sidecar(meta.read_bytes()).published_on
+        return ArticleMeta()
+    return read_sidecar(meta.read_bytes())
 
 
 def _sentence_span(text: str, sentence: str, start: int, end: int) -> list[int] | None:
@@ -95,7 +96,8 @@ def current_output() -> dict[str, list[str]]:
             "sha256": hashlib.sha256(data).hexdigest(),
         }
         lines.append(json.dumps(article, ensure_ascii=False, sort_keys=True))
-        for figure in extract_figures(parsed, _published_on(path)):
+        meta = _sidecar(path)
+        for figure in extract_figures(parsed, meta.published_on, home=home_of_source(meta.source)):
             row = _plain(figure)
             span = _sentence_span(parsed.text, row["sentence"], row["char_start"], row["char_end"])
             if span is not None:

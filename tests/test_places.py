@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from orchestration.text.extraction import extract_figures
 from orchestration.text.parsing import parse_article
-from orchestration.text.places import gazetteer, place_code_for, place_refs
+from orchestration.text.places import gazetteer, home_of_source, place_code_for, place_refs
 
 
 def check_spec_case(case):
     """One case of tests/specs/places.yaml (tests/test_specs.py runs them all)."""
-    figures = {f.surface: f for f in extract_figures(parse_article(case["name"], case["text"]))}
+    parsed = parse_article(case["name"], case["text"])
+    home = home_of_source(case.get("source"))  # the sidecar's paper, where the case names one
+    figures = {f.surface: f for f in extract_figures(parsed, home=home)}
     for expected in case["figures"]:
         surface = expected["surface"]
         assert surface in figures, f"{surface} not read; read {sorted(figures)}"
@@ -39,3 +41,14 @@ def test_filters_and_offices_are_not_mentions():
     # the capital's region-wide offices are the region (places.csv aliases), not the capital
     assert [r.code for r in place_refs("据呼和浩特海关统计,全区")] == ["nmg", "nmg"]
     assert [r.is_object for r in place_refs("占自治区的")] == [True]
+
+
+def test_a_local_papers_home():
+    """The place a paper's title names, at league, city or county level; none for the
+    region's or the nation's papers."""
+    assert home_of_source("兴安日报") == "hinggan"
+    assert home_of_source("满洲里市融媒体中心") == "manzhouli"
+    assert home_of_source("鄂尔多斯发布") == "ordos"
+    assert home_of_source("内蒙古日报") is None
+    assert home_of_source("人民网") is None
+    assert home_of_source(None) is None

@@ -17,6 +17,8 @@ WIRE = (
     "外贸进出口总值为1288.6亿元，同比增长9.2%。其中，出口512.3亿元。\n"
 )
 BAD_SIDECAR = "包头稀土产值创新高\n今年上半年，包头市稀土产业实现产值520亿元。\n"
+# a league paper's item naming no place: 全盟 is its own league
+LOCAL_PAPER = "全盟肉牛存栏创新高\n截至6月底，全盟肉牛存栏达到286万头，同比增长4.6%。\n"
 
 
 @pytest.fixture(scope="module")
@@ -29,6 +31,10 @@ def where_when_run(tmp_path_factory):
     (articles / "wire-eight-months.txt").write_text(WIRE, encoding="utf-8")
     (articles / "wire-eight-months.meta.json").write_text(
         json.dumps({"published_on": "2024-09-20", "source": "test wire"}), encoding="utf-8"
+    )
+    (articles / "local-paper.txt").write_text(LOCAL_PAPER, encoding="utf-8")
+    (articles / "local-paper.meta.json").write_text(
+        json.dumps({"published_on": "2025-07-10", "source": "兴安日报"}), encoding="utf-8"
     )
     (articles / "bad-sidecar.txt").write_text(BAD_SIDECAR, encoding="utf-8")
     (articles / "bad-sidecar.meta.json").write_text('{"published_on": "20th May"}', "utf-8")
@@ -69,6 +75,21 @@ def test_sidecar_resolves_relative_periods_and_the_region_has_no_city(where_when
         "from dim_article where article_id = 'wire-eight-months'",
     )
     assert article == [("2024-09-20", "sidecar", "test wire", "hohhot")]
+
+
+def test_a_local_papers_league_is_the_place_of_last_resort(where_when_run):
+    settings, _ = where_when_run
+    rows = query(
+        settings,
+        "select surface, city_code, place_code from fct_figures "
+        "where article_id = 'local-paper' order by char_start",
+    )
+    assert rows and all(row[1:] == ("hinggan", "hinggan") for row in rows), rows
+    article = query(
+        settings,
+        "select article_place_code from raw.parsed_articles where article_id = 'local-paper'",
+    )
+    assert article == [("hinggan",)]
 
 
 def test_malformed_sidecar_is_a_warning_and_the_figures_land(where_when_run):

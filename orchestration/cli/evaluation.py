@@ -64,7 +64,8 @@ from orchestration.text.annotations import (
 from orchestration.text.extraction import Figure, extract_figures
 from orchestration.text.metrics import VOCABULARY
 from orchestration.text.parsing import decode_article, parse_article
-from orchestration.text.sidecar import read_sidecar
+from orchestration.text.places import home_of_source
+from orchestration.text.sidecar import ArticleMeta, read_sidecar
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository
 TUNING_DIRS = (ROOT / "raw", ROOT / "tests" / "data")
@@ -113,6 +114,10 @@ BLIND_ROUNDS = (
     ("fortieth", "real_blind40"),
     ("forty-first", "real_blind41"),
     ("forty-second", "real_blind42"),
+    ("forty-third", "real_blind43"),
+    ("forty-fourth", "real_blind44"),
+    ("forty-fifth", "real_blind45"),
+    ("forty-sixth", "real_blind46"),
 )
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),
@@ -220,19 +225,25 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
 
 
-def sidecar_published_on(article: Path) -> date | None:
-    """``published_on`` of the article's sidecar ``<id>.meta.json``, if it has a valid one."""
+def sidecar_meta(article: Path) -> ArticleMeta:
+    """The article's sidecar ``<id>.meta.json``, empty where it is missing or invalid."""
     path = article.with_name(article.stem + META_SUFFIX)
     try:
-        return read_sidecar(path.read_bytes()).published_on
+        return read_sidecar(path.read_bytes())
     except (OSError, ValueError):
-        return None
+        return ArticleMeta()
+
+
+def sidecar_published_on(article: Path) -> date | None:
+    """``published_on`` of the article's sidecar, if it has a valid one."""
+    return sidecar_meta(article).published_on
 
 
 def evaluate_article(article: Path, annotation_path: Path) -> Result:
     text, _ = decode_article(article.read_bytes(), str(article))
     parsed = parse_article(article.stem, text)
-    figures = extract_figures(parsed, sidecar_published_on(article))
+    meta = sidecar_meta(article)
+    figures = extract_figures(parsed, meta.published_on, home=home_of_source(meta.source))
     data = annotation_path.read_bytes()
     rows = read_annotation_file(data, article.stem, str(annotation_path))
     header = data.split(b"\n", 1)[0]

@@ -566,7 +566,7 @@ th {{ background: #f2f2f2; }} td {{ overflow-wrap: anywhere; max-width: 40em; }}
 <h2>Where, when and what exactly</h2>
 <h3>Places</h3>
 <p class="muted">How each figure's place was found (<code>place_evidence</code>): the weak kinds
-(article_majority, dateline, none) are listed in <code>figure_review</code> as "place unclear".</p>
+(article_majority, dateline, source, none) are listed in <code>figure_review</code> as "place unclear".</p>
 {_table(tables["places"])}
 <h3>Periods</h3>
 {_table(tables["periods"])}

@@ -655,11 +655,14 @@ def extract_figures(
     *,
     view: ArticleView | None = None,
     places: PlaceResolver | None = None,
+    home: str | None = None,
 ) -> list[Figure]:
     """Every figure of ``parsed.text``, sorted by char_start, with no overlapping spans.
 
     ``published_on``: the article's publication date (from its sidecar); when None, the
-    date line of the text, if any, resolves relative periods (今年, 去年).
+    date line of the text, if any, resolves relative periods (今年, 去年). ``home``: the
+    place of the local paper that printed it (:func:`.places.home_of_source` of the
+    sidecar's ``source``), the place of last resort.
 
     ``view`` and ``places``: a caller that has built the article's
     :class:`.clauses.ArticleView` (of ``simplified(parsed.text)``) or its
@@ -684,7 +687,9 @@ def extract_figures(
     sentences = view.sentences
     sentence_starts = view.sentence_starts
     if places is None:
-        places = PlaceResolver(text, blocks, sentences, bool(parsed.sections), parsed.dateline)
+        places = PlaceResolver(
+            text, blocks, sentences, bool(parsed.sections), parsed.dateline, home
+        )
     topics: dict[int, str] = {}
     contexts: dict[tuple[int, int], _SentenceContext] = {}  # per sentence (cut at its block)
     aims = _target_sections(blocks)  # paragraphs under a heading of aims: targets
@@ -806,8 +811,10 @@ def extract_figures(
     ]
     figures = _years_in_turn(text, figures)
     if any(b.kind == "table" for b in blocks):
-        figures = sorted(figures + _table_figures(parsed, published_on), key=lambda f: f.char_start)
-    return _figure_headers(parsed, figures, published_on)
+        figures = sorted(
+            figures + _table_figures(parsed, published_on, home), key=lambda f: f.char_start
+        )
+    return _figure_headers(parsed, figures, published_on, home)
 
 
 def _years_in_turn(text: str, figures: list[Figure]) -> list[Figure]:
@@ -874,7 +881,10 @@ _DEFINING_END_RE = re.compile(
 
 
 def _figure_headers(
-    parsed: ParsedArticle, figures: list[Figure], published_on: date | None
+    parsed: ParsedArticle,
+    figures: list[Figure],
+    published_on: date | None,
+    home: str | None = None,
 ) -> list[Figure]:
     """A figure printed alone on its line takes what it is (category, metric, measure,
     place, period, modality) from the words that define it, read as the sentence they
@@ -904,7 +914,11 @@ def _figure_headers(
             synthetic = parse_article(parsed.article_id, "\n".join([*context, sentence]))
             where = synthetic.text.rfind(sentence) + at
             read = next(
-                (g for g in extract_figures(synthetic, published_on) if g.char_start == where),
+                (
+                    g
+                    for g in extract_figures(synthetic, published_on, home=home)
+                    if g.char_start == where
+                ),
                 None,
             )
             if read is None or read.metric is None and f.metric is not None:
@@ -1003,7 +1017,9 @@ def _caption(blocks: list[Block], k: int) -> str:
     )
 
 
-def _table_figures(parsed: ParsedArticle, published_on: date | None) -> list[Figure]:
+def _table_figures(
+    parsed: ParsedArticle, published_on: date | None, home: str | None = None
+) -> list[Figure]:
     """The bare numbers of the article's tables (tables.py): each row is read as the
     sentence it stands for, under the article's headline and the table's caption (the line
     before the header: 表1 2024年主要口岸进出境货运量), by this extractor; each figure then
@@ -1044,7 +1060,9 @@ def _table_figures(parsed: ParsedArticle, published_on: date | None) -> list[Fig
                 group_at[at_row + at] = row.group
                 column_at[at_row + at] = column
             pos = at_row + len(row.sentence)
-        read = _trade_directions(extract_figures(synthetic, published_on), caption, group_at)
+        read = _trade_directions(
+            extract_figures(synthetic, published_on, home=home), caption, group_at
+        )
         for f in read:
             if f.char_start not in cell_at:
                 continue

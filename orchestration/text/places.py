@@ -20,7 +20,9 @@ Evidence, strongest first. A figure takes the place of the first of these that s
 4. ``section``: the city of the article's city section (the seed's layout);
 5. ``article``: the place the headline or the lead sentence is about; ``article_majority``:
    the one city (or the region) that at least 60 % of the article's names point at (weak:
-   the figure goes to review);
+   the figure goes to review); ``source``: the league, city or county of the local paper
+   the sidecar names (``source``: 兴安日报 → 兴安盟, :func:`home_of_source`), whose 全盟 needs
+   no name;
 6. nothing: no place (``None``), and the figure goes to review.
 
 A figure whose subject is a place outside Inner Mongolia (蒙古国实际GDP增长率为1.6%, 全国外贸
@@ -88,7 +90,7 @@ import yaml
 from orchestration.text.clauses import WordFamily
 from orchestration.text.numbers import read_number
 from orchestration.text.prefilter import prefiltered, required_words
-from orchestration.text.script import BULLETS
+from orchestration.text.script import BULLETS, simplified
 
 RULES = Path(__file__).resolve().parent / "rules"
 REGION_CODE = "nmg"
@@ -173,6 +175,29 @@ def place_code_for(name: str) -> str | None:
         return name
     kind, code = _lexicon().meaning.get(name, ("", ""))
     return code if kind in ("place", "region") else None
+
+
+@lru_cache(maxsize=1)
+def _local_names() -> re.Pattern[str]:
+    """Every name of a league, city or county-level place, longest first."""
+    names = {
+        name: code
+        for code, place in gazetteer().items()
+        if place.level in ("city", "county")
+        for name in _short_names(place)
+        if len(name) >= 2
+    }
+    return re.compile("|".join(re.escape(n) for n in sorted(names, key=len, reverse=True)))
+
+
+def home_of_source(source: str | None) -> str | None:
+    """The place a local paper or outlet is of, by the name its title prints (兴安日报 →
+    hinggan, 鄂尔多斯发布 → ordos, 满洲里市融媒体中心 → manzhouli); None for a regional or
+    national one (内蒙古日报, 人民网) and for a name the gazetteer does not hold."""
+    if not source:
+        return None
+    found = _local_names().search(simplified(source))
+    return place_code_for(found.group()) if found else None
 
 
 def _short_names(place: Place) -> set[str]:
@@ -558,8 +583,11 @@ class PlaceResolver:
     figures of a sentence share it.
     """
 
-    def __init__(self, text: str, blocks, sentences, sections: bool, dateline=None):
+    def __init__(
+        self, text: str, blocks, sentences, sections: bool, dateline=None, home: str | None = None
+    ):
         self.text = text
+        self.home = home  # the place of the local paper that printed it (home_of_source)
         self.sentences = sentences  # (start, end) of every sentence, in order
         self.sentence_starts = [s for s, _ in sentences]
         self.blocks = blocks
@@ -664,6 +692,8 @@ class PlaceResolver:
             # 全市… throughout, and the one place named is a city (a table's caption:
             # 附：2025年1—10月包头市主要经济指标): 全市 is that city
             return Attribution(cities[0], "article_majority")
+        if self.home is not None:  # 兴安日报's 全盟 with no name of the league: its home
+            return Attribution(self.home, "source")
         return Attribution(None, "none")
 
     def _port_anaphors(self) -> list[PlaceRef]:

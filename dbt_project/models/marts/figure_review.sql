@@ -5,7 +5,7 @@ with figures as (
     select
         *,
         source = 'extracted'
-        and place_evidence in ('article_majority', 'dateline', 'none') as place_unclear,
+        and place_evidence in ('article_majority', 'dateline', 'source', 'none') as place_unclear,
         annotated_value is not null
         and abs(value - annotated_value) > 1e-6 * greatest(abs(value), 1) as value_differs,
         source = 'both'

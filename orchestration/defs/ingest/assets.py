@@ -69,6 +69,7 @@ PARSED_COLUMNS = {
     "dateline": "VARCHAR",
     "dateline_place_code": "VARCHAR",
     "article_place_code": "VARCHAR",  # what the headline / lead is about (places.py)
+    "home_place_code": "VARCHAR",  # the place of the local paper the sidecar names
 }
 BLOCK_COLUMNS = {
     "article_id": "VARCHAR",
@@ -427,16 +428,18 @@ def parse_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
     def inputs() -> Iterator[tuple[tuple[list[str], list[str]], list[text_work.ParseInput]]]:
         for chunk in chunks(keys):
             articles = ledger.warehouse.read_articles(
-                "SELECT article_id, source_file, raw_text, meta_published_on FROM raw.articles",
+                "SELECT article_id, source_file, raw_text, meta_published_on, meta_source"
+                " FROM raw.articles",
                 chunk,
             )
             sources = list(articles["source_file"])
             work = [
-                (article_id, raw_text, _date_or_none(published))
-                for article_id, raw_text, published in zip(
+                (article_id, raw_text, _date_or_none(published), _text_or_none(paper))
+                for article_id, raw_text, published, paper in zip(
                     articles["article_id"],
                     articles["raw_text"],
                     articles["meta_published_on"],
+                    articles["meta_source"],
                     strict=True,
                 )
             ]
@@ -486,6 +489,11 @@ def parse_articles(context: dg.AssetExecutionContext, ledger: LedgerPaths):
 def _date_or_none(value) -> date | None:
     """A date read from the warehouse (Timestamp, date, NaT or None) as a date or None."""
     return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+def _text_or_none(value) -> str | None:
+    """A text read from the warehouse (str, NaN or None) as a str or None."""
+    return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
 
 
 @dg.multi_asset(
@@ -578,9 +586,10 @@ def extracted_figures(
     def inputs() -> Iterator[tuple[tuple[list[str], list[str]], list[text_work.ExtractInput]]]:
         for chunk in chunks(keys):
             articles = {
-                article_id: (text, _date_or_none(published))
-                for article_id, text, published in ledger.warehouse.read_articles(
-                    "SELECT article_id, repaired_text, published_on FROM raw.parsed_articles",
+                article_id: (text, _date_or_none(published), _text_or_none(home))
+                for article_id, text, published, home in ledger.warehouse.read_articles(
+                    "SELECT article_id, repaired_text, published_on, home_place_code"
+                    " FROM raw.parsed_articles",
                     chunk,
                 ).itertuples(index=False, name=None)
             }
@@ -594,7 +603,10 @@ def extracted_figures(
             )
             by_article = {article_id: [b[1:] for b in group] for article_id, group in grouped}
             ids = sorted(articles)
-            work = [(a, *articles[a], by_article.get(a, [])) for a in ids]
+            work = [
+                (a, articles[a][0], articles[a][1], by_article.get(a, []), articles[a][2])
+                for a in ids
+            ]
             yield (chunk, ids), work
 
     try:

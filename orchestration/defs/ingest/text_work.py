@@ -22,7 +22,7 @@ from orchestration.text.extraction import extract_figures
 from orchestration.text.numbers import read_quantity
 from orchestration.text.parsing import Block, ParsedArticle, Section, find_dateline, parse_article
 from orchestration.text.periods import publication_date
-from orchestration.text.places import PlaceResolver
+from orchestration.text.places import PlaceResolver, home_of_source
 from orchestration.text.script import simplified
 
 # columns of raw.article_blocks that rebuild an article's blocks, in this order
@@ -36,12 +36,13 @@ BLOCK_FIELDS = (
     "city_code",
 )
 
-# (article_id, raw_text, the sidecar's published_on or None)
-ParseInput = tuple[str, str, date | None]
+# (article_id, raw_text, the sidecar's published_on or None, the sidecar's source or None)
+ParseInput = tuple[str, str, date | None, str | None]
 # (parsed_articles row, article_blocks rows, parse warnings, page-break repairs)
 ParseOutput = tuple[dict, list[dict], list[str], int]
-# (article_id, repaired_text, published_on or None, blocks as BLOCK_FIELDS tuples in order)
-ExtractInput = tuple[str, str, date | None, list[tuple]]
+# (article_id, repaired_text, published_on or None, blocks as BLOCK_FIELDS tuples in order,
+# the home place of the paper that printed it or None)
+ExtractInput = tuple[str, str, date | None, list[tuple], str | None]
 # (raw folder, article_id, repaired_text or None when the article could not be read)
 AnnotateInput = tuple[str, str, str | None]
 # (raw.annotations rows, problem rows, (level, message) lines for the step's log, in order)
@@ -85,7 +86,12 @@ def dataclass_fields(record) -> dict:
     return {name: getattr(record, name) for name in record.__dataclass_fields__}
 
 
-def parse_one(article_id: str, raw_text: str, sidecar_published_on: date | None) -> ParseOutput:
+def parse_one(
+    article_id: str,
+    raw_text: str,
+    sidecar_published_on: date | None,
+    sidecar_source: str | None = None,
+) -> ParseOutput:
     """One article's ``raw.parsed_articles`` row, its ``raw.article_blocks`` rows, its
     parse warnings and its number of page-break repairs."""
     parsed = parse_article(article_id, raw_text)
@@ -95,7 +101,8 @@ def parse_one(article_id: str, raw_text: str, sidecar_published_on: date | None)
     else:
         published = publication_date(view)
         published_from = "text" if published else None
-    resolver = PlaceResolver(view, parsed.blocks, [], bool(parsed.sections), parsed.dateline)
+    home = home_of_source(sidecar_source)
+    resolver = PlaceResolver(view, parsed.blocks, [], bool(parsed.sections), parsed.dateline, home)
     row = {
         "article_id": parsed.article_id,
         "headline": parsed.headline,
@@ -109,6 +116,7 @@ def parse_one(article_id: str, raw_text: str, sidecar_published_on: date | None)
         "dateline": parsed.dateline.text if parsed.dateline else None,
         "dateline_place_code": resolver.dateline_place,
         "article_place_code": resolver.article.place_code,
+        "home_place_code": home,
     }
     city_lines = {s.index: s.city_line for s in parsed.sections}
     blocks = [
@@ -135,11 +143,16 @@ def parse_many(articles: list[ParseInput]) -> list[ParseOutput]:
 
 
 def extract_one(
-    article_id: str, repaired_text: str, published_on: date | None, blocks: list[tuple]
+    article_id: str,
+    repaired_text: str,
+    published_on: date | None,
+    blocks: list[tuple],
+    home: str | None = None,
 ) -> list[dict]:
     """One article's ``raw.extracted_figures`` rows, from its stored text and blocks."""
     parsed = reparse(article_id, repaired_text, blocks)
-    return [figure_row(article_id, f) for f in extract_figures(parsed, published_on)]
+    figures = extract_figures(parsed, published_on, home=home)
+    return [figure_row(article_id, f) for f in figures]
 
 
 def extract_many(articles: list[ExtractInput]) -> list[list[dict]]:
