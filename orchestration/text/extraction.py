@@ -113,6 +113,7 @@ from orchestration.text.periods import (
     NO_PERIOD,
     Period,
     annual_average,
+    event_anaphors,
     event_signings,
     figure_periods,
     flow_so_far,
@@ -792,8 +793,12 @@ def extract_figures(
     spans = [(f["char_start"], f["char_end"]) for f in found]
     periods = _headline_echoes(
         found,
-        event_signings(
-            text, sentence_of, figure_periods(text, spans, published_on, sentences=sentences)
+        event_anaphors(
+            text,
+            sentence_of,
+            event_signings(
+                text, sentence_of, figure_periods(text, spans, published_on, sentences=sentences)
+            ),
         ),
     )
     review = is_year_review(

@@ -232,6 +232,7 @@ class _Grammar:
         self.since_year_start = re.compile(rules.get("since_year_start") or "(?!)")
         self.now_alone = re.compile(rules.get("now_alone") or "(?!)")
         self.event_signing = re.compile(rules.get("event_signing_words") or "(?!)")
+        self.event_anaphor = re.compile(rules.get("event_anaphors") or "(?!)")
         stock_at_end = rules.get("stock_at_end") or {}
         self.stock_at_end = re.compile(stock_at_end.get("words") or "(?!)")
         self.stock_flows = re.compile(stock_at_end.get("flows") or "(?!)")
@@ -418,6 +419,28 @@ def event_signings(
                 event = period
             continue
         if period.text and period.text not in text[start:end] and period != event:
+            out[i] = event
+    return out
+
+
+def event_anaphors(
+    text: str, sentences: list[tuple[int, int]], periods: list[Period]
+) -> list[Period]:
+    """Figures of a sentence that points back at the article's event (``event_anaphors``:
+    本次, 当天, 参会…) are of the event's day, where they print no period of their own: the
+    latest day read for a sentence that a day date opens (3月15日，…双选会举行。…参会单位中，
+    区内企业268家). ``sentences``: each figure's sentence bounds; ``periods``: each figure's
+    period."""
+    g = _GRAMMAR
+    out = list(periods)
+    event: Period | None = None
+    for i, ((start, end), period) in enumerate(zip(sentences, periods, strict=True)):
+        if period.event_day:
+            event = period  # the latest day an event was reported on
+            continue
+        broad = not period.text or period.kind in ("year", "cumulative")  # none, or a year's
+        own = period.text and period.text in text[start:end]
+        if event is not None and broad and not own and g.event_anaphor.search(text, start, end):
             out[i] = event
     return out
 
