@@ -93,6 +93,22 @@ def test_a_table_keeps_its_lines_as_table_blocks():
     assert ("paragraph", "注：数据为初步统计数") in kinds
 
 
+def test_the_short_lines_above_a_byline_are_the_title():
+    """A quotation as a headline may hold a comma; with its kicker (——…) above a byline it
+    is still the title, not the body."""
+    text = (
+        "“抱团闯市场，日子有奔头”\n——某旗一家养羊合作社的牧民说\n□本报记者 某某\n"
+        "六月的草原，抓绒季刚刚结束。合作社今年卖绒9.6吨。\n"
+    )
+    kinds = [(b.kind, b.text) for b in parse_article("t", text).blocks]
+    assert kinds[:3] == [
+        ("headline", "“抱团闯市场，日子有奔头”"),
+        ("headline", "——某旗一家养羊合作社的牧民说"),
+        ("byline", "□本报记者 某某"),
+    ]
+    assert kinds[3][0] == "paragraph"
+
+
 def test_spaced_lines_without_a_header_are_no_table_and_stay_apart():
     rows = [
         "包头市              2163              4.7",

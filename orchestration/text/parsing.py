@@ -74,6 +74,7 @@ _HEADING_RE = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|第[一二三四五六七八九十]+[部章节]分?)"
 )
 _MAX_HEADING = 40
+_MAX_TITLE_LINES = 3  # title lines above a byline: a headline, a kicker, a subheadline
 # a line opening with a bullet, a bracketed label or an item's number (● 全区…, ▶ 其中…,
 # 【新业态】…, 01 鄂尔多斯市…, ① …) starts an item of its own: never the second half of a
 # page-broken paragraph (关键词：口岸 / ● 全区口岸进出境货运量… are two lines)
@@ -350,6 +351,29 @@ def _classify(lines: list[_Line]) -> list[str]:
     # clause punctuation. Title lines end at the first byline, section, meta line or body
     # paragraph. A page header above the title (2024-08-15 16:22　来源：新华网) is skipped.
     first = next((i for i, line in enumerate(lines) if line.kind != "meta"), len(lines))
+    byline = next(
+        (
+            j
+            for j in range(first, min(first + _MAX_TITLE_LINES + 1, len(lines)))
+            if lines[j].kind == "byline"
+        ),
+        None,
+    )
+    if (
+        byline is not None
+        and byline > first
+        and all(
+            lines[j].kind == "paragraph"
+            and len(lines[j].text) <= _MAX_HEADLINE
+            and not lines[j].text.endswith("。")
+            for j in range(first, byline)
+        )
+    ):
+        # the short lines above a byline are the title, even a quotation with a comma
+        # inside (“抱团养羊，日子越过越有奔头” / ——鄂托克旗一家合作社的牧民说 / □本报记者 …)
+        for line in lines[first:byline]:
+            line.kind = "headline"
+        return warnings
     for i, line in enumerate(lines[first:]):
         if line.kind != "paragraph" or len(line.text) > _MAX_HEADLINE:
             break

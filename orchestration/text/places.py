@@ -232,6 +232,7 @@ class _Lexicon:
     breakdown_openers: tuple[str, ...]  # 其中: a sentence of parts, not the paragraph's subject
     label_item: re.Pattern[str]  # ● 标签：数字: a bulleted indicator, no list subject
     speaker_line: re.Pattern[str]  # 【发布人】…副市长 王某：: who speaks the paragraphs after it
+    label_line: re.Pattern[str]  # 【西乌珠穆沁旗】: a label over the paragraphs after it
     site_verbs: tuple[str, ...]  # 落户, 选址 …: the place after one is the whole sentence's
     town: re.Pattern[str]  # 在海流图镇,…: a town the gazetteer does not list
     speech: re.Pattern[str]  # 负责人告诉记者: what a quotation's speaker does after the name
@@ -340,6 +341,7 @@ def _lexicon() -> _Lexicon:
         breakdown_openers=tuple(rules.get("breakdown_openers") or ()),
         label_item=re.compile(rules.get("label_item") or "(?!)"),
         speaker_line=re.compile(rules.get("speaker_line") or "(?!)"),
+        label_line=re.compile(rules.get("label_line") or "(?!)"),
         site_verbs=tuple(rules.get("site_verbs") or ()),
         aggregate=re.compile(  # opening a clause: 全部签约项目…, not 项目全部达产
             r"(?:^|(?<=[，,；;：:]))(?:"
@@ -812,14 +814,16 @@ class PlaceResolver:
         """In a transcript (【发布人】巴彦淖尔市人民政府副市长 王某：/ paragraphs), the place
         of the office of the speaker whose words ``block`` is part of: the nearest speaker
         line before it (a short line ending with a colon, ``speaker_line``) that names a
-        place; None when that line names none or there is no speaker line."""
+        place; None when that line names none or there is no speaker line. A label line
+        over a post's paragraphs (【西乌珠穆沁旗】, ``label_line``) is read the same way."""
         if block.kind != "paragraph":
             return None
         if self._speakers is None:  # one pass over the blocks, the first time it is asked
             self._speakers = {}
-            pattern, speaker = _lexicon().speaker_line, None
+            lexicon, speaker = _lexicon(), None
             for line in self.blocks:
-                if pattern.fullmatch(line.text.strip()):
+                text = line.text.strip()
+                if lexicon.speaker_line.fullmatch(text) or lexicon.label_line.fullmatch(text):
                     refs = [
                         r
                         for r in self._refs_between(line.start, line.end)
