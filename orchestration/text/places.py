@@ -111,9 +111,11 @@ _BRACKET_GAP_RE = re.compile("(?:的)?(?:平均水平|平均增速|平均|水平
 # a time word between an object marker and its place (占同期全区…): the place is still its
 _MARKER_TIMES = frozenset(("同期", "当期", "同年", "当年"))
 _DIGIT_RE = re.compile(r"[\d０-９]")
-# what may stand between the names of a joint subject: a suffix, a bracketed aside
-# (巴彦淖尔市(增速25.2%)、赤峰市), a conjunction
-_JOINT_GAP_RE = re.compile(r"[市盟旗县区]?(?:[（(][^（()）]{0,20}[）)])?(?:、|和|及|以及|与|，|,)")
+# what may stand between the names of a joint subject: a suffix (旗, 站: 海拉尔站、满洲里站), a
+# bracketed aside (巴彦淖尔市(增速25.2%)、赤峰市), a conjunction
+_JOINT_GAP_RE = re.compile(
+    r"(?:[市盟旗县区]|火车站|车站|站|机场)?(?:[（(][^（()）]{0,20}[）)])?(?:、|和|及|以及|与|，|,)"
+)
 _LEAD_TIME_RE = re.compile(r"^[^，,。]{0,10}?(?:年|月|日|以来|期间|上半年|下半年|季度|至今)[，,]?")
 _TITLE_RE = re.compile(r"《[^《》\n]*》")
 
