@@ -225,6 +225,7 @@ class _Lexicon:
     facility_heads: tuple[str, ...]  # its head words (the pattern tries the longest first)
     offices: re.Pattern[str]
     objects: tuple[str, ...]
+    longest_object: int  # the longest object marker's length: how far back to look
     partners: frozenset[str]
     # marker -> what must stand before it in its clause for it to mark a partner (到 after 选派)
     partners_after: dict[str, re.Pattern[str]]
@@ -325,6 +326,7 @@ def _lexicon() -> _Lexicon:
         facility_heads=tuple(rules.get("facility_heads") or ()),
         offices=re.compile(rf"[市盟旗县区]?(?:{offices})"),
         objects=objects,
+        longest_object=max(map(len, objects)),
         partners=frozenset(
             w for rule in rules["object_markers"] if rule.get("partner") for w in rule["words"]
         ),
@@ -427,9 +429,9 @@ def place_refs(text: str, masked: list[tuple[int, int]] = ()) -> list[PlaceRef]:
             continue
         if kind == "place" and lex.town_after.match(text, m_end) and code in lex.named_after_towns:
             continue  # 满都拉镇 is the town the port 满都拉 is named after, not the port
-        before = text[max(0, m_start - 3) : m_start]
+        before = text[max(0, m_start - lex.longest_object) : m_start]
         if text[m_start - 2 : m_start] in _MARKER_TIMES and not before.endswith(lex.objects):
-            before = text[max(0, m_start - 5) : m_start - 2]
+            before = text[max(0, m_start - 2 - lex.longest_object) : m_start - 2]
         marker = (
             next(w for w in lex.objects if before.endswith(w))
             if before.endswith(lex.objects)
@@ -808,7 +810,11 @@ class PlaceResolver:
         too; None when it names none."""
         verbs = _lexicon().site_verbs
         for r in analysis.refs:
-            if r.kind == "place" and self.text.endswith(verbs, 0, s_start + r.start):
+            if (
+                r.kind == "place"
+                and not r.is_object  # 起点位于扎兰屯市: a line's end, not a site
+                and self.text.endswith(verbs, 0, s_start + r.start)
+            ):
                 return r.code
         return None
 
