@@ -763,6 +763,20 @@ def _within_span(rule: _Rule, groups: dict[str, str], year: int | None) -> _Span
     return _Span(start, end, kind, single)
 
 
+def _publication_day(expr: _Expression, published_on: date | None) -> _Span | None:
+    """A day printed without its month (16日，…): of the publication's month, or of the
+    month before when the day is later than the publication's."""
+    day = _GRAMMAR.number(expr.within[1].get("d0"))
+    if published_on is None or day is None or not 1 <= day <= 31:
+        return None
+    first = published_on.replace(day=1)
+    if day > published_on.day:
+        first = (first - timedelta(days=1)).replace(day=1)
+    if day > _month_end(first.year, first.month).day:
+        return None
+    return _Span(first.replace(day=day), first.replace(day=day), "point")
+
+
 def _multi_span(rule: _Rule, groups: dict[str, str], published_on: date | None) -> _Span | None:
     g = _GRAMMAR
     kind = rule.get("kind", "range")
@@ -865,6 +879,13 @@ def _resolve(
             span = _Span(None, None, "year")
         else:
             span = _Span(date(year, 1, 1), date(year, 12, 31), "year")
+    elif expr.within[0].get("publication_month"):
+        span = _publication_day(expr, published_on)
+        if span is not None and not expr.prefix and expr.suffix != "since":
+            # like every day date, a period only as an event's day
+            if not event_date:
+                return None
+            return replace(_period(text, span.start, span.end, "point"), event_day=True)
     else:
         span = _within_span(*expr.within, context_year)
     if span is None:
