@@ -165,6 +165,7 @@ class Figure:
 _TITLE_RE = MASKS["in_title"].regex
 _SHORT_QUOTE_RE = MASKS["in_short_quote"].regex
 _PHONE_RE = MASKS["in_phone_number"].regex
+_RELATED_RE = MASKS["in_related_links"].regex
 _CLAUSE_PUNCT = "，,；;：:。！？!?"
 
 _BARE_RE = re.compile(
@@ -586,7 +587,9 @@ def _narrow_by_topics(
     for fields, (s_start, s_end), topic in zip(found, sentence_of, topics, strict=True):
         paragraph = text.rfind("\n", 0, s_start) + 1
         if fields["block_kind"] == "headline":
-            paragraph = 0  # a title's lines are one passage (…中欧班列年内通行突破3800列 / 单月开行…)
+            paragraph = (
+                0  # a title's lines are one passage (…中欧班列年内通行突破3800列 / 单月开行…)
+            )
         if fields["metric"] in NARROWED_METRICS:
             scope = topic + text[s_start : fields["char_start"]]
             whole = topic + text[paragraph : fields["char_start"]]
@@ -679,7 +682,10 @@ def extract_figures(
         view = ArticleView(simplified(printed))
     text, norm = view.text, view.norm
     masks = _Intervals(
-        _spans(_TITLE_RE, norm) + _spans(_SHORT_QUOTE_RE, norm) + _spans(_PHONE_RE, norm)
+        _spans(_TITLE_RE, norm)
+        + _spans(_SHORT_QUOTE_RE, norm)
+        + _spans(_PHONE_RE, norm)
+        + _spans(_RELATED_RE, norm)
     )
     readings = _find_candidates(norm, masks)
     readings = sorted(readings + _coordinated_bare(norm, readings, masks), key=lambda r: r.start)
