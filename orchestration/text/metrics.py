@@ -352,8 +352,9 @@ _RESULT_RE = re.compile(r"了?(?:到|至)")
 # 占 as a share, not 占地 (land) unless 占地区…, nor 占用, 占据, 占领, 占有
 _SHARE_RE = re.compile(
     r"占比|占(?!地(?!区)|[用据领有])|比重|份额|比例|其中"
-    # 完成全年目标任务的58.9%: the share of a target reached
-    r"|(?:完成|达到)[^，,。；;]{0,14}?(?:目标|任务|计划)"
+    # 完成全年目标任务的58.9%, 为预算的103.4%: the share of a target or a budget reached
+    r"|(?:完成|达到)[^，,。；;]{0,14}?(?:目标|任务|计划|预算)"
+    r"|(?:为|是)(?:年度|全年|年初)?(?:预算|计划|目标)[^，,。；;]{0,4}?的"
 )
 _PART_END_RE = re.compile(r"占比|占(?!地(?!区)|[用据领有])|比重|份额|比例")  # part named before
 # a portion of a whole going somewhere: 七成用于产业, 70%以上的京蒙资金投向产业类项目
