@@ -127,6 +127,7 @@ from orchestration.text.periods import (
     since_year_start,
     so_far_if_actual,
     stock_at_end,
+    timeless_now,
 )
 from orchestration.text.places import PlaceResolver, airport_of
 from orchestration.text.prefilter import prefiltered
@@ -1235,6 +1236,8 @@ def _reference_period(
         return NO_PERIOD  # 每亩补贴150元, 给予最高50万元: a policy's rate or cap
     if fields["unit"] in ("CNY", "USD") and is_project_total(text, sentence[0], start):
         return NO_PERIOD  # 该项目总投资38亿元: the project's size
+    if timeless_now(period, fields["metric"]):
+        return NO_PERIOD  # 目前从包头到银川只需2小时: how things are now, no count at a date
     if fields["measure"] == "change_pct":  # 比2020年的35862元年均增长5.7%: 2021 to 2025
         average = annual_average(
             period, text[sentence[0] : start], fields["modality"], published_on

@@ -224,6 +224,8 @@ class _Grammar:
         self.fragments: dict[str, str] = rules["fragments"]
         self.no_carry_metrics = frozenset(rules.get("no_carry_metrics") or ())
         self.no_carry_units = frozenset(rules.get("no_carry_units") or ())
+        self.timeless_now = frozenset(rules.get("timeless_now_metrics") or ())
+        self.now_period = re.compile(rules.get("now_period") or "(?!)")
         self.this_year_so_far = re.compile(rules["this_year_so_far"])
         self.whole_year_units = frozenset(rules.get("whole_year_units") or ())
         self.whole_year_words = re.compile(rules.get("whole_year_words") or "(?!)")
@@ -495,6 +497,14 @@ def stock_at_end(period: Period, clause: str, metric: str | None = None) -> Peri
     ):
         return period
     return Period(period.text, period.end, period.end, "point")
+
+
+def timeless_now(period: Period, metric: str | None) -> bool:
+    """Whether ``period`` is a now word's (目前) and ``metric`` one of what a thing does or
+    costs now (``timeless_now_metrics``: a travel time, a capacity, a price), which then has
+    no period."""
+    g = _GRAMMAR
+    return metric in g.timeless_now and g.now_period.fullmatch(period.text or "") is not None
 
 
 def is_standard(clause: str) -> bool:
