@@ -362,7 +362,7 @@ class _ModalityCues:
         """A clause that starts with the cue (after a year word and a subject at most:
         我们计划…, 该口岸力争…, 全旗将力争…) carries it to the clauses after it."""
         for m in _CARRY_CLAUSE_RE.finditer(self.sentence[:left]):
-            clause = m.group().lstrip(" \u3000“\"‘「『（(")  # “全年力争…: a quotation's opening
+            clause = m.group().lstrip(' \u3000“"‘「『（(')  # “全年力争…: a quotation's opening
             clause = _LEAD_TIME_RE.sub("", clause, count=1)  # 2026年力争…: the cue opens it
             clause = _LEAD_SUBJECT_RE.sub("", clause, count=1)  # 我们计划…, 全市力争…
             if _TARGET_RE.match(clause):
