@@ -118,6 +118,10 @@ BLIND_ROUNDS = (
     ("forty-fourth", "real_blind44"),
     ("forty-fifth", "real_blind45"),
     ("forty-sixth", "real_blind46"),
+    ("forty-seventh", "real_blind47"),
+    ("forty-eighth", "real_blind48"),
+    ("forty-ninth", "real_blind49"),
+    ("fiftieth", "real_blind50"),
 )
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),
