@@ -588,10 +588,9 @@ def _narrow_by_topics(
     context words falls back (``needs_context``: 该项目总投资38亿元 is no deal's)."""
     for fields, (s_start, s_end), topic in zip(found, sentence_of, topics, strict=True):
         paragraph = text.rfind("\n", 0, s_start) + 1
+        # a title's lines are one passage (…中欧班列年内通行突破3800列 / 单月开行…)
         if fields["block_kind"] == "headline":
-            paragraph = (
-                0  # a title's lines are one passage (…中欧班列年内通行突破3800列 / 单月开行…)
-            )
+            paragraph = 0
         if fields["metric"] in NARROWED_METRICS:
             scope = topic + text[s_start : fields["char_start"]]
             whole = topic + text[paragraph : fields["char_start"]]

@@ -183,8 +183,8 @@ def place_code_for(name: str) -> str | None:
 def _local_names() -> re.Pattern[str]:
     """Every name of a league, city or county-level place, longest first."""
     names = {
-        name: code
-        for code, place in gazetteer().items()
+        name
+        for place in gazetteer().values()
         if place.level in ("city", "county")
         for name in _short_names(place)
         if len(name) >= 2
