@@ -236,8 +236,10 @@ def article_text(raw_dir: Path, article_id: str):
 
 def build_tasks(raw_dir: Path, log=print) -> list[dict]:
     """One task per article of ``raw_dir/articles`` (see the module docstring)."""
+    from orchestration.cli.evaluation import sidecar_meta
     from orchestration.defs.ingest.inventory import annotation_file
     from orchestration.text.extraction import extract_figures
+    from orchestration.text.places import home_of_source
 
     version = extractor_version()
     tasks = []
@@ -248,7 +250,8 @@ def build_tasks(raw_dir: Path, log=print) -> list[dict]:
         except (OSError, ValueError) as error:
             log(f"{article_id}: not exported, the article cannot be read: {error}")
             continue
-        figures = extract_figures(parsed, published)
+        # as the pipeline reads it: the sidecar's paper is the place of last resort
+        figures = extract_figures(parsed, published, home=home_of_source(sidecar_meta(path).source))
         task = {
             "data": {"text": parsed.text, "article_id": article_id, "headline": parsed.headline},
             "predictions": [{"model_version": version, "result": figure_results(figures)}],
