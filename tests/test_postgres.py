@@ -167,3 +167,19 @@ def test_a_wait_for_the_dbt_advisory_lock_says_so_and_gives_up(server_url, monke
         holder.close()  # the session's end releases its lock
     with warehouse.exclusive():  # free now: taken at once
         pass
+
+
+def test_an_appended_column_keeps_the_other_articles_rows(server_url):
+    """As on DuckDB: a run for one article after an upgrade that appends a column adds it
+    and keeps the other articles' rows."""
+    warehouse = PostgresWarehouse(fresh_database(server_url))
+    old = {"article_id": "VARCHAR", "headline": "VARCHAR"}
+    new = {**old, "home_place_code": "VARCHAR"}
+    rows = pd.DataFrame({"article_id": ["a", "b"], "headline": ["A", "B"]})
+    warehouse.replace_rows("parsed", rows, old, "article_id", ["a", "b"])
+    one = pd.DataFrame({"article_id": ["a"], "headline": ["A2"], "home_place_code": ["hinggan"]})
+    warehouse.replace_rows("parsed", one, new, "article_id", ["a"])
+    got = warehouse.read_query(
+        "SELECT article_id, headline, home_place_code FROM raw.parsed ORDER BY article_id"
+    )
+    assert got.fillna("null").values.tolist() == [["a", "A2", "hinggan"], ["b", "B", "null"]]

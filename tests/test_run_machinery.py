@@ -210,3 +210,29 @@ def test_dbt_tests_reach_the_report_when_dbt_exits_non_zero(tmp_path, monkeypatc
         next(steps)
     [recorded] = load_records(tmp_path)
     assert (recorded.check, recorded.passed, recorded.blocking) == (failing.check, False, True)
+
+
+def test_a_run_for_some_articles_after_an_upgrade_keeps_the_others_rows(tmp_path):
+    """A newer ledger appends a column to a raw table (raw.parsed_articles.home_place_code);
+    a run for one article adds the column and keeps every other article's row (null there);
+    columns that differ otherwise rebuild the table, as before."""
+    import pandas as pd
+
+    from orchestration.warehouse.duckdb import DuckDBWarehouse
+
+    warehouse = DuckDBWarehouse(tmp_path / "w.duckdb")
+    old = {"article_id": "VARCHAR", "headline": "VARCHAR"}
+    new = {**old, "home_place_code": "VARCHAR"}
+    rows = pd.DataFrame({"article_id": ["a", "b"], "headline": ["A", "B"]})
+    warehouse.replace_rows("parsed", rows, old, "article_id", ["a", "b"])
+    one = pd.DataFrame({"article_id": ["a"], "headline": ["A2"], "home_place_code": ["hinggan"]})
+    warehouse.replace_rows("parsed", one, new, "article_id", ["a"])
+    table = warehouse.read_query(
+        "SELECT article_id, headline, home_place_code FROM raw.parsed ORDER BY article_id"
+    )
+    assert table.fillna("null").values.tolist() == [["a", "A2", "hinggan"], ["b", "B", "null"]]
+    other = {"article_id": "VARCHAR", "title": "VARCHAR"}
+    warehouse.replace_rows(
+        "parsed", pd.DataFrame({"article_id": ["c"], "title": ["C"]}), other, "article_id", ["c"]
+    )
+    assert warehouse.read_query("SELECT * FROM raw.parsed").values.tolist() == [["c", "C"]]

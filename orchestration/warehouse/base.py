@@ -81,6 +81,16 @@ def select_columns(columns: dict[str, str]) -> str:
     )
 
 
+def added_columns(existing: list[str], columns: dict[str, str]) -> dict[str, str] | None:
+    """The columns a newer version of the ledger appends to a table an older one wrote
+    (``existing`` is the start of ``columns``): they are added and its rows kept. None when
+    the columns differ otherwise: the table is rebuilt."""
+    names = list(columns)
+    if names[: len(existing)] != existing:
+        return None
+    return {name: columns[name] for name in names[len(existing) :]}
+
+
 def column_ddl(columns: dict[str, str], types: dict[str, str] | None = None) -> str:
     types = types or {}
     return ", ".join(f'"{name}" {types.get(t, t)}' for name, t in columns.items())

@@ -16,7 +16,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from orchestration.warehouse.base import RAW_SCHEMA, Warehouse, column_ddl, select_columns
+from orchestration.warehouse.base import (
+    RAW_SCHEMA,
+    Warehouse,
+    added_columns,
+    column_ddl,
+    select_columns,
+)
 from orchestration.warehouse.locking import (
     exclusive,
     process_name,
@@ -162,9 +168,14 @@ class DuckDBWarehouse(Warehouse):
                 ).fetchall()
             ]
             if existing and existing != list(columns):
-                # written by an older version of the ledger: its rows are rebuilt by the run
-                # (as on Postgres); a full run rewrites every article
-                con.execute(f"DROP TABLE {schema}.{table}")
+                added = added_columns(existing, columns)
+                if added is None:
+                    # written by an older version of the ledger: its rows are rebuilt by the
+                    # run (as on Postgres); a full run rewrites every article
+                    con.execute(f"DROP TABLE {schema}.{table}")
+                else:  # a column the newer version appends: the other articles' rows stay
+                    for name, kind in added.items():
+                        con.execute(f'ALTER TABLE {schema}.{table} ADD COLUMN "{name}" {kind}')
             con.execute(f"CREATE TABLE IF NOT EXISTS {schema}.{table} ({column_ddl(columns)})")
             con.execute("BEGIN TRANSACTION")
             try:

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlparse
 
 import pandas as pd
 
-from orchestration.warehouse.base import RAW_SCHEMA, Warehouse, column_ddl
+from orchestration.warehouse.base import RAW_SCHEMA, Warehouse, added_columns, column_ddl
 from orchestration.warehouse.locking import LOCK_TIMEOUT_ENV, wait_until
 
 _PG_TYPES = {"DOUBLE": "DOUBLE PRECISION"}
@@ -139,8 +139,15 @@ class PostgresWarehouse(Warehouse):
         cur.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
         existing = self._columns_of(cur, schema, table)
         if existing and existing != list(columns):
-            cur.execute(f"DROP TABLE {schema}.{table} CASCADE")
-            existing = []
+            added = added_columns(existing, columns)
+            if added is None:  # written by an older version of the ledger: rebuilt
+                cur.execute(f"DROP TABLE {schema}.{table} CASCADE")
+                existing = []
+            else:  # a column the newer version appends: the other articles' rows stay
+                for name, kind in added.items():
+                    cur.execute(
+                        f'ALTER TABLE {schema}.{table} ADD COLUMN "{name}" {_PG_TYPES.get(kind, kind)}'
+                    )
         if not existing:
             cur.execute(f"CREATE TABLE {schema}.{table} ({column_ddl(columns, _PG_TYPES)})")
 
