@@ -73,6 +73,24 @@ def query(settings: Settings, sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
 
 
+def append_a_column_for_one_article(warehouse) -> list[list]:
+    """An older ledger wrote raw.parsed for articles a and b; a newer one, which appends a
+    column (home_place_code), writes article a alone. Returns the table's rows, nulls as
+    "null": what both warehouses must keep (tests of DuckDB and of Postgres)."""
+    import pandas as pd
+
+    old = {"article_id": "VARCHAR", "headline": "VARCHAR"}
+    new = {**old, "home_place_code": "VARCHAR"}
+    rows = pd.DataFrame({"article_id": ["a", "b"], "headline": ["A", "B"]})
+    warehouse.replace_rows("parsed", rows, old, "article_id", ["a", "b"])
+    one = pd.DataFrame({"article_id": ["a"], "headline": ["A2"], "home_place_code": ["hinggan"]})
+    warehouse.replace_rows("parsed", one, new, "article_id", ["a"])
+    table = warehouse.read_query(
+        "SELECT article_id, headline, home_place_code FROM raw.parsed ORDER BY article_id"
+    )
+    return table.fillna("null").values.tolist()
+
+
 def read_annotations(path: Path) -> list[dict]:
     with path.open(encoding="utf-8-sig") as handle:
         return list(csv.DictReader(handle))

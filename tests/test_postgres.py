@@ -18,7 +18,15 @@ import pandas as pd
 import pytest
 
 from orchestration.warehouse.postgres import PostgresWarehouse
-from tests.conftest import DEV_DATA, RAW, ROOT, make_raw_dir, postgres_test_url, run_pipeline
+from tests.conftest import (
+    DEV_DATA,
+    RAW,
+    ROOT,
+    append_a_column_for_one_article,
+    make_raw_dir,
+    postgres_test_url,
+    run_pipeline,
+)
 
 pytestmark = pytest.mark.integration
 TABLES = {
@@ -173,13 +181,5 @@ def test_an_appended_column_keeps_the_other_articles_rows(server_url):
     """As on DuckDB: a run for one article after an upgrade that appends a column adds it
     and keeps the other articles' rows."""
     warehouse = PostgresWarehouse(fresh_database(server_url))
-    old = {"article_id": "VARCHAR", "headline": "VARCHAR"}
-    new = {**old, "home_place_code": "VARCHAR"}
-    rows = pd.DataFrame({"article_id": ["a", "b"], "headline": ["A", "B"]})
-    warehouse.replace_rows("parsed", rows, old, "article_id", ["a", "b"])
-    one = pd.DataFrame({"article_id": ["a"], "headline": ["A2"], "home_place_code": ["hinggan"]})
-    warehouse.replace_rows("parsed", one, new, "article_id", ["a"])
-    got = warehouse.read_query(
-        "SELECT article_id, headline, home_place_code FROM raw.parsed ORDER BY article_id"
-    )
-    assert got.fillna("null").values.tolist() == [["a", "A2", "hinggan"], ["b", "B", "null"]]
+    got = append_a_column_for_one_article(warehouse)
+    assert got == [["a", "A2", "hinggan"], ["b", "B", "null"]]

@@ -219,18 +219,11 @@ def test_a_run_for_some_articles_after_an_upgrade_keeps_the_others_rows(tmp_path
     import pandas as pd
 
     from orchestration.warehouse.duckdb import DuckDBWarehouse
+    from tests.conftest import append_a_column_for_one_article
 
     warehouse = DuckDBWarehouse(tmp_path / "w.duckdb")
-    old = {"article_id": "VARCHAR", "headline": "VARCHAR"}
-    new = {**old, "home_place_code": "VARCHAR"}
-    rows = pd.DataFrame({"article_id": ["a", "b"], "headline": ["A", "B"]})
-    warehouse.replace_rows("parsed", rows, old, "article_id", ["a", "b"])
-    one = pd.DataFrame({"article_id": ["a"], "headline": ["A2"], "home_place_code": ["hinggan"]})
-    warehouse.replace_rows("parsed", one, new, "article_id", ["a"])
-    table = warehouse.read_query(
-        "SELECT article_id, headline, home_place_code FROM raw.parsed ORDER BY article_id"
-    )
-    assert table.fillna("null").values.tolist() == [["a", "A2", "hinggan"], ["b", "B", "null"]]
+    got = append_a_column_for_one_article(warehouse)
+    assert got == [["a", "A2", "hinggan"], ["b", "B", "null"]]
     other = {"article_id": "VARCHAR", "title": "VARCHAR"}
     warehouse.replace_rows(
         "parsed", pd.DataFrame({"article_id": ["c"], "title": ["C"]}), other, "article_id", ["c"]
