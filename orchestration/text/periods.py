@@ -922,6 +922,8 @@ def _resolve(
     if expr.suffix == "since":
         if span.start is None:
             return _period(text, None, None, "unknown")
+        if expr.year is None and expr.multi is None and published_on is not None:
+            span = _latest_before(span, published_on)
         end = published_on
         kind = "range"
         if end is not None and (span.start.month, span.start.day) == (1, 1):
@@ -934,6 +936,20 @@ def _resolve(
     if expr.prefix or expr.suffix in ("end_point", "until_end"):
         return _period(text, span.end, span.end, "point")
     return _period(text, span.start, span.end, span.kind)
+
+
+def _latest_before(span: _Span, published_on: date) -> _Span:
+    """A yearless start of a span up to publication (元旦以来, 6月以来, 11月份以来) is the
+    last such day on or before publication, whatever year earlier sentences were about:
+    元旦以来 printed on 2025-01-21 after a paragraph on 2024 runs from 2025-01-01."""
+    for year in (published_on.year, published_on.year - 1):
+        try:
+            start = span.start.replace(year=year)
+        except ValueError:  # 2月29日 of a common year
+            return span
+        if start <= published_on:
+            return replace(span, start=start)
+    return span
 
 
 def _so_far(expr: _Expression) -> bool:
