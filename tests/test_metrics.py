@@ -76,9 +76,10 @@ def test_vocabulary_rows_are_valid() -> None:
     rows = _rows()
     # issue 19 aimed at 80-150 metrics; the general indicators of a statistics bulletin
     # (sectors' value added, population, CPI, unemployment, deposits, taxes) and of rural
-    # reporting (collective income) went past it: the bound keeps the vocabulary one an
-    # annotator can read through
-    assert 90 <= len(rows) <= 170
+    # reporting (collective income), and metrics annotators of several blind rounds named
+    # outside it (hotel occupancy, R&D spending) went past it: the bound keeps the
+    # vocabulary one an annotator can read through
+    assert 90 <= len(rows) <= 180
     names = [r["name"] for r in rows]
     assert len(names) == len(set(names)), "metric names must be unique"
     assert len({r["code"] for r in rows}) == len(rows)
