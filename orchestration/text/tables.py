@@ -135,6 +135,9 @@ def table_shape(header: str) -> Shape:
     """The :class:`Shape` of the rows under ``header``."""
     row = cells(header)
     units_at = unit_column(header)
+    indexed = bool(row) and row[0].text in _INDEX_NAMES
+    if indexed and units_at == 1:
+        units_at = None  # 序号　单位　项目　金额（万元）: under 序号, 单位 names who, not a unit
     return Shape(
         width=len(row),
         units_at=units_at,
@@ -146,7 +149,7 @@ def table_shape(header: str) -> Shape:
             and not _HEADER_UNIT_RE.match(c.text)
             and _TEXT_COLUMN_RE.search(c.text)
         ),
-        indexed=bool(row) and row[0].text in _INDEX_NAMES,
+        indexed=indexed,
     )
 
 
@@ -219,13 +222,29 @@ def is_row(line: str, shape: Shape) -> bool:
 
 
 _MAX_GROUP = 8
+_MAX_NUMBERED_GROUP = 16
+# a group numbered as a heading is (一、创新创业团队项目): the words after the number name it
+_GROUP_NUMBER_RE = re.compile(r"^[一二三四五六七八九十]{1,3}[、．.]")
 
 
 def is_group_label(line: str) -> bool:
     """A line inside a table that names the group of the rows under it (进口, 出口 in a
-    table of commodities): one short cell, no number, no sentence punctuation."""
+    table of commodities; 一、领军人才项目 in a list of awards): one short cell, no number,
+    no sentence punctuation."""
     text = line.strip(" \t\u3000")
+    numbered = _GROUP_NUMBER_RE.match(text)
+    if numbered:
+        return _is_word(text[numbered.end() :], _MAX_NUMBERED_GROUP) and not _CELL_GAP_RE.search(
+            text
+        )
     return _is_word(text, _MAX_GROUP) and not _CELL_GAP_RE.search(text)
+
+
+def group_name(line: str) -> str:
+    """The name of a group label (进口; 领军人才项目 from 二、领军人才项目)."""
+    text = line.strip(" \t\u3000")
+    numbered = _GROUP_NUMBER_RE.match(text)
+    return text[numbered.end() :] if numbered else text
 
 
 @dataclass(frozen=True)
@@ -285,7 +304,7 @@ def row_sentences(header: str, rows: list[str], default_unit: str = "") -> list[
         row = row_cells(line, shape)
         if len(row) != len(columns):  # the parser's rows have the header's width
             if is_group_label(line):
-                group = line.strip(" \t\u3000")
+                group = group_name(line)
             out.append(RowSentence("", ()))
             continue
         label = _row_label(row, shape)
