@@ -122,6 +122,12 @@ BLIND_ROUNDS = (
     ("forty-eighth", "real_blind48"),
     ("forty-ninth", "real_blind49"),
     ("fiftieth", "real_blind50"),
+    ("fifty-first", "real_blind51"),
+    ("fifty-second", "real_blind52"),
+    ("fifty-third", "real_blind53"),
+    ("fifty-fourth", "real_blind54"),
+    ("fifty-fifth", "real_blind55"),
+    ("fifty-sixth", "real_blind56"),
 )
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),
