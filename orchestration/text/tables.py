@@ -27,9 +27,9 @@ from dataclasses import dataclass
 
 from orchestration.text.numbers import read_quantity
 
-# cells are parted by two or more spaces, a tab, or one ideographic space (as wide as a
-# character: 煤炭　612.3　41.7)
-_CELL_GAP_RE = re.compile(r"(?:[ \u3000]{2,}|\t|\u3000)[ \t\u3000]*")
+# cells are parted by two or more spaces, a tab, one ideographic space (as wide as a
+# character: 煤炭　612.3　41.7), or a vertical bar (旗县｜项目数（个）｜资金（万元）)
+_CELL_GAP_RE = re.compile(r"[ \t\u3000]*[｜|][ \t\u3000]*|(?:[ \u3000]{2,}|\t|\u3000)[ \t\u3000]*")
 _NUMBER_RE = re.compile(r"[-－−+]?\d[\d,]*(?:\.\d+)?")
 _NEGATIVE = "-－−"
 _EMPTY_CELL = {"-", "—", "－", "…", "/"}
