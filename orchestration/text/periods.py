@@ -284,7 +284,10 @@ class _Grammar:
             for key in self.rules
         }
         comparison = rules["comparison"]
-        self.marker_before = re.compile(rf"(?:{comparison['markers']})[ \t]*$")
+        # a short qualifier may stand between (比疫情前的2019年增长14.2%)
+        self.marker_before = re.compile(
+            rf"(?:{comparison['markers']})(?:{comparison['qualifier']})?[ \t]*$"
+        )
         self.paired_before = re.compile(rf"(?:{comparison['paired_markers']})[ \t]*$")
         self.paired_closer = re.compile(comparison["paired_closers"])
         self.ratio_before = re.compile(rf"(?:{comparison['ratio_markers']})[ \t]*$")

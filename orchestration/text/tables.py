@@ -76,7 +76,8 @@ class Cell:
 
 
 def cells(line: str) -> list[Cell]:
-    """The cells of a line split at runs of two or more spaces (a tab, an ideographic space)."""
+    """The cells of a line split at runs of two or more spaces (a tab, an ideographic space,
+    a vertical bar)."""
     found: list[Cell] = []
     pos = 0
     for gap in _CELL_GAP_RE.finditer(line):
