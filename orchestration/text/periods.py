@@ -973,16 +973,23 @@ def flow_so_far(period: Period, clause: str, before: str = "", sentence: str = "
     g = _GRAMMAR
     if not period.year_so_far or period.end is None:
         return period
-    stock = {m.group() for m in g.stock_words.finditer(clause)}
-    if stock and not (stock == {"累计"} and g.flow_words.search(clause)):
-        return period  # 累计 with a flow's verb (累计接待游客) still counts the year so far
+    if _says_a_stock(clause):
+        return period
     if g.plan_words.search(sentence):  # 已建成512公里，完成年度任务的82.6%: the year's work
         return Period(period.text, date(period.end.year, 1, 1), period.end, "cumulative")
     if not g.flow_words.search(clause) and (
-        not g.change_words.search(clause) or g.stock_words.search(before)
+        not g.change_words.search(clause) or _says_a_stock(before)
     ):
         return period
     return Period(period.text, date(period.end.year, 1, 1), period.end, "cumulative")
+
+
+def _says_a_stock(clause: str) -> bool:
+    """Whether a clause reads a stock (``stock_words``); 累计 with a flow's verb (累计接待游客,
+    累计开行中欧班列86列) still counts the year so far."""
+    g = _GRAMMAR
+    stock = {m.group() for m in g.stock_words.finditer(clause)}
+    return bool(stock) and not (stock == {"累计"} and g.flow_words.search(clause))
 
 
 def _same_period(
