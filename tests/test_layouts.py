@@ -84,6 +84,17 @@ LAYOUTS = {
         "进出口总值312.4亿元。\n",
         ["headline", "paragraph", "paragraph", "paragraph", "paragraph", "city", "paragraph"],
     ),
+    "emoji_items_of_a_wechat_post": (
+        # each ✅ line is an item of its own, never the second half of a page-broken one
+        "前三季度经济数据来了\n\n"
+        "前三季度，全市经济运行稳中向好，主要指标如下。\n\n"
+        "📈工业生产\n"
+        "✅全市发电量386.2亿千瓦时，增长8.4%\n"
+        "✅9月末新能源装机突破800万千瓦，占全市装机的一半\n\n"
+        "📈项目投资\n"
+        "✅固定资产投资同比增长14.7%\n",
+        ["headline", "paragraph", "paragraph", "paragraph", "paragraph", "paragraph", "paragraph"],
+    ),
     "page_header_above_the_title_of_a_wire_story": (
         "2024-06-03 09:15　来源：新华网\n\n"
         "口岸提速——内蒙古二连浩特口岸通关观察\n\n"

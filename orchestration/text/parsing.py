@@ -14,7 +14,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from orchestration.text.cities import city_for_section_line
-from orchestration.text.script import BULLETS, simplified, simplified_lines
+from orchestration.text.script import BULLET_CLASS, simplified, simplified_lines
 from orchestration.text.tables import (
     is_group_label,
     is_header,
@@ -85,7 +85,7 @@ _SECTION_END_RE = re.compile(
     r"[\s\u3000]*(?:(?:关键词|导读|编者按|编后|小编划重点|记者手记|相关链接|延伸阅读|背景链接)"
     r"[:：]?[^，,。；;！？!?]{0,12}|【[^】，,。；;]{1,10}】)[\s\u3000]*"
 )
-_ITEM_MARK_RE = re.compile(rf"[\s\u3000]*(?:[{BULLETS}【①-⑳]|\d{{1,2}}[ \t\u3000]+\S)")
+_ITEM_MARK_RE = re.compile(rf"[\s\u3000]*(?:[{BULLET_CLASS}【①-⑳]|\d{{1,2}}[ \t\u3000]+\S)")
 # A page-break fragment is part of a running paragraph: long, or with clause punctuation.
 # A short line without any (a title, a heading) is never the first half of a broken paragraph.
 _MIN_FRAGMENT = 30

@@ -90,7 +90,7 @@ import yaml
 from orchestration.text.clauses import WordFamily
 from orchestration.text.numbers import read_number
 from orchestration.text.prefilter import prefiltered, required_words
-from orchestration.text.script import BULLETS, simplified
+from orchestration.text.script import is_bullet, simplified
 
 RULES = Path(__file__).resolve().parent / "rules"
 REGION_CODE = "nmg"
@@ -744,7 +744,7 @@ class PlaceResolver:
         paragraph opening with the same bullet that has one, the items between included."""
         item = block.text.lstrip()
         mark = item[:1]
-        if not mark or mark not in BULLETS:
+        if not mark or not is_bullet(mark):
             return None
         if _lexicon().label_item.match(item[1:].lstrip()):
             return None  # ● 地区生产总值：1105.3亿元: an indicator of its own

@@ -56,3 +56,12 @@ def simplified_lines(lines: list[str]) -> list[str]:
 # set for the layout rules of parsing.py (an item is no page-broken half), cities.py (a
 # city line's bullet) and places.py (an item naming no place takes the items' before it).
 BULLETS = "●▶►■◆▲•★☆◎○"
+# WeChat editors' emoji open items too (✅ 固定资产投资…, 📈 项目投资, 📍 …): the symbol and
+# emoji blocks, as a regex class's ranges (with BULLETS) and as a test of one character
+_EMOJI_RANGES = (("\u2600", "\u27bf"), ("\u2b00", "\u2bff"), ("\U0001f000", "\U0001faff"))
+BULLET_CLASS = BULLETS + "".join(f"{a}-{b}" for a, b in _EMOJI_RANGES)
+
+
+def is_bullet(ch: str) -> bool:
+    """Whether ``ch`` opens a list's item: a bullet mark or an emoji."""
+    return ch in BULLETS or any(a <= ch <= b for a, b in _EMOJI_RANGES)
