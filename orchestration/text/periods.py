@@ -1116,6 +1116,11 @@ def _aside(s: str, expr: _Expression) -> bool:
     return False
 
 
+# what may part a span to now from an as-of date right after it (自2012年园区成立以来，截至
+# 今年10月底)
+_BETWEEN_RE = re.compile(r"[，,、\s]*")
+
+
 def _analyse(
     s: str,
     inherited: Period | None,
@@ -1136,6 +1141,7 @@ def _analyse(
     as_of = _as_of_end(inherited) if as_of_in_force else None
     # where the first clause ends: a date before it opens the sentence as its own clause
     first_break = min((i for i in map(s.find, "，,；;：:。") if i >= 0), default=len(s))
+    since: tuple[int, int, Period] | None = None  # the span to now read last, and its words
     for m in matches:
         if any(a < m.end() and m.start() < b for a, b in titles):
             continue
@@ -1148,6 +1154,14 @@ def _analyse(
         period = _resolve(expr, known_year, last_own, published_on, event_date)
         if period is None:
             continue
+        if since is not None and expr.prefix and _BETWEEN_RE.fullmatch(s, since[1], expr.start):
+            # 自2012年园区成立以来，截至今年10月底，园区累计入驻企业126家: from the start of
+            # the one to the date of the other
+            start = since[2].start
+            if start is not None and period.end is not None:
+                kind = "cumulative" if start == date(period.end.year, 1, 1) else "range"
+                period = _period(s[since[0] : expr.end], start, period.end, kind)
+        since = (expr.start, expr.end, period) if expr.suffix == "since" else None
         if (
             as_of is not None
             and _this_year(expr)
