@@ -1088,6 +1088,17 @@ def _as_of_end(period: Period | None) -> date | None:
     return period.end if period.year_so_far else None
 
 
+def _whole_year(expr: _Expression) -> bool:
+    """Whether the words are the whole year alone (全年), no year printed."""
+    return (
+        expr.year is None
+        and expr.within is not None
+        and expr.within[0].name == "whole_year"
+        and expr.prefix is None
+        and expr.suffix is None
+    )
+
+
 def _this_year(expr: _Expression) -> bool:
     """Whether the words are this year alone (今年, 今年以来), no span inside it."""
     return (
@@ -1127,10 +1138,13 @@ def _analyse(
     published_on: date | None,
     matches: list[re.Match[str]],
     as_of_in_force: bool = True,
+    year_in_force: int | None = None,
 ) -> _Sentence:
     """The period words of sentence ``s`` (``matches``: the grammar's matches in it, at
     least one), read against the period in force before it; ``as_of_in_force``: whether
-    an as-of date that period leaves still holds (it was printed in this paragraph)."""
+    an as-of date that period leaves still holds (it was printed in this paragraph);
+    ``year_in_force``: the year in force behind a now word before the sentence (目前), the
+    year of a 全年 the sentence opens with."""
     g = _GRAMMAR
     sentence = _Sentence(inherited=inherited, carry=inherited)
     titles = [m.span() for m in g.title.finditer(s)] if ("《" in s or "〈" in s) else []
@@ -1151,7 +1165,10 @@ def _analyse(
         # a day date that opens the sentence as its own clause (5月18日,…签约项目42个) is
         # the day of what the sentence reports; elsewhere (7月1日起, 7月1日调图后) a date
         event_date = _DAY_TIME_COMMA_RE.match(s, expr.end) is not None and expr.start <= first_break
-        period = _resolve(expr, known_year, last_own, published_on, event_date)
+        year = known_year
+        if year_in_force is not None and not sentence.own and _whole_year(expr):
+            year = year_in_force  # 全年 after 目前: the year before the now word
+        period = _resolve(expr, year, last_own, published_on, event_date)
         if period is None:
             continue
         if since is not None and expr.prefix and _BETWEEN_RE.fullmatch(s, since[1], expr.start):
@@ -1229,6 +1246,8 @@ class _Article:
         self._quiet: _Sentence | None = None  # the last sentence without period words
         # sentence index -> the period in force before the as-of date in force after it
         self.resumes: dict[int, Period | None] = {}
+        # sentence index -> the year in force behind the now word (目前) in force after it
+        self.years: dict[int, int] = {}
 
     def continues(self, index: int) -> bool:
         """Whether sentence ``index`` continues the period in force before it: always, in
@@ -1249,14 +1268,27 @@ class _Article:
             first -= 1
         if first not in self.analysed:
             self.analysed[first] = self._analyse(first, None)
+            if first > 0 and self._now(self.analysed[first].carry):
+                # 2023年，…。目前，全区共有口岸19个。全年口岸货运量…: a sentence opening with
+                # a now word starts afresh, but the year before it stays the year of the
+                # yearless words after it (全年, 上半年)
+                before = self.sentence(first - 1).carry
+                year = self.years.get(first - 1) if self._now(before) else _year_of(before)
+                if year is not None:
+                    self.years[first] = year
         for i in range(first + 1, index + 1):
             inherited, resume = self.analysed[i - 1].carry, self.resumes.get(i - 1)
+            year = self.years.get(i - 1)
             if _is_as_of(inherited) and self._new_paragraph(i):
                 # 10月末，存款余额…。/ 对外贸易…进出口总额…: an as-of date holds in its
                 # paragraph; the next ones return to the period in force before it
                 inherited, resume = resume, None
-            self.analysed[i] = self._analyse(i, inherited)
+            if inherited is not None and not self._now(inherited):
+                year = None
+            self.analysed[i] = self._analyse(i, inherited, year)
             carry = self.analysed[i].carry
+            if year is not None and (carry is None or self._now(carry)):
+                self.years[i] = year
             if _is_as_of(carry) and not _is_as_of(inherited):
                 resume = inherited
             self.resumes[i] = resume
@@ -1266,7 +1298,7 @@ class _Article:
         """Whether sentence ``index`` starts a paragraph after the one of sentence index-1."""
         return "\n" in self.text[self.spans[index - 1][1] : self.spans[index][0] + 1]
 
-    def _analyse(self, index: int, inherited: Period | None) -> _Sentence:
+    def _analyse(self, index: int, inherited: Period | None, year: int | None = None) -> _Sentence:
         start, end = self.spans[index]
         s = self.text[start:end]
         matches = _now_alone_first(list(_GRAMMAR.expression.finditer(s)))
@@ -1277,7 +1309,7 @@ class _Article:
             in_force = inherited is not None and (
                 inherited.text is None or inherited.text in self.text[paragraph:start]
             )
-            sentence = _analyse(s, inherited, self.published_on, matches, in_force)
+            sentence = _analyse(s, inherited, self.published_on, matches, in_force, year)
             if all(_quoted(self.text, paragraph, start + m.start()) for m in matches):
                 # “…明年冬天还想再来。”: a speaker's time words are the quotation's own, no
                 # period in force for the sentences after it
@@ -1289,6 +1321,15 @@ class _Article:
         if quiet is None or quiet.inherited is not inherited:
             quiet = self._quiet = _Sentence(inherited=inherited, carry=inherited)
         return quiet
+
+    def _now(self, period: Period | None) -> bool:
+        """Whether ``period`` is the publication day a now word (目前, 现在) reads."""
+        return (
+            period is not None
+            and period.kind == "point"
+            and period.start is not None
+            and period.start == period.end == self.published_on
+        )
 
     def period_at(self, position: int) -> Period:
         index = bisect.bisect_right(self.starts, position) - 1
