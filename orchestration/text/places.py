@@ -893,6 +893,9 @@ class PlaceResolver:
         if level == "context":
             return context
         if level == "municipal" and place.kind == "county_city":
+            if self.article.place_code == place.city_code:
+                # 通辽's article: 霍林郭勒市规上工业增加值增长12.6%。全市发电量… is 通辽's
+                return place.city_code
             return context  # 阿尔山市…全市旅游人数: the county-level city itself
         if level in ("city", "municipal"):
             return place.city_code
