@@ -1056,8 +1056,12 @@ def _table_figures(
             caption = " ".join(c for c in (_caption(blocks, i - 2), caption) if c)
         lead = list(dict.fromkeys(line for line in (parsed.headline, caption) if line))
         sentences = row_sentences(header.text, [b.text for b in rows], caption_unit(caption))
+        # a column named only for its kind of number (金额（万元）) leaves what it measures to
+        # the caption (…项目拟资助名单): its rows are read after the caption's words
+        named_by = f"{caption}：" if caption and any("" in r.columns for r in sentences) else ""
         synthetic = parse_article(
-            parsed.article_id, "\n".join(lead + [r.sentence for r in sentences if r.sentence])
+            parsed.article_id,
+            "\n".join(lead + [named_by + r.sentence for r in sentences if r.sentence]),
         )
         # where each row's numbers are in the repaired synthetic text (found, not computed:
         # the parser may join or drop lines)
