@@ -1217,6 +1217,10 @@ def _rounded_to(title: dict, other: dict) -> bool:
     return low * title["value"] <= other["value"] <= high * title["value"]
 
 
+# the units of a policy's standards: amounts, rates, and caps of heads or area
+_STANDARD_UNITS = frozenset({"CNY", "pct", "count", "mu"})
+
+
 def _reference_period(
     fields: dict,
     period: Period,
@@ -1238,7 +1242,7 @@ def _reference_period(
     clause = cache(lambda: _clause_before(text, sentence[0], start))
     if is_design(text, sentence[0], start) and is_design(clause()):
         return NO_PERIOD  # 设计年过货能力1500万吨: what it is built for, at no time
-    if fields["unit"] == "CNY" and is_standard(clause()):
+    if fields["unit"] in _STANDARD_UNITS and is_standard(clause()):
         return NO_PERIOD  # 每亩补贴150元, 给予最高50万元: a policy's rate or cap
     if fields["unit"] in ("CNY", "USD") and is_project_total(text, sentence[0], start):
         return NO_PERIOD  # 该项目总投资38亿元: the project's size
