@@ -582,7 +582,11 @@ def _add_metrics(
 
 
 def _narrow_by_topics(
-    text: str, found: list[dict], sentence_of: list[tuple[int, int]], topics: list[str]
+    text: str,
+    found: list[dict],
+    sentence_of: list[tuple[int, int]],
+    topics: list[str],
+    title: str = "",
 ) -> None:
     """A topic named by a figure's paragraph (its topic sentence) or by its sentence before
     it narrows a broad metric (消费帮扶 … 销售农畜产品3.7亿元: ``rules/metric_topics.yaml``);
@@ -596,7 +600,7 @@ def _narrow_by_topics(
         if fields["metric"] in NARROWED_METRICS:
             scope = topic + text[s_start : fields["char_start"]]
             whole = topic + text[paragraph : fields["char_start"]]
-            fields["metric"] = narrowed(fields["metric"], scope, whole)
+            fields["metric"] = narrowed(fields["metric"], scope, whole, title)
         if fields["metric"] in CONTEXTS:
             # a list's item is read with its lead (现场签约的部分重点项目如下：)
             scope = _colon_lead(text, paragraph) + topic + text[s_start:s_end]
@@ -794,7 +798,13 @@ def extract_figures(
             }
         )
     _add_metrics(view, found, sentence_of, list_of)
-    _narrow_by_topics(text, found, sentence_of, topic_of_figure)
+    _narrow_by_topics(
+        text,
+        found,
+        sentence_of,
+        topic_of_figure,
+        "\n".join(b.text for b in blocks if b.kind in _TITLE_KINDS),
+    )
     _unit_defaults(found)
     _airport_places(text, found, sentence_of)
     _category_from_metric(found)

@@ -996,6 +996,7 @@ class _Topic:
     topic: re.Pattern[str]
     narrows: dict[str, str]
     paragraph: bool = False  # named anywhere in the paragraph before the figure
+    article: bool = False  # or in the article's title lines
 
 
 @functools.lru_cache(maxsize=4)
@@ -1019,7 +1020,8 @@ def _load_topics(path: Path = RULES / "metric_topics.yaml") -> tuple[_Topic, ...
                 rule["name"],
                 re.compile(rule["topic"]),
                 dict(rule["narrows"]),
-                rule.get("scope") == "paragraph",
+                rule.get("scope") in ("paragraph", "article"),
+                rule.get("scope") == "article",
             )
         )
     return tuple(topics)
@@ -1082,16 +1084,19 @@ def in_context(metric: str | None, scope: str) -> str | None:
     return rule[1]
 
 
-def narrowed(metric: str | None, scope: str, paragraph: str = "") -> str | None:
+def narrowed(metric: str | None, scope: str, paragraph: str = "", title: str = "") -> str | None:
     """``metric`` narrowed by a topic its figure's ``scope`` names (its paragraph's topic
-    sentence and its own sentence up to the figure), or for a topic of ``scope: paragraph``
-    the ``paragraph`` up to the figure: ``rules/metric_topics.yaml``."""
+    sentence and its own sentence up to the figure), for a topic of ``scope: paragraph``
+    the ``paragraph`` up to the figure, and for one of ``scope: article`` the article's
+    ``title`` lines too: ``rules/metric_topics.yaml``."""
     if metric not in NARROWED_METRICS:
         return metric
     found, latest = metric, None
     for topic in TOPICS:  # two topics narrowing one metric: the one named last wins
         if metric in topic.narrows:
             text = paragraph if topic.paragraph and paragraph else scope
+            if topic.article and title:
+                text = title + "\n" + text
             for m in topic.topic.finditer(text):
                 distance = len(text) - m.end()  # how far before the figure it is named
                 if latest is None or distance < latest:
