@@ -119,6 +119,7 @@ from orchestration.text.periods import (
     flow_so_far,
     is_budget,
     is_design,
+    is_frequency,
     is_project_total,
     is_standard,
     is_year_review,
@@ -1254,6 +1255,8 @@ def _reference_period(
         return NO_PERIOD  # 设计年过货能力1500万吨: what it is built for, at no time
     if fields["unit"] in _STANDARD_UNITS and is_standard(clause()):
         return NO_PERIOD  # 每亩补贴150元, 给予最高50万元: a policy's rate or cap
+    if is_frequency(clause(), period):
+        return NO_PERIOD  # 每周执飞14班: a timetable's rate
     if fields["unit"] in ("CNY", "USD") and is_project_total(text, sentence[0], start):
         return NO_PERIOD  # 该项目总投资38亿元: the project's size
     if timeless_now(period, fields["metric"]):

@@ -231,6 +231,7 @@ class _Grammar:
         self.whole_year_words = re.compile(rules.get("whole_year_words") or "(?!)")
         self.design_words = re.compile(rules.get("design_words") or "(?!)")
         self.standard_words = re.compile(rules.get("standard_words") or "(?!)")
+        self.frequency_words = re.compile(rules.get("frequency_words") or "(?!)")
         self.since_year_start = re.compile(rules.get("since_year_start") or "(?!)")
         self.now_alone = re.compile(rules.get("now_alone") or "(?!)")
         self.event_signing = re.compile(rules.get("event_signing_words") or "(?!)")
@@ -514,6 +515,14 @@ def is_standard(clause: str) -> bool:
     """Whether a figure whose clause reads ``clause`` before it is a policy's standard (每亩
     补贴150元, 给予最高50万元: ``standard_words``), which has no period."""
     return _GRAMMAR.standard_words.search(clause) is not None
+
+
+def is_frequency(clause: str, period: Period) -> bool:
+    """Whether a figure whose clause reads ``clause`` before it is a weekly frequency (每周执飞
+    14班, 每周固定开行班列12列: ``frequency_words``), which has no period, unless ``period`` is
+    a timetable's season (冬春航季…每周计划执行航班3900架次: what the season runs)."""
+    g = _GRAMMAR
+    return bool(g.frequency_words.search(clause)) and not g.timetables.search(period.text or "")
 
 
 def is_design(clause: str, start: int = 0, end: int | None = None) -> bool:
