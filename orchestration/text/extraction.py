@@ -121,6 +121,7 @@ from orchestration.text.periods import (
     is_design,
     is_frequency,
     is_project_total,
+    names_a_project,
     is_standard,
     is_year_review,
     names_a_stock,
@@ -1259,6 +1260,8 @@ def _reference_period(
         return NO_PERIOD  # 每周执飞14班: a timetable's rate
     if fields["unit"] in ("CNY", "USD") and is_project_total(text, sentence[0], start):
         return NO_PERIOD  # 该项目总投资38亿元: the project's size
+    if fields["unit"] in ("kW", "kWh") and names_a_project(text, fields["char_end"]):
+        return NO_PERIOD  # 100万千瓦风电项目: the project's size
     if timeless_now(period, fields["metric"]):
         return NO_PERIOD  # 目前从包头到银川只需2小时: how things are now, no count at a date
     if fields["measure"] == "change_pct":  # 比2020年的35862元年均增长5.7%: 2021 to 2025

@@ -245,6 +245,7 @@ class _Grammar:
         project_total = rules.get("project_total") or {}
         self.project_total = re.compile(project_total.get("words") or "(?!)")
         self.several_projects = re.compile(project_total.get("several") or "(?!)")
+        self.project_named = re.compile(project_total.get("named") or "(?!)")
         average = rules.get("annual_average") or {}
         self.annual_average = re.compile(average.get("words") or "(?!)")
         self.average_base_year = re.compile(self._expand(average.get("base_year") or "(?!)"))
@@ -543,6 +544,12 @@ def is_project_total(text: str, sentence_start: int, start: int) -> bool:
         and g.several_projects.search(text, sentence_start, start) is None
         and not _signed_list_item(text, sentence_start)
     )
+
+
+def names_a_project(text: str, end: int) -> bool:
+    """Whether the capacity figure ending at ``end`` names its project (100万千瓦风电项目:
+    ``project_total.named``), the project's size, which has no period."""
+    return _GRAMMAR.project_named.match(text, end) is not None
 
 
 def annual_average(period: Period, before: str, modality: str, published_on: date | None) -> Period:
