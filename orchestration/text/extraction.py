@@ -112,6 +112,7 @@ from orchestration.text.periods import (
     NO_CARRY_UNITS,
     NO_PERIOD,
     Period,
+    already_now,
     annual_average,
     event_anaphors,
     event_signings,
@@ -121,9 +122,9 @@ from orchestration.text.periods import (
     is_design,
     is_frequency,
     is_project_total,
-    names_a_project,
     is_standard,
     is_year_review,
+    names_a_project,
     names_a_stock,
     publication_date,
     since_year_start,
@@ -1246,6 +1247,14 @@ def _reference_period(
     publication when reached."""
     period = _period_for(fields, period, text, sentence)
     if not period.text:
+        if fields["measure"] == "level":
+            now = already_now(
+                _clause_before(text, sentence[0], fields["char_start"]),
+                fields["modality"],
+                published_on,
+            )
+            if now is not None:
+                return now  # 全市已建成加氢站14座: a stock now
         return so_far_if_actual(
             period, fields["modality"], published_on, fields["unit"], year_review
         )

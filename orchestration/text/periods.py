@@ -231,6 +231,7 @@ class _Grammar:
         self.whole_year_words = re.compile(rules.get("whole_year_words") or "(?!)")
         self.design_words = re.compile(rules.get("design_words") or "(?!)")
         self.standard_words = re.compile(rules.get("standard_words") or "(?!)")
+        self.already_reached = re.compile(rules.get("already_reached") or "(?!)")
         self.frequency_words = re.compile(rules.get("frequency_words") or "(?!)")
         self.since_year_start = re.compile(rules.get("since_year_start") or "(?!)")
         self.now_alone = re.compile(rules.get("now_alone") or "(?!)")
@@ -516,6 +517,17 @@ def is_standard(clause: str) -> bool:
     """Whether a figure whose clause reads ``clause`` before it is a policy's standard (每亩
     补贴150元, 给予最高50万元: ``standard_words``), which has no period."""
     return _GRAMMAR.standard_words.search(clause) is not None
+
+
+def already_now(clause: str, modality: str, published_on: date | None) -> Period | None:
+    """The publication date, for an actual figure without period words whose clause says it
+    was already reached (全市已建成加氢站14座: ``already_reached``): a stock now; else None."""
+    if modality != "actual" or published_on is None:
+        return None
+    match = _GRAMMAR.already_reached.search(clause)
+    if match is None:
+        return None
+    return _period(match.group(), published_on, published_on, "point")
 
 
 def is_frequency(clause: str, period: Period) -> bool:
