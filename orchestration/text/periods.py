@@ -1209,7 +1209,7 @@ def _analyse(
         since = (expr.start, expr.end, period) if expr.suffix == "since" else None
         if (
             as_of is not None
-            and _this_year(expr)
+            and (_this_year(expr) or _whole_year(expr))
             and period.start in (None, date(as_of.year, 1, 1))
         ):
             # 截至11月20日，蒙东地区今年累计发送煤炭1.62亿吨: this year (its year the date's),
