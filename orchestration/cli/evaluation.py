@@ -128,6 +128,12 @@ BLIND_ROUNDS = (
     ("fifty-fourth", "real_blind54"),
     ("fifty-fifth", "real_blind55"),
     ("fifty-sixth", "real_blind56"),
+    ("fifty-seventh", "real_blind57"),
+    ("fifty-eighth", "real_blind58"),
+    ("fifty-ninth", "real_blind59"),
+    ("sixtieth", "real_blind60"),
+    ("sixty-first", "real_blind61"),
+    ("sixty-second", "real_blind62"),
 )
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),
