@@ -95,6 +95,13 @@ LAYOUTS = {
         "✅固定资产投资同比增长14.7%\n",
         ["headline", "paragraph", "paragraph", "paragraph", "paragraph", "paragraph", "paragraph"],
     ),
+    "wechat_header_under_the_title": (
+        # 原创, the account, the time and the province of its IP: the post's metadata
+        "分红啦！某苏木12家合作社年底分红143.6万元\n\n"
+        "原创　某苏木　2023-12-26 18:06　内蒙古\n\n"
+        "临近年关，全苏木12家合作社集中举行年终分红大会，共拿出143.6万元。\n",
+        ["headline", "meta", "paragraph"],
+    ),
     "page_header_above_the_title_of_a_wire_story": (
         "2024-06-03 09:15　来源：新华网\n\n"
         "口岸提速——内蒙古二连浩特口岸通关观察\n\n"

@@ -52,10 +52,12 @@ _CAPTION_RE = re.compile(
     r"摄\s*[）)]?\s*$|^\s*(?:[（(]?图为|▲|△|图[:：]|上图[:：]?|下图[:：]?|图片[:：])"
 )
 # Editor, source and date lines (责任编辑：某某 2017-09-13 08:24:00, 2024年1月30日 来源：…,
-# 原标题：…): metadata of the page, kept as their own block, never glued to a headline.
+# 原标题：…), and a WeChat post's header (原创　某某发布　2023-12-26 18:06　内蒙古: the account,
+# the time and the province its IP is in): metadata of the page, kept as their own block,
+# never glued to a headline.
 _META_RE = re.compile(
     r"^[（(【\[]?\s*(?:责任编辑|责编|编辑|来源|稿件来源|本文来源|发布时间|发布日期|更新时间|作者|"
-    r"审核|审校|校对|监制|签发|原标题|值班编辑|图片来源|[（(]?完[）)]?$)"
+    r"审核|审校|校对|监制|签发|原标题|值班编辑|图片来源|原创[ \t\u3000]|[（(]?完[）)]?$)"
 )
 _DATE_LINE_RE = re.compile(
     r"^[（(【\[]?\s*\d{4}\s*(?:[-/.年])\s*\d{1,2}\s*(?:[-/.月])\s*\d{1,2}\s*日?"
