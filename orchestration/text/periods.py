@@ -1141,10 +1141,10 @@ def _this_year(expr: _Expression) -> bool:
 def _aside(s: str, expr: _Expression) -> bool:
     """Whether the period words are an aside of their sentence (``asides`` of periods.yaml)."""
     before = s[max(0, expr.start - 4) : expr.start]
-    year_rule = expr.year[0].name if expr.year else None
+    names = {read[0].name for read in (expr.year, expr.multi) if read}
     for rule in _GRAMMAR.asides:
-        if rule.words:  # named by the rule that reads the words (年内)
-            if year_rule in rule.words:
+        if rule.words:  # named by the rule that reads the words (年内, 五年累计)
+            if names & set(rule.words):
                 return True
         elif (
             (rule.pattern is None or rule.pattern.search(before))
