@@ -879,7 +879,11 @@ class PlaceResolver:
                 return found[::-1]
         return []
 
-    def _resolve_collective(self, level: str, context: str | None) -> str | None:
+    def _resolve_collective(
+        self, level: str, context: str | None, labelled: str | None = None
+    ) -> str | None:
+        """The place a collective word (全市, 全旗, 当地) points back at from ``context``;
+        ``labelled``: the place of the label or speaker line over the sentence's paragraph."""
         if level == TOWN:
             return self._town_county(context)
         if context is None:
@@ -895,7 +899,7 @@ class PlaceResolver:
         if level == "context":
             return context
         if level == "municipal" and place.kind == "county_city":
-            if self.article.place_code == place.city_code:
+            if self.article.place_code == place.city_code and labelled != context:
                 # 通辽's article: 霍林郭勒市规上工业增加值增长12.6%。全市发电量… is 通辽's
                 return place.city_code
             return context  # 阿尔山市…全市旅游人数: the county-level city itself
@@ -977,7 +981,9 @@ class PlaceResolver:
                 # 当地, 全市 after a name of the same sentence point back at that name, and
                 # never at the region (阿荣旗是我区大豆主产区之一，今年全旗…: the banner)
                 named = next((x.code for x in reversed(refs) if x.kind == "place"), None)
-                code = self._resolve_collective(r.code, named or context)
+                code = self._resolve_collective(
+                    r.code, named or context, labelled=self._speaker_place(block)
+                )
                 if code is None:
                     continue
             ref = PlaceRef(r.start - s_start, r.end - s_start, r.kind, code, False)
