@@ -1243,8 +1243,10 @@ def _reference_period(
     year_review: bool = False,
 ) -> Period:
     """The period of a figure from the one its words give: not carried where it does not
-    apply, none for a design's figure, the year so far for a flow as of a date, 今年 up to
-    publication when reached."""
+    apply, none for a design's figure, a policy's standard, a weekly frequency or a project's
+    size, the year so far for a flow as of a date, 今年 up to publication when reached, and
+    the publication date for a level its clause says was already reached (已建成) when no
+    period words reach it."""
     period = _period_for(fields, period, text, sentence)
     if not period.text:
         if fields["measure"] == "level":
