@@ -51,7 +51,6 @@ from __future__ import annotations
 import re
 import sys
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from orchestration.defs.ingest.inventory import META_SUFFIX
@@ -248,11 +247,6 @@ def sidecar_meta(article: Path) -> ArticleMeta:
         return read_sidecar(path.read_bytes())
     except (OSError, ValueError):
         return ArticleMeta()
-
-
-def sidecar_published_on(article: Path) -> date | None:
-    """``published_on`` of the article's sidecar, if it has a valid one."""
-    return sidecar_meta(article).published_on
 
 
 def evaluate_article(article: Path, annotation_path: Path) -> Result:

@@ -221,37 +221,43 @@ def csv_results(data: bytes, article_id: str, source: str, text: str):
 
 
 def article_text(raw_dir: Path, article_id: str):
-    """(parsed article, publication date) of ``DIR/articles/<id>.txt``, as the pipeline
-    reads it: decoded, parsed (repaired text), sidecar date else the text's date line."""
-    from orchestration.cli.evaluation import sidecar_published_on
+    """(parsed article, publication date, home place) of ``DIR/articles/<id>.txt``, as the
+    pipeline reads it: decoded, parsed (repaired text), sidecar date else the text's date
+    line, and the place of the sidecar's paper (the place of last resort), its sidecar read
+    once."""
+    from orchestration.cli.evaluation import sidecar_meta
     from orchestration.defs.ingest.inventory import article_file
     from orchestration.text.parsing import decode_article, parse_article
     from orchestration.text.periods import publication_date
+    from orchestration.text.places import home_of_source
 
     path = article_file(raw_dir, article_id)
     text, _ = decode_article(path.read_bytes(), str(path))
     parsed = parse_article(article_id, text)
-    return parsed, sidecar_published_on(path) or publication_date(parsed.text)
+    meta = sidecar_meta(path)
+    return (
+        parsed,
+        meta.published_on or publication_date(parsed.text),
+        home_of_source(meta.source),
+    )
 
 
 def build_tasks(raw_dir: Path, log=print) -> list[dict]:
     """One task per article of ``raw_dir/articles`` (see the module docstring)."""
-    from orchestration.cli.evaluation import sidecar_meta
     from orchestration.defs.ingest.inventory import annotation_file
     from orchestration.text.extraction import extract_figures
-    from orchestration.text.places import home_of_source
 
     version = extractor_version()
     tasks = []
     for path in sorted((raw_dir / "articles").glob("*.txt")):
         article_id = path.stem
         try:
-            parsed, published = article_text(raw_dir, article_id)
+            parsed, published, home = article_text(raw_dir, article_id)
         except (OSError, ValueError) as error:
             log(f"{article_id}: not exported, the article cannot be read: {error}")
             continue
         # as the pipeline reads it: the sidecar's paper is the place of last resort
-        figures = extract_figures(parsed, published, home=home_of_source(sidecar_meta(path).source))
+        figures = extract_figures(parsed, published, home=home)
         task = {
             "data": {"text": parsed.text, "article_id": article_id, "headline": parsed.headline},
             "predictions": [{"model_version": version, "result": figure_results(figures)}],

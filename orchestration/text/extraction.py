@@ -801,13 +801,8 @@ def extract_figures(
             }
         )
     _add_metrics(view, found, sentence_of, list_of)
-    _narrow_by_topics(
-        text,
-        found,
-        sentence_of,
-        topic_of_figure,
-        "\n".join(b.text for b in blocks if b.kind in _TITLE_KINDS),
-    )
+    titles = "\n".join(b.text for b in blocks if b.kind in _TITLE_KINDS)
+    _narrow_by_topics(text, found, sentence_of, topic_of_figure, titles)
     _unit_defaults(found)
     _airport_places(text, found, sentence_of)
     _category_from_metric(found)
@@ -825,9 +820,7 @@ def extract_figures(
             ),
         ),
     )
-    review = is_year_review(
-        "\n".join(b.text for b in blocks if b.kind in _TITLE_KINDS), published_on
-    )
+    review = is_year_review(titles, published_on)
     figures = [
         _aims_of_a_later_year(
             Figure(

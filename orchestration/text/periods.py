@@ -1298,8 +1298,8 @@ class _Article:
             self.analysed[first] = self._analyse(first, None)
             if first > 0 and self._now(self.analysed[first].carry):
                 # 2023年，…。目前，全区共有口岸19个。全年口岸货运量…: a sentence opening with
-                # a now word starts afresh, but the year before it stays the year of the
-                # yearless words after it (全年, 上半年)
+                # a now word starts afresh, but the year before it stays the year of a 全年
+                # after it
                 before = self.sentence(first - 1).carry
                 year = self.years.get(first - 1) if self._now(before) else _year_of(before)
                 if year is not None:

@@ -233,12 +233,9 @@ def is_group_label(line: str) -> bool:
     table of commodities; 一、领军人才项目 in a list of awards): one short cell, no number,
     no sentence punctuation."""
     text = line.strip(" \t\u3000")
-    numbered = _GROUP_NUMBER_RE.match(text)
-    if numbered:
-        return _is_word(text[numbered.end() :], _MAX_NUMBERED_GROUP) and not _CELL_GAP_RE.search(
-            text
-        )
-    return _is_word(text, _MAX_GROUP) and not _CELL_GAP_RE.search(text)
+    name = group_name(line)
+    longest = _MAX_GROUP if name == text else _MAX_NUMBERED_GROUP
+    return _is_word(name, longest) and not _CELL_GAP_RE.search(text)
 
 
 def group_name(line: str) -> str:
