@@ -240,6 +240,7 @@ class _Lexicon:
     label_line: re.Pattern[str]  # 【西乌珠穆沁旗】: a label over the paragraphs after it
     site_verbs: tuple[str, ...]  # 落户, 选址 …: the place after one is the whole sentence's
     town: re.Pattern[str]  # 在海流图镇,…: a town the gazetteer does not list
+    town_name: re.Pattern[str]  # 代钦塔拉苏木: a town's name, anywhere
     speech: re.Pattern[str]  # 负责人告诉记者: what a quotation's speaker does after the name
     partner_voice: re.Pattern[str]  # 我区与…结对: an article in a partner district's voice
     port_anaphor: re.Pattern[str]  # 口岸 alone, in an article about one port
@@ -355,6 +356,11 @@ def _lexicon() -> _Lexicon:
             + ")"
         ),
         town=re.compile(rules.get("town_phrase") or "(?!)"),
+        town_name=re.compile(
+            r"[\u4e00-\u9fff]{2,5}?(?:"
+            + ("|".join(map(re.escape, rules.get("town_suffixes") or ())) or "(?!)")
+            + ")"
+        ),
         partner_voice=re.compile(rules.get("partner_voice") or "(?!)"),
         port_anaphor=_port_anaphor_pattern(rules.get("port_anaphor")),
         town_after=re.compile("|".join(map(re.escape, rules.get("town_suffixes") or ())) or "(?!)"),
@@ -700,9 +706,29 @@ class PlaceResolver:
             # 全市… throughout, and the one place named is a city (a table's caption:
             # 附：2025年1—10月包头市主要经济指标): 全市 is that city
             return Attribution(cities[0], "article_majority")
+        town = self._town_article(headline, body)
+        if town is not None:
+            return Attribution(town, "article")
         if self.home is not None:  # 兴安日报's 全盟 with no name of the league: its home
             return Attribution(self.home, "source")
         return Attribution(None, "none")
+
+    def _town_article(self, headline, body) -> str | None:
+        """An article about a town the gazetteer does not list (代钦塔拉苏木12家合作社…),
+        its headline or lead naming no place: the county-level division it names elsewhere
+        (今年科右中旗共有217家合作社…), when it names exactly one; else None."""
+        opening = [*headline, *body[:1]]
+        if not any(_lexicon().town_name.search(b.text) for b in opening):
+            return None
+        counties = {
+            r.code
+            for r in self.refs
+            if r.kind == "place"
+            and not r.is_object
+            and gazetteer()[r.code].level == "county"
+            and gazetteer()[r.code].kind not in _NOT_DIVISIONS
+        }
+        return counties.pop() if len(counties) == 1 else None
 
     def _port_anaphors(self) -> list[PlaceRef]:
         """In an article about a port, the bare word 口岸 as a reference to it
