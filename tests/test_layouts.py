@@ -60,6 +60,15 @@ LAYOUTS = {
         "1月以来,锡林郭勒盟接待游客86.4万人次,实现旅游收入9.7亿元。\n",
         ["headline", "meta", "paragraph"],
     ),
+    "e_paper_page_with_masthead": (
+        "鄂尔多斯日报\n"
+        "2024年5月14日　第3版　经济\n"
+        "“羊绒衫卖到了二十多个国家”\n"
+        "——访一家羊绒企业的负责人\n"
+        "□本报记者　某某\n"
+        "走进达拉特旗的一家羊绒企业,去年出口额达到3200万美元。\n",
+        ["meta", "meta", "headline", "headline", "byline", "paragraph"],
+    ),
     "web_page_with_source_lines": (
         "鄂尔多斯开复工重大项目368个\n"
         "2024年04月20日 15:29 某某晚报\n"

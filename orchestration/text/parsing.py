@@ -71,6 +71,9 @@ _SOURCE_DATE_RE = re.compile(
     r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?$"
 )
 _MAX_META = 80
+# A paper's masthead over an e-paper page (巴彦淖尔日报 / 2023年4月26日　第5版　河套人物): the
+# paper's name alone on a line right above a meta line, meta itself, never the headline.
+_MASTHEAD_RE = re.compile(r"^[\u4e00-\u9fff]{2,12}(?:日报|晚报|晨报|时报|商报|周报|报)$")
 # Numbered headings of a report (一、2023年工作回顾, （二）主要目标, 第三部分): short, no sentence.
 _HEADING_RE = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]|第[一二三四五六七八九十]+[部章节]分?)"
@@ -320,6 +323,10 @@ def _classify(lines: list[_Line]) -> list[str]:
                 f"line {line.number}: starts like a byline but reads as a sentence; "
                 "kept as a paragraph"
             )
+
+    for line, below in zip(lines, lines[1:], strict=False):
+        if line.kind == "paragraph" and below.kind == "meta" and _MASTHEAD_RE.match(line.text):
+            line.kind = "meta"
 
     # A section opens with: city line, subheadline, byline (or city line, byline).
     sections = 0
