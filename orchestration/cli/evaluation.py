@@ -53,7 +53,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from orchestration.defs.ingest.inventory import META_SUFFIX
+from orchestration.defs.ingest.text_work import read_article_file
 from orchestration.text.annotations import (
     Annotation,
     AnnotationFileError,
@@ -62,9 +62,6 @@ from orchestration.text.annotations import (
 )
 from orchestration.text.extraction import Figure, extract_figures
 from orchestration.text.metrics import VOCABULARY
-from orchestration.text.parsing import decode_article, parse_article
-from orchestration.text.places import home_of_source
-from orchestration.text.sidecar import ArticleMeta, read_sidecar
 
 ROOT = Path(__file__).resolve().parents[2]  # the repository
 TUNING_DIRS = (ROOT / "raw", ROOT / "tests" / "data")
@@ -240,20 +237,9 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-6 * max(1.0, abs(a), abs(b))
 
 
-def sidecar_meta(article: Path) -> ArticleMeta:
-    """The article's sidecar ``<id>.meta.json``, empty where it is missing or invalid."""
-    path = article.with_name(article.stem + META_SUFFIX)
-    try:
-        return read_sidecar(path.read_bytes())
-    except (OSError, ValueError):
-        return ArticleMeta()
-
-
 def evaluate_article(article: Path, annotation_path: Path) -> Result:
-    text, _ = decode_article(article.read_bytes(), str(article))
-    parsed = parse_article(article.stem, text)
-    meta = sidecar_meta(article)
-    figures = extract_figures(parsed, meta.published_on, home=home_of_source(meta.source))
+    parsed, published, home = read_article_file(article)
+    figures = extract_figures(parsed, published, home=home)
     data = annotation_path.read_bytes()
     rows = read_annotation_file(data, article.stem, str(annotation_path))
     header = data.split(b"\n", 1)[0]

@@ -222,24 +222,11 @@ def csv_results(data: bytes, article_id: str, source: str, text: str):
 
 def article_text(raw_dir: Path, article_id: str):
     """(parsed article, publication date, home place) of ``DIR/articles/<id>.txt``, as the
-    pipeline reads it: decoded, parsed (repaired text), sidecar date else the text's date
-    line, and the place of the sidecar's paper (the place of last resort), its sidecar read
-    once."""
-    from orchestration.cli.evaluation import sidecar_meta
+    pipeline reads it (``text_work.read_article_file``)."""
     from orchestration.defs.ingest.inventory import article_file
-    from orchestration.text.parsing import decode_article, parse_article
-    from orchestration.text.periods import publication_date
-    from orchestration.text.places import home_of_source
+    from orchestration.defs.ingest.text_work import read_article_file
 
-    path = article_file(raw_dir, article_id)
-    text, _ = decode_article(path.read_bytes(), str(path))
-    parsed = parse_article(article_id, text)
-    meta = sidecar_meta(path)
-    return (
-        parsed,
-        meta.published_on or publication_date(parsed.text),
-        home_of_source(meta.source),
-    )
+    return read_article_file(article_file(raw_dir, article_id))
 
 
 def build_tasks(raw_dir: Path, log=print) -> list[dict]:

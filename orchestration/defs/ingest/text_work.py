@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from orchestration.defs.ingest.inventory import annotation_file
+from orchestration.defs.ingest.inventory import META_SUFFIX, annotation_file
 from orchestration.text.annotations import (
     AnnotationFileError,
     locate_annotations,
@@ -20,10 +20,18 @@ from orchestration.text.annotations import (
 )
 from orchestration.text.extraction import extract_figures
 from orchestration.text.numbers import read_quantity
-from orchestration.text.parsing import Block, ParsedArticle, Section, find_dateline, parse_article
+from orchestration.text.parsing import (
+    Block,
+    ParsedArticle,
+    Section,
+    decode_article,
+    find_dateline,
+    parse_article,
+)
 from orchestration.text.periods import publication_date
 from orchestration.text.places import PlaceResolver, home_of_source
 from orchestration.text.script import simplified
+from orchestration.text.sidecar import ArticleMeta, read_sidecar
 
 # columns of raw.article_blocks that rebuild an article's blocks, in this order
 BLOCK_FIELDS = (
@@ -86,6 +94,31 @@ def dataclass_fields(record) -> dict:
     return {name: getattr(record, name) for name in record.__dataclass_fields__}
 
 
+def _publication(view: str, sidecar_published_on: date | None) -> tuple[date | None, str | None]:
+    """The publication date and where it came from: the sidecar's, else the text's date
+    line (``view``: the text as extraction reads it), else none."""
+    if sidecar_published_on is not None:
+        return sidecar_published_on, "sidecar"
+    published = publication_date(view)
+    return published, ("text" if published else None)
+
+
+def read_article_file(path: Path) -> tuple[ParsedArticle, date | None, str | None]:
+    """(parsed article, publication date, home place) of one article file and its sidecar,
+    as :func:`parse_one` reads them: decoded, parsed, the sidecar's date else the text's
+    date line, the sidecar paper's place (the place of last resort). A missing or invalid
+    sidecar counts as none (the pipeline quarantines it). For ``make eval`` and the Label
+    Studio export, which read files, not warehouse rows."""
+    text, _ = decode_article(path.read_bytes(), str(path))
+    parsed = parse_article(path.stem, text)
+    try:
+        meta = read_sidecar(path.with_name(path.stem + META_SUFFIX).read_bytes())
+    except (OSError, ValueError):
+        meta = ArticleMeta()
+    published, _ = _publication(simplified(parsed.text), meta.published_on)
+    return parsed, published, home_of_source(meta.source)
+
+
 def parse_one(
     article_id: str,
     raw_text: str,
@@ -96,11 +129,7 @@ def parse_one(
     parse warnings and its number of page-break repairs."""
     parsed = parse_article(article_id, raw_text)
     view = simplified(parsed.text)  # as extraction reads it (traditional characters)
-    if sidecar_published_on is not None:
-        published, published_from = sidecar_published_on, "sidecar"
-    else:
-        published = publication_date(view)
-        published_from = "text" if published else None
+    published, published_from = _publication(view, sidecar_published_on)
     home = home_of_source(sidecar_source)
     resolver = PlaceResolver(view, parsed.blocks, [], bool(parsed.sections), parsed.dateline, home)
     row = {
