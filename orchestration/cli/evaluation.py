@@ -130,6 +130,12 @@ BLIND_ROUNDS = (
     ("sixtieth", "real_blind60"),
     ("sixty-first", "real_blind61"),
     ("sixty-second", "real_blind62"),
+    ("sixty-third", "real_blind63"),
+    ("sixty-fourth", "real_blind64"),
+    ("sixty-fifth", "real_blind65"),
+    ("sixty-sixth", "real_blind66"),
+    ("sixty-seventh", "real_blind67"),
+    ("sixty-eighth", "real_blind68"),
 )
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),

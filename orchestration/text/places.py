@@ -97,10 +97,12 @@ REGION_CODE = "nmg"
 TOWN = "town"  # the level of a town's collective reference (town_phrase of place_rules.yaml)
 PAIR = "pair"  # the levels of 两旗, 三市, 两地 …: the places named last (collective_words)
 _WHOLE_CITY = ("municipal", "city")  # the levels of 全市, 全盟 … (collective_words)
+_AREAS_OF_THEIR_OWN = ("district", "zone")  # whose paper says 全区 for itself
 _NOT_DIVISIONS = ("port", "zone")  # county-level places that are no administrative division
 LEVELS = ("region", "city", "county")
 _CLAUSE_PUNCT = "，,；;：:"
 _CLAUSE_PUNCT_RE = re.compile(f"[{_CLAUSE_PUNCT}]")
+_SENTENCE_END_RE = re.compile(r"[。！？!?\n]")
 # words that open a share or a comparison before a whole's or a benchmark's figure
 # (占全区…1967亿元的34.8%, 高于全市5.6%的平均增速): the share_of markers of place_rules.yaml
 # and the comparatives of a level (not 比/较, which compare with a time)
@@ -239,6 +241,7 @@ class _Lexicon:
     speaker_line: re.Pattern[str]  # 【发布人】…副市长 王某：: who speaks the paragraphs after it
     label_line: re.Pattern[str]  # 【西乌珠穆沁旗】: a label over the paragraphs after it
     site_verbs: tuple[str, ...]  # 落户, 选址 …: the place after one is the whole sentence's
+    district_region_words: frozenset[str]  # 全区 in a district's article: the district
     town: re.Pattern[str]  # 在海流图镇,…: a town the gazetteer does not list
     town_name: re.Pattern[str]  # 代钦塔拉苏木: a town's name, anywhere
     speech: re.Pattern[str]  # 负责人告诉记者: what a quotation's speaker does after the name
@@ -350,6 +353,7 @@ def _lexicon() -> _Lexicon:
         speaker_line=re.compile(rules.get("speaker_line") or "(?!)"),
         label_line=re.compile(rules.get("label_line") or "(?!)"),
         site_verbs=tuple(rules.get("site_verbs") or ()),
+        district_region_words=frozenset(rules.get("district_region_words") or ()),
         aggregate=re.compile(  # opening a clause: 全部签约项目…, not 项目全部达产
             r"(?:^|(?<=[，,；;：:]))(?:"
             + ("|".join(map(re.escape, rules.get("aggregate_words") or [])) or "(?!)")
@@ -631,6 +635,21 @@ class PlaceResolver:
             paired = [c for c in paired if not any(d != c and _inside(d, c) for d in paired)]
             if paired:
                 self.article = Attribution(common_parent(paired), "article")
+        area = self.article.place_code
+        if area is not None and gazetteer()[area].kind in _AREAS_OF_THEIR_OWN:
+            # 松山区…全区新签约项目46个: the district's own 全区
+            # not after another region word of its sentence (据自治区人社厅数据，今年全区…)
+            words = _lexicon().district_region_words
+            region_said = -1  # where the last other region word ended
+            for i, r in enumerate(self.refs):
+                if r.kind != "region":
+                    continue
+                if text[r.start : r.end] not in words:
+                    region_said = r.end
+                    continue
+                if region_said >= 0 and not _SENTENCE_END_RE.search(text, region_said, r.start):
+                    continue
+                self.refs[i] = replace(r, kind="place", code=area)
         anaphors = self._port_anaphors()
         if anaphors:
             self.refs = sorted(self.refs + anaphors, key=lambda r: r.start)
