@@ -825,7 +825,11 @@ def _multi_span(rule: _Rule, groups: dict[str, str], published_on: date | None) 
         first = rule.get("plans").get(groups.get("plan"))
         if first is None:
             return None
-        return _Span(date(first, 1, 1), date(first + rule.get("plan_years") - 1, 12, 31), kind)
+        years = g.number(groups.get(rule.get("count"))) if rule.get("count") else None
+        years = years or rule.get("plan_years")  # 前四年: the plan's first four
+        if not 1 <= years <= 5:
+            return None
+        return _Span(date(first, 1, 1), date(first + int(years) - 1, 12, 31), kind)
     if rule.get("season"):
         if rule.get("years"):
             y1, y2 = (int(groups[y]) for y in rule.get("years"))
