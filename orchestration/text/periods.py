@@ -237,6 +237,10 @@ class _Grammar:
         self.now_alone = re.compile(rules.get("now_alone") or "(?!)")
         self.event_signing = re.compile(rules.get("event_signing_words") or "(?!)")
         self.event_anaphor = re.compile(rules.get("event_anaphors") or "(?!)")
+        length = rules.get("event_length") or {}
+        self.event_length = re.compile(self._expand(length.get("length") or "(?!)"))
+        self.event_closing = re.compile(length.get("closing") or "(?!)")
+        self.event_opening = re.compile(length.get("opening") or "(?!)")
         stock_at_end = rules.get("stock_at_end") or {}
         self.stock_at_end = re.compile(stock_at_end.get("words") or "(?!)")
         self.stock_flows = re.compile(stock_at_end.get("flows") or "(?!)")
@@ -804,6 +808,26 @@ def _within_span(rule: _Rule, groups: dict[str, str], year: int | None) -> _Span
     return _Span(start, end, kind, single)
 
 
+def _event_days(sentence: str, day: Period) -> Period:
+    """An event's day with the event's length in its sentence (``event_length``: 9月15日，为期
+    4天的…博览会…落下帷幕): the event's days up to that closing day or from that opening day
+    (2025-09-12 – 09-15); the day alone otherwise."""
+    g = _GRAMMAR
+    length = g.event_length.search(sentence)
+    n = g.number(length.group("n")) if length else None
+    if day.start is None or not n or n < 2:
+        return day
+    after = sentence[length.end() :]
+    closing, opening = g.event_closing.search(after), g.event_opening.search(after)
+    if closing and (opening is None or closing.start() < opening.start()):
+        start, end = day.start - timedelta(days=n - 1), day.start
+    elif opening:
+        start, end = day.start, day.start + timedelta(days=n - 1)
+    else:
+        return day
+    return replace(day, start=start, end=end, kind="range")
+
+
 def _publication_day(expr: _Expression, published_on: date | None) -> _Span | None:
     """A day printed without its month (16日，…): of the publication's month, or of the
     month before when the day is later than the publication's."""
@@ -1203,6 +1227,8 @@ def _analyse(
         period = _resolve(expr, year, last_own, published_on, event_date)
         if period is None:
             continue
+        if period.event_day:
+            period = _event_days(s, period)
         if since is not None and expr.prefix and _BETWEEN_RE.fullmatch(s, since[1], expr.start):
             # 自2012年园区成立以来，截至今年10月底，园区累计入驻企业126家: from the start of
             # the one to the date of the other
