@@ -1094,17 +1094,24 @@ class PlaceResolver:
             for r in in_sentence
             if r.phrase is not None
         ]
-        return self._store(block, s_start, sentence, refs, groups, inner, subject, before)
+        # …，其中准格尔旗产量1.62亿吨；: a part named after 其中 is no subject of the paragraph
+        part = bool(refs) and sentence[: refs[groups[0][0]].start].rstrip("，,").endswith(
+            _lexicon().breakdown_openers
+        )
+        return self._store(block, s_start, sentence, refs, groups, inner, subject, before, part)
 
-    def _store(self, block, s_start, sentence, refs, groups, inner, subject, before) -> _Sentence:
+    def _store(
+        self, block, s_start, sentence, refs, groups, inner, subject, before, part=False
+    ) -> _Sentence:
         """The analysis of ``sentence``, cached; its subject is the paragraph's from now,
-        unless it breaks the whole down (``breakdown_openers``: 其中，…) (``before``: the
-        context the sentence had, for its figures before its names)."""
+        unless it breaks the whole down (``breakdown_openers``: 其中，…; ``part``: its subject
+        follows one) (``before``: the context the sentence had, for its figures before its
+        names)."""
         respectively = tuple(m.start() for m in re.finditer("分别", sentence))
         breaks = [m.start() for m in _CLAUSE_PUNCT_RE.finditer(sentence)]
         analysis = _Sentence(refs, groups, respectively, subject, inner, breaks, before)
         self._sentences[s_start] = analysis
-        if subject and not sentence.startswith(_lexicon().breakdown_openers):
+        if subject and not part and not sentence.startswith(_lexicon().breakdown_openers):
             self._paragraph_subject[block.start] = subject
             self._paragraph_subjects.setdefault(block.start, []).append(subject)
         return analysis
