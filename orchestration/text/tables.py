@@ -30,6 +30,8 @@ from orchestration.text.numbers import read_quantity
 # cells are parted by two or more spaces, a tab, one ideographic space (as wide as a
 # character: 煤炭　612.3　41.7), or a vertical bar (旗县｜项目数（个）｜资金（万元）)
 _CELL_GAP_RE = re.compile(r"[ \t\u3000]*[｜|][ \t\u3000]*|(?:[ \u3000]{2,}|\t|\u3000)[ \t\u3000]*")
+# a header's word spaced out letter by letter with single ideographic spaces (盟　市, 地　区)
+_SPACED_WORD_RE = re.compile("[\u4e00-\u9fff](?:\u3000[\u4e00-\u9fff])*")
 _NUMBER_RE = re.compile(r"[-－−+]?\d[\d,]*(?:\.\d+)?")
 _NEGATIVE = "-－−"
 _EMPTY_CELL = {"-", "—", "－", "…", "/"}
@@ -86,7 +88,21 @@ def cells(line: str) -> list[Cell]:
         pos = gap.end()
     if pos < len(line):
         found.append(Cell(line[pos:], pos, len(line)))
-    return found
+    merged: list[Cell] = []
+    for cell in found:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and line[previous.end : cell.start] == "\u3000"
+            and _SPACED_WORD_RE.fullmatch(previous.text)
+            and _SPACED_WORD_RE.fullmatch(cell.text)
+            and len(cell.text) == 1
+        ):
+            # 盟　市, 项　目: one word spaced out letter by letter, one cell
+            merged[-1] = Cell(line[previous.start : cell.end], previous.start, cell.end)
+        else:
+            merged.append(cell)
+    return merged
 
 
 def is_number(text: str) -> bool:
