@@ -684,6 +684,11 @@ class PlaceResolver:
                 # 通辽兴安两盟市间再添快速通道: an article about both places
                 return Attribution(common_parent([r.code for r in named]), "article")
             candidates += named
+        if candidates and all(self._district_word(r) for r in candidates):
+            # 上半年全区主要经济指标稳中有进 from a district's or a zone's own paper: its 全区
+            area = self._own_area(body)
+            if area is not None:
+                return Attribution(area, "article")
         if candidates:
             first = candidates[0]
             if len(candidates) > 1 and _lexicon().route.fullmatch(
@@ -748,6 +753,31 @@ class PlaceResolver:
             and gazetteer()[r.code].kind not in _NOT_DIVISIONS
         }
         return counties.pop() if len(counties) == 1 else None
+
+    def _district_word(self, ref: PlaceRef) -> bool:
+        """Whether ``ref`` is a region word a district's paper says for itself (全区)."""
+        return (
+            ref.kind == "region"
+            and self.text[ref.start : ref.end] in _lexicon().district_region_words
+        )
+
+    def _own_area(self, body) -> str | None:
+        """The district or zone whose own paper printed the article: the sidecar's paper's
+        (稀土高新区融媒体中心), else the one the lead sentence names first; None when neither
+        is a district or a zone."""
+        places = gazetteer()
+        if self.home is not None and places[self.home].kind in _AREAS_OF_THEIR_OWN:
+            return self.home
+        if not body:
+            return None
+        lead = body[0]
+        end = next((i for i in range(lead.start, lead.end) if self.text[i] in "。！？!?"), lead.end)
+        named = [
+            r for r in self._refs_between(lead.start, end) if r.kind == "place" and not r.is_object
+        ]
+        if named and places[named[0].code].kind in _AREAS_OF_THEIR_OWN:
+            return named[0].code
+        return None
 
     def _port_anaphors(self) -> list[PlaceRef]:
         """In an article about a port, the bare word 口岸 as a reference to it
