@@ -136,6 +136,12 @@ BLIND_ROUNDS = (
     ("sixty-sixth", "real_blind66"),
     ("sixty-seventh", "real_blind67"),
     ("sixty-eighth", "real_blind68"),
+    ("sixty-ninth", "real_blind69"),
+    ("seventieth", "real_blind70"),
+    ("seventy-first", "real_blind71"),
+    ("seventy-second", "real_blind72"),
+    ("seventy-third", "real_blind73"),
+    ("seventy-fourth", "real_blind74"),
 )
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),
