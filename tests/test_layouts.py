@@ -69,6 +69,14 @@ LAYOUTS = {
         "走进达拉特旗的一家羊绒企业,去年出口额达到3200万美元。\n",
         ["meta", "meta", "headline", "headline", "byline", "paragraph"],
     ),
+    "data_post_lines_figure_bar_label": (
+        "数说包头丨上半年经济成绩单\n"
+        "今天，市统计局发布上半年全市经济运行数据。\n"
+        "1986.4亿元丨全市地区生产总值，同比增长6.3%\n"
+        "9.8%丨规模以上工业增加值增速\n"
+        "46家｜新增规模以上工业企业\n",
+        ["headline", "paragraph", "paragraph", "paragraph", "paragraph"],
+    ),
     "web_page_with_source_lines": (
         "鄂尔多斯开复工重大项目368个\n"
         "2024年04月20日 15:29 某某晚报\n"

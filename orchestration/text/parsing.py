@@ -90,7 +90,11 @@ _SECTION_END_RE = re.compile(
     r"[\s\u3000]*(?:(?:关键词|导读|编者按|编后|小编划重点|记者手记|相关链接|延伸阅读|背景链接)"
     r"[:：]?[^，,。；;！？!?]{0,12}|【[^】，,。；;]{1,10}】)[\s\u3000]*"
 )
-_ITEM_MARK_RE = re.compile(rf"[\s\u3000]*(?:[{BULLET_CLASS}【①-⑳]|\d{{1,2}}[ \t\u3000]+\S)")
+_ITEM_MARK_RE = re.compile(
+    rf"[\s\u3000]*(?:[{BULLET_CLASS}【①-⑳]|\d{{1,2}}[ \t\u3000]+\S"
+    # a data post's line: its figure, a bar, its label (1986.4亿元丨全市地区生产总值)
+    r"|[\d０-９][\d０-９.,．]*[^\s丨|｜，,。]{0,6}[丨|｜])"
+)
 # A page-break fragment is part of a running paragraph: long, or with clause punctuation.
 # A short line without any (a title, a heading) is never the first half of a broken paragraph.
 _MIN_FRAGMENT = 30
