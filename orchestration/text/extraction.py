@@ -1308,8 +1308,10 @@ def _period_for(fields: dict, period: Period, text: str, sentence: tuple[int, in
     历时1100余天)."""
     if not period.text or period.text in text[sentence[0] : sentence[1]]:
         return period  # no period, or the figure's own sentence states it
-    if fields["metric"] in NO_CARRY_METRICS or fields["unit"] in NO_CARRY_UNITS:
+    if fields["unit"] in NO_CARRY_UNITS:
         return NO_PERIOD
+    if fields["metric"] in NO_CARRY_METRICS and fields["measure"] != "change_pct":
+        return NO_PERIOD  # a price is timeless; its rise (价格上涨1.6%) is over the period
     if fields["modality"] != "actual" and period.kind == "point":
         return NO_PERIOD
     return period
