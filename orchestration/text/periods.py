@@ -223,6 +223,7 @@ class _Grammar:
         self.numerals: dict[str, int] = {str(k): int(v) for k, v in rules["numerals"].items()}
         self.fragments: dict[str, str] = rules["fragments"]
         self.no_carry_metrics = frozenset(rules.get("no_carry_metrics") or ())
+        self.part_opener = re.compile(rf"[\s“”\"（(]*(?:{rules.get('part_openers') or '(?!)'})")
         self.no_carry_units = frozenset(rules.get("no_carry_units") or ())
         self.timeless_now = frozenset(rules.get("timeless_now_metrics") or ())
         self.now_period = re.compile(rules.get("now_period") or "(?!)")
@@ -1368,6 +1369,8 @@ class _Article:
                 inherited.text is None or inherited.text in self.text[paragraph:start]
             )
             sentence = _analyse(s, inherited, self.published_on, matches, in_force, year)
+            if inherited is not None and _GRAMMAR.part_opener.match(s):
+                sentence.carry = inherited  # 其中，10月份…: a part; the whole's period goes on
             if all(_quoted(self.text, paragraph, start + m.start()) for m in matches):
                 # “…明年冬天还想再来。”: a speaker's time words are the quotation's own, no
                 # period in force for the sentences after it
