@@ -223,6 +223,7 @@ class _Grammar:
         self.numerals: dict[str, int] = {str(k): int(v) for k, v in rules["numerals"].items()}
         self.fragments: dict[str, str] = rules["fragments"]
         self.no_carry_metrics = frozenset(rules.get("no_carry_metrics") or ())
+        self.window_opener = re.compile(rf"[\s（(]*(?:{rules.get('window_openers') or '(?!)'})")
         self.part_opener = re.compile(rf"[\s“”\"（(]*(?:{rules.get('part_openers') or '(?!)'})")
         self.no_carry_units = frozenset(rules.get("no_carry_units") or ())
         self.timeless_now = frozenset(rules.get("timeless_now_metrics") or ())
@@ -1371,6 +1372,8 @@ class _Article:
             sentence = _analyse(s, inherited, self.published_on, matches, in_force, year)
             if inherited is not None and _GRAMMAR.part_opener.match(s):
                 sentence.carry = inherited  # 其中，10月份…: a part; the whole's period goes on
+            if _GRAMMAR.window_opener.match(s):
+                sentence.carry = inherited  # 公示时间：…: the notice's days, not the figures'
             if all(_quoted(self.text, paragraph, start + m.start()) for m in matches):
                 # “…明年冬天还想再来。”: a speaker's time words are the quotation's own, no
                 # period in force for the sentences after it
