@@ -78,8 +78,10 @@ def test_vocabulary_rows_are_valid() -> None:
     # (sectors' value added, population, CPI, unemployment, deposits, taxes) and of rural
     # reporting (collective income), and metrics annotators of several blind rounds named
     # outside it (hotel occupancy, R&D spending) went past it: the bound keeps the
-    # vocabulary one an annotator can read through
-    assert 90 <= len(rows) <= 180
+    # vocabulary one an annotator can read through. 180 → 190 in session 17 for the
+    # lengths of utility networks (供热管网, 燃气管网: annotators of seven articles named them;
+    # they had landed in transport as a road's length)
+    assert 90 <= len(rows) <= 190
     names = [r["name"] for r in rows]
     assert len(names) == len(set(names)), "metric names must be unique"
     assert len({r["code"] for r in rows}) == len(rows)
