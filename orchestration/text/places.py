@@ -637,19 +637,7 @@ class PlaceResolver:
                 self.article = Attribution(common_parent(paired), "article")
         area = self.article.place_code
         if area is not None and gazetteer()[area].kind in _AREAS_OF_THEIR_OWN:
-            # 松山区…全区新签约项目46个: the district's own 全区
-            # not after another region word of its sentence (据自治区人社厅数据，今年全区…)
-            words = _lexicon().district_region_words
-            region_said = -1  # where the last other region word ended
-            for i, r in enumerate(self.refs):
-                if r.kind != "region":
-                    continue
-                if text[r.start : r.end] not in words:
-                    region_said = r.end
-                    continue
-                if region_said >= 0 and not _SENTENCE_END_RE.search(text, region_said, r.start):
-                    continue
-                self.refs[i] = replace(r, kind="place", code=area)
+            self._own_region_words(area)
         anaphors = self._port_anaphors()
         if anaphors:
             self.refs = sorted(self.refs + anaphors, key=lambda r: r.start)
@@ -699,11 +687,7 @@ class PlaceResolver:
             return Attribution(self._in_a_row(candidates)[0], "article")
         if body:
             first = body[0]
-            end = first.end
-            for i in range(first.start, first.end):
-                if self.text[i] in "。！？!?；;":
-                    end = i
-                    break
+            end = self._lead_end(first)
             refs = [
                 r for r in self._refs_between(first.start, end) if r.kind in ("place", "region")
             ]
@@ -737,6 +721,12 @@ class PlaceResolver:
             return Attribution(self.home, "source")
         return Attribution(None, "none")
 
+    def _lead_end(self, block) -> int:
+        """Where the first sentence (or clause before a semicolon) of ``block`` ends."""
+        return next(
+            (i for i in range(block.start, block.end) if self.text[i] in "。！？!?；;"), block.end
+        )
+
     def _town_article(self, headline, body) -> str | None:
         """An article about a town the gazetteer does not list (代钦塔拉苏木12家合作社…),
         its headline or lead naming no place: the county-level division it names elsewhere
@@ -753,6 +743,21 @@ class PlaceResolver:
             and gazetteer()[r.code].kind not in _NOT_DIVISIONS
         }
         return counties.pop() if len(counties) == 1 else None
+
+    def _own_region_words(self, area: str) -> None:
+        """In the article of a district or a zone, its 全区 and 我区 are ``area``
+        (松山区…全区新签约项目46个), except after another region word of their sentence
+        (据自治区人社厅数据，今年全区…: the region)."""
+        region_said = -1  # where the last other region word ended
+        for i, r in enumerate(self.refs):
+            if r.kind != "region":
+                continue
+            if not self._district_word(r):
+                region_said = r.end
+                continue
+            if region_said >= 0 and not _SENTENCE_END_RE.search(self.text, region_said, r.start):
+                continue
+            self.refs[i] = replace(r, kind="place", code=area)
 
     def _district_word(self, ref: PlaceRef) -> bool:
         """Whether ``ref`` is a region word a district's paper says for itself (全区)."""
@@ -771,9 +776,10 @@ class PlaceResolver:
         if not body:
             return None
         lead = body[0]
-        end = next((i for i in range(lead.start, lead.end) if self.text[i] in "。！？!?"), lead.end)
         named = [
-            r for r in self._refs_between(lead.start, end) if r.kind == "place" and not r.is_object
+            r
+            for r in self._refs_between(lead.start, self._lead_end(lead))
+            if r.kind == "place" and not r.is_object
         ]
         if named and places[named[0].code].kind in _AREAS_OF_THEIR_OWN:
             return named[0].code
