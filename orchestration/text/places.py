@@ -245,6 +245,7 @@ class _Lexicon:
     town: re.Pattern[str]  # 在海流图镇,…: a town the gazetteer does not list
     town_name: re.Pattern[str]  # 代钦塔拉苏木: a town's name, anywhere
     speech: re.Pattern[str]  # 负责人告诉记者: what a quotation's speaker does after the name
+    resident: re.Pattern[str]  # 农民, 牧民 …: a speaker who is no office
     partner_voice: re.Pattern[str]  # 我区与…结对: an article in a partner district's voice
     port_anaphor: re.Pattern[str]  # 口岸 alone, in an article about one port
     town_after: re.Pattern[str]  # 镇, 苏木 …: a port's name before it names a town
@@ -371,6 +372,7 @@ def _lexicon() -> _Lexicon:
         named_after_towns=frozenset(
             c for c, p in gazetteer().items() if p.kind in ("port", "zone")
         ),
+        resident=re.compile(rules.get("resident_speakers") or "(?!)"),
         speech=re.compile(
             rf"[^，,。；;：:！？!?“”]{{0,{rules['quote_speaker']['gap']}}}?"
             rf"(?:{rules['quote_speaker']['verbs']})"
@@ -1130,11 +1132,28 @@ class PlaceResolver:
             for r in in_sentence
             if r.phrase is not None
         ]
-        # …，其中准格尔旗产量1.62亿吨；: a part named after 其中 is no subject of the paragraph
-        part = bool(refs) and sentence[: refs[groups[0][0]].start].rstrip("，,").endswith(
-            _lexicon().breakdown_openers
+        # …，其中准格尔旗产量1.62亿吨；: a part named after 其中 is no subject of the paragraph;
+        # nor is a quotation's speaker (”五原县农民郝建军说。): where the speaker comes from
+        part = bool(refs) and (
+            sentence[: refs[groups[0][0]].start]
+            .rstrip("，,")
+            .endswith(_lexicon().breakdown_openers)
+            or self._speaker_only(sentence, refs[groups[0][0]])
         )
         return self._store(block, s_start, sentence, refs, groups, inner, subject, before, part)
+
+    @staticmethod
+    def _speaker_only(sentence: str, ref: PlaceRef) -> bool:
+        """Whether ``sentence`` only says which resident spoke the quotation before it, its
+        place opening it (”五原县农民郝建军说。: ``resident_speakers``)."""
+        if sentence[: ref.start].strip('”"’ \u3000'):
+            return False
+        said = _lexicon().speech.match(sentence, ref.end)
+        return (
+            said is not None
+            and not sentence[said.end() :].strip("。！!，, \n")
+            and _lexicon().resident.search(sentence, ref.end, said.end()) is not None
+        )
 
     def _store(
         self, block, s_start, sentence, refs, groups, inner, subject, before, part=False
