@@ -180,8 +180,10 @@ _BARE_RE = re.compile(
 _CONJUNCTION_RE = re.compile(r"和|及|与|或|、|以及")
 
 _TARGET_RE = re.compile(
-    r"目标(?![，,。；;、”])|力争|剑指|争取|确保|瞄准|建议(?=[设建实推开加新安投培布])"
-    r"|计划(?:年内|今年|明年)?(?=[部建新投实开引完达举组安接到提再在扩增培发推启改升打续销招城])"
+    r"目标(?![，,。；;、”])|力争|剑指|确保|瞄准|建议(?=[设建实推开加新安投培布])"
+    # 争取 an aim (争取突破…), but 争取(到)…资金 is funds secured (积极向上争取专项资金14.3亿元)
+    r"|争取(?!到|得)(?![\u4e00-\u9fff]{0,14}?(?:资金|债券|补助|补贴|贷款|专项))"
+    r"|计划(?:年内|今年|明年)?(?=[部建新投实开引完达举组安接到提再在扩增培发推启改升打续销招城争])"
     r"|规划(?=[建布实新])"
     r"|拟(?=[补安投建新引实开设招])"
     r"|要(?=达到|实现|完成|突破|建成|新增|力争|确保|保持)"
@@ -1276,7 +1278,7 @@ def _reference_period(
             return average
     if period.kind == "point":
         period = since_year_start(period, clause())
-    if period.kind == "year" and is_budget(text, sentence[0], start):
+    if period.kind == "year" and period.so_far_end is None and is_budget(text, sentence[0], start):
         return period  # 今年，区财政安排…资金1.26亿元: the year's budget, the whole year
     if period.year_so_far:
         left = start - len(clause())
