@@ -188,6 +188,11 @@ _TARGET_RE = re.compile(
     r"|拟(?=[补安投建新引实开设招])"
     r"|要(?=达到|实现|完成|突破|建成|新增|力争|确保|保持)"
 )
+# a clause that ends on a project's completion (…肉牛屠宰项目建成后，年可屠宰肉牛10万头): what
+# follows it in its sentence is expected
+_ONCE_DONE_RE = re.compile(r"(?:建成|投产|达产|投运|建成投产|全面投产|全部投产)后$")
+# the start of a change, right before its figure (从3万吨提高到…, 由目前的118公里增加到…)
+_FROM_NOW_RE = re.compile(r"(?:从|由)(?:目前|现在|原来|过去|现有)?的?$")
 _DONE_RE = re.compile("已")  # 已, 已经: what a plan or a target has already brought
 _FORECAST_RE = re.compile(
     r"预计|有望|预期|可望|即将|将要|将(?=[于达超突破实现新增增带建形有在会可能成再累提拉吸创落迎"
@@ -363,6 +368,8 @@ class _ModalityCues:
         carried = self._carried.get(left)
         if carried is None:
             carried = self._carried[left] = self._carried_from(left)
+        if carried != "actual" and _FROM_NOW_RE.search(self.sentence, left, rel):
+            return "actual"  # 投产后，公司产能将从3万吨提高到4.5万吨: the 3万吨 is now's
         return carried
 
     def _carried_from(self, left: int) -> str:
@@ -374,7 +381,7 @@ class _ModalityCues:
             clause = _LEAD_SUBJECT_RE.sub("", clause, count=1)  # 我们计划…, 全市力争…
             if _TARGET_RE.match(clause):
                 return "target"
-            if _FORECAST_RE.match(clause):
+            if _FORECAST_RE.match(clause) or _ONCE_DONE_RE.search(clause):
                 return "forecast"
         return "actual"
 
