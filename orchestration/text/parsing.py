@@ -19,6 +19,7 @@ from orchestration.text.tables import (
     is_group_label,
     is_header,
     is_row,
+    is_rule_line,
     is_unit_line,
     table_shape,
 )
@@ -293,6 +294,9 @@ def _mark_tables(lines: list[_Line]) -> None:
             continue
         shape = table_shape(lines[i].text)
         j = i + 1
+        if j < len(lines) and is_rule_line(lines[j].text):
+            j += 1  # | --- | --- |: the rule under a header copied from Markdown
+        first_row = j
         while j < len(lines):
             if is_row(lines[j].text, shape):
                 j += 1
@@ -304,7 +308,7 @@ def _mark_tables(lines: list[_Line]) -> None:
                 j += 2
             else:
                 break
-        if j > i + 1:
+        if j > first_row:
             for line in lines[i:j]:
                 line.kind = "table"
         i = max(j, i + 1)

@@ -30,6 +30,12 @@ from orchestration.text.numbers import read_quantity
 # cells are parted by two or more spaces, a tab, one ideographic space (as wide as a
 # character: 煤炭　612.3　41.7), or a vertical bar (旗县｜项目数（个）｜资金（万元）)
 _CELL_GAP_RE = re.compile(r"[ \t\u3000]*[｜|][ \t\u3000]*|(?:[ \u3000]{2,}|\t|\u3000)[ \t\u3000]*")
+# a column that counts (项目数, 企业数, 户数), not a 指数 nor a 系数
+_COUNT_COLUMN_RE = re.compile(r"(?<![指系倍])数(?:量)?$")
+# a rule between a header and its rows: cells of dashes between bars, or a run of line marks
+_RULE_LINE_RE = re.compile(
+    r"[|｜]?(?:\s*:?[-－—─━]{3,}:?\s*[|｜])+\s*(?::?[-－—─━]{3,}:?)?|[-－—─━=]{6,}"
+)
 # a header's word spaced out letter by letter with single ideographic spaces (盟　市, 地　区)
 _SPACED_WORD_RE = re.compile("[\u4e00-\u9fff](?:\u3000[\u4e00-\u9fff])*")
 _NUMBER_RE = re.compile(r"[-－−+]?\d[\d,]*(?:\.\d+)?")
@@ -103,6 +109,12 @@ def cells(line: str) -> list[Cell]:
         else:
             merged.append(cell)
     return merged
+
+
+def is_rule_line(line: str) -> bool:
+    """A line that only rules the header off from the rows (| --- | --- |, a table copied from
+    Markdown, or ━━━━): part of the table, no row."""
+    return bool(_RULE_LINE_RE.fullmatch(line.strip()))
 
 
 def is_number(text: str) -> bool:
@@ -305,7 +317,11 @@ def row_sentences(header: str, rows: list[str], default_unit: str = "") -> list[
     amount = next((u for u in units if u not in ("%", "％")), percent)
 
     def default(name: str) -> str:
-        return percent if percent and _RATE_COLUMN_RE.search(name) else amount
+        if percent and _RATE_COLUMN_RE.search(name):
+            return percent
+        if not amount and _COUNT_COLUMN_RE.search(name):
+            return "个"  # 项目数, 企业数: a count, where no unit line says otherwise
+        return amount
 
     shape = table_shape(header)
     units_at = shape.units_at
@@ -316,6 +332,9 @@ def row_sentences(header: str, rows: list[str], default_unit: str = "") -> list[
     group = ""  # the group label the rows are under (进口: 进口煤及褐煤…)
     for line in rows:
         row = row_cells(line, shape)
+        if is_rule_line(line):
+            out.append(RowSentence("", ()))
+            continue
         if len(row) != len(columns):  # the parser's rows have the header's width
             if is_group_label(line):
                 group = group_name(line)
