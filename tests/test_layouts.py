@@ -77,6 +77,15 @@ LAYOUTS = {
         "46家｜新增规模以上工业企业\n",
         ["headline", "paragraph", "paragraph", "paragraph", "paragraph"],
     ),
+    "infographic_labelled_lines": (
+        "一图读懂｜乌兰察布市上半年经济运行情况\n"
+        "今年以来，全市经济运行总体平稳。一起来看上半年的成绩单。\n"
+        "【综合】\n"
+        "关键词：稳中有进\n"
+        "数据：地区生产总值568.3亿元，同比增长6.1%\n"
+        "数据：第一产业增加值41.7亿元，增长4.8%\n",
+        ["headline", "paragraph", "paragraph", "paragraph", "paragraph", "paragraph"],
+    ),
     "web_page_with_source_lines": (
         "鄂尔多斯开复工重大项目368个\n"
         "2024年04月20日 15:29 某某晚报\n"

@@ -94,7 +94,10 @@ _SECTION_END_RE = re.compile(
 _ITEM_MARK_RE = re.compile(
     rf"[\s\u3000]*(?:[{BULLET_CLASS}【①-⑳]|\d{{1,2}}[ \t\u3000]+\S"
     # a data post's line: its figure, a bar, its label (1986.4亿元丨全市地区生产总值)
-    r"|[\d０-９][\d０-９.,．]*[^\s丨|｜，,。]{0,6}[丨|｜])"
+    r"|[\d０-９][\d０-９.,．]*[^\s丨|｜，,。]{0,6}[丨|｜]"
+    # an infographic's labelled line (关键词：稳中有进 / 数据：地区生产总值568.3亿元)
+    # (a label before its own figure, 增长：4.9%, goes on with the line before it)
+    r"|[\u4e00-\u9fff]{2,4}[：:](?=[\u4e00-\u9fff]))"
 )
 # A page-break fragment is part of a running paragraph: long, or with clause punctuation.
 # A short line without any (a title, a heading) is never the first half of a broken paragraph.
