@@ -701,6 +701,9 @@ class PlaceResolver:
                     # 我区与乌兰察布市察右后旗、四子王旗、商都县结对: a list of places
                     return Attribution(common_parent(places), "article")
                 return Attribution(self._in_a_row(lead)[0], "article")
+        town = self._town_article(headline, body)
+        if town is not None:  # 巴彦胡舒苏木：…/…隶属于西乌珠穆沁旗: the banner, not its league
+            return Attribution(town, "article")
         # the city (or the region) most subject-position names point at
         cities = [
             gazetteer()[r.code].city_code or REGION_CODE
@@ -716,9 +719,6 @@ class PlaceResolver:
             # 全市… throughout, and the one place named is a city (a table's caption:
             # 附：2025年1—10月包头市主要经济指标): 全市 is that city
             return Attribution(cities[0], "article_majority")
-        town = self._town_article(headline, body)
-        if town is not None:
-            return Attribution(town, "article")
         if self.home is not None:  # 兴安日报's 全盟 with no name of the league: its home
             return Attribution(self.home, "source")
         return Attribution(None, "none")
