@@ -242,6 +242,7 @@ class _Lexicon:
     label_line: re.Pattern[str]  # 【西乌珠穆沁旗】: a label over the paragraphs after it
     site_verbs: tuple[str, ...]  # 落户, 选址 …: the place after one is the whole sentence's
     district_region_words: frozenset[str]  # 全区 in a district's article: the district
+    region_as_funder: re.Pattern[str]  # 自治区财政…资金 in a county's article: who pays
     town: re.Pattern[str]  # 在海流图镇,…: a town the gazetteer does not list
     town_name: re.Pattern[str]  # 代钦塔拉苏木: a town's name, anywhere
     speech: re.Pattern[str]  # 负责人告诉记者: what a quotation's speaker does after the name
@@ -355,6 +356,7 @@ def _lexicon() -> _Lexicon:
         label_line=re.compile(rules.get("label_line") or "(?!)"),
         site_verbs=tuple(rules.get("site_verbs") or ()),
         district_region_words=frozenset(rules.get("district_region_words") or ()),
+        region_as_funder=re.compile(rules.get("region_as_funder") or "(?!)"),
         aggregate=re.compile(  # opening a clause: 全部签约项目…, not 项目全部达产
             r"(?:^|(?<=[，,；;：:]))(?:"
             + ("|".join(map(re.escape, rules.get("aggregate_words") or [])) or "(?!)")
@@ -640,6 +642,14 @@ class PlaceResolver:
         area = self.article.place_code
         if area is not None and gazetteer()[area].kind in _AREAS_OF_THEIR_OWN:
             self._own_region_words(area)
+        if area is not None and gazetteer()[area].level == "county":
+            funder = _lexicon().region_as_funder  # 自治区财政衔接资金1.12亿元: the banner's
+            self.refs = [
+                replace(r, is_object=True)
+                if r.kind == "region" and funder.match(text, r.end)
+                else r
+                for r in self.refs
+            ]
         anaphors = self._port_anaphors()
         if anaphors:
             self.refs = sorted(self.refs + anaphors, key=lambda r: r.start)
