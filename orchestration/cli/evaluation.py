@@ -142,6 +142,12 @@ BLIND_ROUNDS = (
     ("seventy-second", "real_blind72"),
     ("seventy-third", "real_blind73"),
     ("seventy-fourth", "real_blind74"),
+    ("seventy-fifth", "real_blind75"),
+    ("seventy-sixth", "real_blind76"),
+    ("seventy-seventh", "real_blind77"),
+    ("seventy-eighth", "real_blind78"),
+    ("seventy-ninth", "real_blind79"),
+    ("eightieth", "real_blind80"),
 )
 DEVELOPMENT_SETS = (
     ("tuning (raw/, tests/data/)", TUNING_DIRS),
