@@ -643,13 +643,7 @@ class PlaceResolver:
         if area is not None and gazetteer()[area].kind in _AREAS_OF_THEIR_OWN:
             self._own_region_words(area)
         if area is not None and gazetteer()[area].level == "county":
-            funder = _lexicon().region_as_funder  # 自治区财政衔接资金1.12亿元: the banner's
-            self.refs = [
-                replace(r, is_object=True)
-                if r.kind == "region" and funder.match(text, r.end)
-                else r
-                for r in self.refs
-            ]
+            self._region_as_funder()
         anaphors = self._port_anaphors()
         if anaphors:
             self.refs = sorted(self.refs + anaphors, key=lambda r: r.start)
@@ -770,6 +764,18 @@ class PlaceResolver:
             if region_said >= 0 and not _SENTENCE_END_RE.search(self.text, region_said, r.start):
                 continue
             self.refs[i] = replace(r, kind="place", code=area)
+
+    def _region_as_funder(self) -> None:
+        """In a county-level place's article, the region named as the funder of its money
+        (自治区财政衔接资金1.12亿元: ``region_as_funder``) is an object, no subject: the
+        figures stay the county's."""
+        funder = _lexicon().region_as_funder
+        self.refs = [
+            replace(r, is_object=True)
+            if r.kind == "region" and funder.match(self.text, r.end)
+            else r
+            for r in self.refs
+        ]
 
     def _district_word(self, ref: PlaceRef) -> bool:
         """Whether ``ref`` is a region word a district's paper says for itself (全区)."""

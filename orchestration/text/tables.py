@@ -331,10 +331,10 @@ def row_sentences(header: str, rows: list[str], default_unit: str = "") -> list[
     out: list[RowSentence] = []
     group = ""  # the group label the rows are under (进口: 进口煤及褐煤…)
     for line in rows:
-        row = row_cells(line, shape)
         if is_rule_line(line):
             out.append(RowSentence("", ()))
             continue
+        row = row_cells(line, shape)
         if len(row) != len(columns):  # the parser's rows have the header's width
             if is_group_label(line):
                 group = group_name(line)
